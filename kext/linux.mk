@@ -1,0 +1,72 @@
+# Linux build of the portable C: engine, example kext, kextsim, C tests,
+# fuzz targets and the compile-check of the XNU glue. macOS builds the kext
+# with ./Makefile; this file is never used there.
+#
+#   make -f linux.mk            kextsim and the test binaries
+#   make -f linux.mk test       C unit tests under ASan+UBSan, xnu-check, fuzz smoke
+#   make -f linux.mk fuzz FUZZ_SECONDS=60   longer fuzz runs
+
+CC       ?= cc
+CLANG    ?= $(shell command -v clang-14 || command -v clang)
+B        := build
+WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CPPFLAGS := -Iinclude -Ilib -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+OPT      := -O2 -g
+SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 10
+
+LIB_SRC  := $(wildcard lib/*.c)
+EX_SRC   := $(wildcard example/*.c)
+SIM_SRC  := $(wildcard sim/*.c)
+SUP_SRC  := $(wildcard test/support/*.c)
+TEST_SRC := $(wildcard test/test_*.c)
+FUZZ_SRC := $(wildcard test/fuzz_*.c)
+XNU_SRC  := $(wildcard xnu/*.c)
+
+TESTS    := $(TEST_SRC:test/%.c=$(B)/test/%)
+FUZZERS  := $(FUZZ_SRC:test/%.c=$(B)/fuzz/%)
+HDRS     := $(wildcard include/kextbridge/*.h lib/*.h example/*.h sim/*.h test/support/*.h)
+
+.PHONY: all test unit fuzz fuzz-smoke xnu-check clean
+all: $(B)/kextsim $(B)/kextsim-asan $(TESTS)
+
+$(B)/kextsim: $(LIB_SRC) $(EX_SRC) $(SIM_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CPPFLAGS) $(OPT) -pthread -o $@ $(LIB_SRC) $(EX_SRC) $(SIM_SRC)
+
+# The simulator the integration tests run: same code, sanitizers on.
+$(B)/kextsim-asan: $(LIB_SRC) $(EX_SRC) $(SIM_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CPPFLAGS) $(SAN) -pthread -o $@ $(LIB_SRC) $(EX_SRC) $(SIM_SRC)
+
+# Each test links the library, the example handlers and the test support
+# code (a fake platform), but not sim/main.
+SIM_LIB := $(filter-out sim/main.c,$(SIM_SRC))
+$(B)/test/%: test/%.c $(LIB_SRC) $(EX_SRC) $(SIM_LIB) $(SUP_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CPPFLAGS) -Itest/support -Isim $(SAN) -pthread -o $@ $< $(LIB_SRC) $(EX_SRC) $(SIM_LIB) $(SUP_SRC)
+
+unit: $(TESTS)
+	@set -e; for t in $(TESTS); do echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 $$t; done
+
+# libFuzzer needs clang; under CI a missing clang is a failure, never a skip.
+$(B)/fuzz/%: test/%.c $(LIB_SRC) $(EX_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	@test -n "$(CLANG)" || { echo "clang not found: run scripts/setup.sh (Debian: apt-get install clang-14 libclang-rt-14-dev)"; exit 1; }
+	$(CLANG) -std=c11 -Wall -Wextra -Werror $(CPPFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(EX_SRC)
+
+# Bounded fuzz runs: each target for FUZZ_SECONDS over its seed corpus.
+fuzz: $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do n=$$(basename $$f); \
+	  mkdir -p $(B)/corpus/$$n; \
+	  echo "== $$n for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(B)/corpus/$$n test/corpus/$$n 2>$(B)/fuzz/$$n.log || { tail -50 $(B)/fuzz/$$n.log; exit 1; }; \
+	  grep -E 'stat::number_of_executed_units' $(B)/fuzz/$$n.log; done
+
+-include xnu/check.mk
+
+test: unit xnu-check
+	@$(MAKE) -s -f linux.mk fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+clean:
+	rm -rf $(B)
