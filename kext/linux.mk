@@ -10,7 +10,7 @@ CC       ?= cc
 CLANG    ?= $(shell command -v clang-14 || command -v clang)
 B        := build
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-CPPFLAGS := -Iinclude -Ilib -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+CPPFLAGS := -Iinclude -Ilib -Iexample -Isim -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 OPT      := -O2 -g
 SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 10
@@ -44,7 +44,7 @@ $(B)/kextsim-asan: $(LIB_SRC) $(EX_SRC) $(SIM_SRC) $(HDRS)
 SIM_LIB := $(filter-out sim/main.c,$(SIM_SRC))
 $(B)/test/%: test/%.c $(LIB_SRC) $(EX_SRC) $(SIM_LIB) $(SUP_SRC) $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CPPFLAGS) -Itest/support -Isim $(SAN) -pthread -o $@ $< $(LIB_SRC) $(EX_SRC) $(SIM_LIB) $(SUP_SRC)
+	$(CC) $(WARN) $(CPPFLAGS) -Itest/support $(SAN) -pthread -o $@ $< $(LIB_SRC) $(EX_SRC) $(SIM_LIB) $(SUP_SRC)
 
 unit: $(TESTS)
 	@set -e; for t in $(TESTS); do echo "== $$t"; ASAN_OPTIONS=detect_leaks=1 $$t; done

@@ -200,6 +200,8 @@ int kb_respond_error(struct kb_engine *e, uint64_t token, uint32_t status, const
 
 /* One event; see enum kb_result for what the return means. */
 int kb_publish(struct kb_engine *e, uint32_t topic, const void *data, size_t len);
+/* Largest event kb_publish accepts now (0 before WELCOME): a datagram less headers. */
+uint32_t kb_max_event_size(struct kb_engine *e);
 /* Whether anyone is subscribed: lets a producer skip building an event. */
 int kb_topic_wanted(struct kb_engine *e, uint32_t topic);
 /*
@@ -230,18 +232,21 @@ int kb_upcall(struct kb_engine *e, uint32_t kind, const void *question, size_t q
 /* Option value under the lock, for kext code that reads options. */
 int64_t kb_option_int(struct kb_engine *e, uint32_t id);
 
+/* Only uint64_t members: the example's StatsReply mirrors them in order. */
 struct kb_engine_stats {
 	uint64_t datagrams_in, datagrams_out, frames_in, frames_out;
 	uint64_t bytes_in, bytes_out;
 	uint64_t malformed;             /* frames rejected as malformed */
 	uint64_t connects, refused_connects, disconnects;
-	uint64_t requests, responses, cancels, unknown_commands;
+	uint64_t requests, responses, cancels, cancels_unknown, unknown_commands;
 	uint64_t inflight_rejected;     /* RESOURCE_EXHAUSTED for want of a slot */
 	uint64_t events_published, events_unwanted, events_lost, loss_frames;
 	uint64_t send_full, backlog_bytes, backlog_high_water;
-	uint64_t upcalls, upcalls_answered, upcalls_defaulted;
+	uint64_t upcalls, upcalls_answered, upcalls_defaulted, upcall_replies_unknown;
 	uint64_t opt_gets, opt_sets, opt_rejected;
-	uint64_t reassembly_refused;    /* MORE messages over max_message */
+	uint64_t reassembly_refused;    /* MORE messages over max_message, or abandoned */
+	uint64_t unknown_topics;        /* topic ids in SUBSCRIBE not in the catalog */
+	uint64_t out_of_order;          /* frames not allowed in the session's state */
 	uint64_t pings;
 };
 

@@ -43,4 +43,8 @@ int kb_frame_next(const uint8_t *buf, size_t len, size_t *off, struct kb_frame *
 size_t kb_frame_put(uint8_t *out, size_t cap, uint8_t type, uint8_t flags, uint32_t id,
 		    uint32_t code, const void *payload, uint32_t len);
 
+/* Only the 16-byte header; the caller has checked that it fits. */
+void kb_frame_put_header(uint8_t *out, uint8_t type, uint8_t flags, uint32_t id,
+			 uint32_t code, uint32_t len);
+
 #endif /* KEXTBRIDGE_FRAME_H */

@@ -70,6 +70,8 @@ void kb_pb_put_bool(struct kb_pb_writer *w, uint32_t field, int v);
 void kb_pb_put_fixed32(struct kb_pb_writer *w, uint32_t field, uint32_t v);
 void kb_pb_put_fixed64(struct kb_pb_writer *w, uint32_t field, uint64_t v);
 void kb_pb_put_bytes(struct kb_pb_writer *w, uint32_t field, const void *data, size_t len);
+/* A bytes field of n copies of one byte: padding without a source buffer. */
+void kb_pb_put_fill(struct kb_pb_writer *w, uint32_t field, uint8_t byte, size_t n);
 void kb_pb_put_string(struct kb_pb_writer *w, uint32_t field, const char *s);
 /*
  * Nested message: begin reserves a length prefix, end back-patches it with

@@ -1,0 +1,38 @@
+/*
+ * The example kext: what its glue (kext/xnu on macOS, kext/sim for
+ * kextsim) calls. Shows the four patterns: commands, options, events and
+ * an upcall.
+ */
+#ifndef KB_EXAMPLE_H
+#define KB_EXAMPLE_H
+
+#include <stdint.h>
+
+#include <kextbridge/engine.h>
+
+#define KB_EXAMPLE_IDENTITY "org.kextbridge.example"
+#define KB_EXAMPLE_VERSION  "0.1.0"
+#define KB_EXAMPLE_UPCALL_TIMEOUT_MS 2000u
+
+/* What the example needs from its platform beyond the engine's. */
+struct kb_example_env {
+	/* Run fn(arg) on a new thread; 0 on success. */
+	int (*spawn)(void (*fn)(void *), void *arg);
+	void (*sleep_ns)(uint64_t ns);
+	uint64_t (*now_ns)(void);
+};
+
+/* Before kb_engine_init: the upcall timeout announced in the catalog. */
+void kb_example_configure(uint32_t upcall_timeout_ms);
+const struct kb_catalog *kb_example_catalog(void);
+/* After kb_engine_init. */
+int kb_example_init(struct kb_engine *e, const struct kb_example_env *env);
+/* Stops workers and waits for them; call before freeing the engine. */
+void kb_example_shutdown(void);
+
+/* A process was executed (kauth listener on macOS): publish it. */
+void kb_example_exec_observed(uint32_t pid, uint32_t ppid, uint32_t uid, const char *path);
+/* Once a second from the glue's timer. */
+void kb_example_heartbeat(void);
+
+#endif
