@@ -276,7 +276,8 @@ static void simulate_exec_worker(void *arg)
 			allowed = v;
 	}
 	kb_pb_writer_init(&w, reply, sizeof(reply));
-	kb_pb_put_bool(&w, 1, allowed);
+	if (allowed) /* proto3 leaves false out */
+		kb_pb_put_bool(&w, 1, 1);
 	kb_pb_put_varint(&w, 2, decider(outcome));
 	kb_pb_finish(&w, &rlen);
 	kb_respond(e, j->token, KB_OK, reply, rlen);

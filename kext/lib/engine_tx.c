@@ -140,12 +140,42 @@ void kb_tx_response_locked(struct kb_engine *e, uint32_t request_id, uint32_t st
 			   0);
 }
 
+/* Queue LOSS frames for every topic with an untold loss, all or none. */
+static int tell_losses(struct kb_engine *e)
+{
+	uint32_t i, need = e->loss_pending * (KB_FRAME_HEADER_SIZE + KB_LOSS_SIZE);
+	uint8_t body[KB_LOSS_SIZE];
+
+	if (!room(e, KB_TIER_EVENT, need))
+		return 0;
+	for (i = 0; i < e->cat->n_topics; i++) {
+		struct kb_topic_state *t = &e->topics[i];
+
+		if (!t->lost)
+			continue;
+		kb_put_u64(body, t->lost);
+		kb_put_u64(body + 8, t->first_lost);
+		kb_put_u64(body + 16, t->last_lost);
+		kb_tx_frame(e, KB_TIER_EVENT, KB_LOSS, 0, e->cat->topics[i].id, 0, 0, body,
+			    sizeof(body));
+		t->lost = 0;
+		e->st.loss_frames++;
+	}
+	e->loss_pending = 0;
+	return 1;
+}
+
 void kb_pump(struct kb_engine *e)
 {
-	while (e->connected && !e->gone && !e->blocked && e->ring_len) {
+	for (;;) {
 		uint32_t packed = 0, frames = 0;
 		int r;
 
+		/* A loss is told as soon as there is room, not only before the next event. */
+		if (e->loss_pending && e->welcomed)
+			tell_losses(e);
+		if (!e->connected || e->gone || e->blocked || !e->ring_len)
+			return;
 		if (e->cork && e->ring_len < e->out_datagram)
 			return;
 		while (packed < e->ring_len) {
@@ -244,31 +274,6 @@ int kb_respond_error(struct kb_engine *e, uint64_t token, uint32_t status, const
 {
 	return kb_respond(e, token, status == KB_OK ? KB_UNKNOWN : status, msg,
 			  msg ? kb_strnlen(msg, 1024) : 0);
-}
-
-/* Queue LOSS frames for every topic with an untold loss, all or none. */
-static int tell_losses(struct kb_engine *e)
-{
-	uint32_t i, need = e->loss_pending * (KB_FRAME_HEADER_SIZE + KB_LOSS_SIZE);
-	uint8_t body[KB_LOSS_SIZE];
-
-	if (!room(e, KB_TIER_EVENT, need))
-		return 0;
-	for (i = 0; i < e->cat->n_topics; i++) {
-		struct kb_topic_state *t = &e->topics[i];
-
-		if (!t->lost)
-			continue;
-		kb_put_u64(body, t->lost);
-		kb_put_u64(body + 8, t->first_lost);
-		kb_put_u64(body + 16, t->last_lost);
-		kb_tx_frame(e, KB_TIER_EVENT, KB_LOSS, 0, e->cat->topics[i].id, 0, 0, body,
-			    sizeof(body));
-		t->lost = 0;
-		e->st.loss_frames++;
-	}
-	e->loss_pending = 0;
-	return 1;
 }
 
 static void lose(struct kb_engine *e, struct kb_topic_state *t, uint64_t seq)
