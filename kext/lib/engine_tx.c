@@ -94,10 +94,11 @@ int kb_tx_message(struct kb_engine *e, enum kb_tier tier, uint8_t type, uint32_t
 
 		kb_frame_put_header(hdr, type, len > n ? KB_FLAG_MORE : 0, id, code, n);
 		ring_put(e, hdr, sizeof(hdr));
-		if (n)
+		if (n) {
 			ring_put(e, p, n);
-		p += n;
-		len -= n;
+			p += n;
+			len -= n;
+		}
 	} while (len);
 	note_backlog(e);
 	return KB_R_OK;
