@@ -1,0 +1,38 @@
+// Loads the compiled addon; one place knows where it lives.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface NativeChannel {
+  send(buf: Uint8Array): boolean;
+  close(): void;
+  fd(): number;
+}
+
+export interface NativeCredentials {
+  uid: number;
+  gid: number;
+  pid: number;
+  groups: number[];
+}
+
+export interface NativeBinding {
+  openKext(pathOrName: string): number;
+  peerCredentials(fd: number): NativeCredentials;
+  Channel: new (fd: number, maxDatagram: number, onEvent: (kind: string, value: unknown) => void) => NativeChannel;
+}
+
+// From dist/native/lib or native/lib up to the package root.
+const candidates = ['../../../native/build/Release/kextbridge.node', '../build/Release/kextbridge.node'].map((p) =>
+  resolve(__dirname, p),
+);
+
+function load(): NativeBinding {
+  const file = candidates.find((p) => existsSync(p));
+  if (!file) {
+    throw new Error(`the kextbridge native addon is not built (looked for ${candidates[0]}); run \`npm install\``);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(file) as NativeBinding;
+}
+
+export const binding: NativeBinding = load();

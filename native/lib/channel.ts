@@ -1,0 +1,77 @@
+// KernelChannel: the one connection to the kext, as a typed EventEmitter.
+// Same interface on Linux (kextsim over SEQPACKET) and macOS (PF_SYSTEM).
+import { EventEmitter } from 'node:events';
+
+import { binding, type NativeChannel } from './binding';
+
+export interface CloseReason {
+  // 'EOF' when the kext closed; an errno name otherwise.
+  code: string;
+  message: string;
+}
+
+export interface KernelChannelEvents {
+  message: [datagram: Buffer];
+  drain: [];
+  close: [reason: CloseReason];
+}
+
+export interface OpenOptions {
+  // Linux: kextsim's socket path. macOS: the kernel control's name.
+  target: string;
+  // Largest datagram the kext may send; larger ones close the channel.
+  maxDatagram: number;
+}
+
+export class KernelChannel extends EventEmitter<KernelChannelEvents> {
+  #native: NativeChannel | null;
+
+  private constructor(native: (onEvent: (kind: string, value: unknown) => void) => NativeChannel) {
+    super();
+    this.#native = native((kind, value) => this.#onEvent(kind, value));
+  }
+
+  // Throws an Error with .code (ENOENT, ECONNREFUSED, EACCES, EPERM, ...)
+  // and a sentence saying what to check.
+  static open(options: OpenOptions): KernelChannel {
+    const fd = binding.openKext(options.target);
+    return new KernelChannel((onEvent) => new binding.Channel(fd, options.maxDatagram, onEvent));
+  }
+
+  get closed(): boolean {
+    return this.#native === null;
+  }
+
+  // true when queued; false when the kext is full: wait for 'drain' and
+  // send again. Throws EMSGSIZE for a datagram the kext cannot take, and
+  // EPIPE once closed.
+  send(datagram: Uint8Array): boolean {
+    if (!this.#native) {
+      const e = new Error('the kext channel is closed') as Error & { code: string };
+      e.code = 'EPIPE';
+      throw e;
+    }
+    return this.#native.send(datagram);
+  }
+
+  // Idempotent; no 'close' event follows an explicit close.
+  close(): void {
+    this.#native?.close();
+    this.#native = null;
+  }
+
+  #onEvent(kind: string, value: unknown): void {
+    switch (kind) {
+      case 'messages':
+        for (const d of value as Buffer[]) this.emit('message', d);
+        break;
+      case 'drain':
+        this.emit('drain');
+        break;
+      case 'close':
+        this.#native = null;
+        this.emit('close', value as CloseReason);
+        break;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+// The addon's native pieces, one job per file: channel.cc (a datagram
+// socket on libuv), open_<os>.cc (connecting to the kext), peercred_<os>.cc
+// (who is on the other end of a unix socket).
+#pragma once
+
+#include <napi.h>
+
+#include <string>
+
+namespace kb {
+
+// Throws a JS Error with .code = errno name and a sentence to act on.
+Napi::Error ErrnoError(Napi::Env env, int err, const std::string &what);
+const char *ErrnoName(int err);
+
+// Connects to the kext (Linux: kextsim's SEQPACKET socket at a path;
+// macOS: a PF_SYSTEM control by name). Returns a non-blocking fd or throws.
+Napi::Value OpenKext(const Napi::CallbackInfo &info);
+// { uid, gid, pid, groups } of the peer of a connected unix socket fd.
+Napi::Value PeerCredentials(const Napi::CallbackInfo &info);
+
+Napi::Object InitChannel(Napi::Env env, Napi::Object exports);
+
+}  // namespace kb
