@@ -1,0 +1,163 @@
+// Authorization decisions: may this peer do this to this catalog item?
+//
+// The rules, in order:
+//   1. root (uid 0) may do anything;
+//   2. describe and status are open to anyone (they reveal the catalog and
+//      counters, which any client needs to use the API at all);
+//   3. list_subscribers is for root and the admin group: it reveals other
+//      users' uids and pids;
+//   4. an item with a policy entry of its own (by name, else by id), or
+//      else the '*' entry of its kind, is allowed to exactly the users and
+//      groups listed there ('*' = anyone), and root;
+//   5. with no entry, an item the kext flags privileged is for root and the
+//      admin group, any other item is for anyone.
+// So a policy entry can open a privileged item to more people or close an
+// ordinary one, and with no policy at all the kext's flags decide.
+import type { Config, PolicyMap, PolicyRule, Principal } from '../config/schema';
+import { describeUser, isMemberOf, isRoot, type PeerIdentity } from './identity';
+import type { NameResolver } from './names';
+
+export interface CatalogItem {
+  id: number;
+  name: string;
+  privileged: boolean;
+}
+
+export type ItemActionKind = 'call' | 'subscribe' | 'get' | 'set' | 'serve';
+export type ActionKind = ItemActionKind | 'describe' | 'status' | 'list_subscribers';
+
+export type Action = { kind: ItemActionKind; item: CatalogItem } | { kind: 'describe' | 'status' | 'list_subscribers' };
+
+export type Decision = { allowed: true } | { allowed: false; reason: string };
+
+const VERB: Record<ItemActionKind, string> = {
+  call: 'call command',
+  subscribe: 'subscribe to topic',
+  get: 'read option',
+  set: 'set option',
+  serve: 'serve upcall',
+};
+
+interface CompiledRule {
+  // "policy.commands.emit", for messages.
+  source: string;
+  anyone: boolean;
+  uids: Set<number>;
+  gids: Set<number>;
+  // "root, user bob, group staff"
+  allowedText: string;
+}
+
+type CompiledMap = Map<string, CompiledRule>;
+
+interface AdminGroup {
+  gid: number | undefined;
+  allowedText: string;
+}
+
+export interface CompileResult {
+  policy: Policy;
+  // Problems that make the config unusable (a name that resolves to no
+  // account): the daemon refuses it, at start and on reload.
+  errors: string[];
+  // Worth a log line, not a refusal.
+  warnings: string[];
+}
+
+function keyPath(base: string, key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`;
+}
+
+export class Policy {
+  private constructor(
+    private readonly maps: Record<ItemActionKind, CompiledMap>,
+    private readonly admin: AdminGroup,
+    private readonly resolver: NameResolver,
+  ) {}
+
+  static compile(config: Pick<Config, 'policy' | 'adminGroup'>, resolver: NameResolver): CompileResult {
+    const errors: string[] = [];
+    const warnings: string[] = [];
+
+    const compileRule = (source: string, rule: PolicyRule): CompiledRule => {
+      const compiled: CompiledRule = { source, anyone: false, uids: new Set(), gids: new Set(), allowedText: '' };
+      const allowed = ['root'];
+      const add = (kind: 'user' | 'group', principal: Principal, path: string) => {
+        if (principal === '*') {
+          compiled.anyone = true;
+          return;
+        }
+        const id = typeof principal === 'number' ? principal : kind === 'user' ? resolver.userId(principal) : resolver.groupId(principal);
+        if (id === undefined) {
+          errors.push(`${path}: no ${kind} named ${JSON.stringify(principal)}`);
+          return;
+        }
+        (kind === 'user' ? compiled.uids : compiled.gids).add(id);
+        const name = typeof principal === 'string' ? principal : kind === 'user' ? resolver.userName(id) : resolver.groupName(id);
+        allowed.push(`${kind} ${name ?? id}`);
+      };
+      rule.users.forEach((p, i) => add('user', p, `${source}.users[${i}]`));
+      rule.groups.forEach((p, i) => add('group', p, `${source}.groups[${i}]`));
+      compiled.allowedText = compiled.anyone ? 'anyone' : allowed.join(', ');
+      return compiled;
+    };
+
+    const compileMap = (base: string, map: PolicyMap): CompiledMap => {
+      const out: CompiledMap = new Map();
+      for (const [key, rule] of Object.entries(map)) out.set(key, compileRule(keyPath(base, key), rule));
+      return out;
+    };
+
+    const maps: Record<ItemActionKind, CompiledMap> = {
+      call: compileMap('policy.commands', config.policy.commands),
+      subscribe: compileMap('policy.topics', config.policy.topics),
+      get: compileMap('policy.options.get', config.policy.options.get),
+      set: compileMap('policy.options.set', config.policy.options.set),
+      serve: compileMap('policy.upcalls', config.policy.upcalls),
+    };
+
+    const adminGid = typeof config.adminGroup === 'number' ? config.adminGroup : resolver.groupId(config.adminGroup);
+    let admin: AdminGroup;
+    if (adminGid === undefined) {
+      warnings.push(`adminGroup: no group named ${JSON.stringify(config.adminGroup)}; privileged items are for root only`);
+      admin = { gid: undefined, allowedText: `root only (adminGroup ${JSON.stringify(config.adminGroup)} does not exist)` };
+    } else {
+      admin = { gid: adminGid, allowedText: `root, group ${resolver.groupName(adminGid) ?? adminGid}` };
+    }
+    return { policy: new Policy(maps, admin, resolver), errors, warnings };
+  }
+
+  // The entry that governs an item: its own (by name, then by id), else
+  // the '*' entry of its kind, else none.
+  private ruleFor(kind: ItemActionKind, item: CatalogItem): CompiledRule | undefined {
+    const map = this.maps[kind];
+    return map.get(item.name) ?? map.get(String(item.id)) ?? map.get('*');
+  }
+
+  private isAdmin(identity: PeerIdentity): boolean {
+    return this.admin.gid !== undefined && isMemberOf(identity, this.admin.gid);
+  }
+
+  decide(identity: PeerIdentity, action: Action): Decision {
+    if (isRoot(identity)) return { allowed: true };
+    const who = describeUser(identity.uid, this.resolver);
+    switch (action.kind) {
+      case 'describe':
+      case 'status':
+        return { allowed: true };
+      case 'list_subscribers':
+        if (this.isAdmin(identity)) return { allowed: true };
+        return { allowed: false, reason: `${who} may not list subscribers: it shows other users' processes; allowed: ${this.admin.allowedText}` };
+    }
+    const { kind, item } = action;
+    const what = `${VERB[kind]} '${item.name}'`;
+    const rule = this.ruleFor(kind, item);
+    if (rule) {
+      if (rule.anyone || rule.uids.has(identity.uid)) return { allowed: true };
+      for (const gid of rule.gids) if (isMemberOf(identity, gid)) return { allowed: true };
+      return { allowed: false, reason: `${who} may not ${what}: not allowed by ${rule.source}; allowed: ${rule.allowedText}` };
+    }
+    if (!item.privileged || this.isAdmin(identity)) return { allowed: true };
+    return { allowed: false, reason: `${who} may not ${what}: it is privileged; allowed: ${this.admin.allowedText}` };
+  }
+}

@@ -1,0 +1,154 @@
+// The gRPC side of kextbridged: our own unix-socket listener (socket.ts),
+// one grpc-js Server fed through connection injection so each connection
+// carries its peer credentials (identity.ts), grpc.health.v1, reflection,
+// and whatever services the caller registers (the Bridge handlers and the
+// typed proxies).
+import type * as net from 'node:net';
+import * as grpc from '@grpc/grpc-js';
+import type { PackageDefinition } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import type { PeerIdentity } from '../auth/identity';
+import type { Config } from '../config/schema';
+import type { Logger } from '../log';
+import { credentialsFor } from './identity';
+import { BRIDGE_SERVICE } from './protos';
+import { listenUnixSocket, type UnixListener } from './socket';
+
+export interface ServiceRegistration {
+  definition: grpc.ServiceDefinition;
+  implementation: grpc.UntypedServiceImplementation;
+}
+
+export interface CreateServerOptions {
+  config: Pick<Config, 'socketPath' | 'socketMode' | 'allowAnyUserSocket' | 'limits'>;
+  log: Logger;
+  // The kernel-reported credentials of an accepted connection (the addon's
+  // peerCredentials). Throwing refuses the connection.
+  credentialsOf: (socket: net.Socket) => PeerIdentity;
+  services: ServiceRegistration[];
+  // Everything served, for reflection (loadApi's packageDefinition).
+  // Without it the server offers no reflection.
+  packageDefinition?: PackageDefinition;
+  // Names the pid of a live daemon already on the socket, when known.
+  peerPidOf?: (socket: net.Socket) => number | undefined;
+}
+
+export interface DaemonServer {
+  // Creates the socket and starts accepting. Rejects with a
+  // SocketSetupError when the socket cannot be ours.
+  start(): Promise<void>;
+  // Stops accepting (the socket file goes at once), tells every client to
+  // go away (GOAWAY: calls in flight may finish), and after graceMs cuts
+  // whatever is left. Resolves when every connection is gone.
+  stop(graceMs: number): Promise<void>;
+  // grpc.health.v1 status of '' and of every registered service.
+  setServing(serving: boolean): void;
+  // Connections open now.
+  readonly connections: number;
+}
+
+// Room for a message's own framing around the largest payload allowed.
+const MESSAGE_OVERHEAD = 64 * 1024;
+
+function serviceName(definition: grpc.ServiceDefinition): string | undefined {
+  const method = Object.values(definition)[0];
+  // '/kextbridge.v1.Bridge/Call' -> 'kextbridge.v1.Bridge'
+  return method?.path.split('/')[1];
+}
+
+export function createServer(options: CreateServerOptions): DaemonServer {
+  const { config, log } = options;
+  const maxMessage = config.limits.maxMessageBytes + MESSAGE_OVERHEAD;
+  const grpcServer = new grpc.Server({
+    'grpc.max_receive_message_length': maxMessage,
+    'grpc.max_send_message_length': maxMessage,
+    'grpc.enable_channelz': 0,
+  });
+
+  const servedNames = new Set<string>(['', BRIDGE_SERVICE]);
+  for (const { definition, implementation } of options.services) {
+    grpcServer.addService(definition, implementation);
+    const name = serviceName(definition);
+    if (name !== undefined) servedNames.add(name);
+  }
+  const health = new HealthImplementation(Object.fromEntries([...servedNames].map((name) => [name, 'NOT_SERVING' as const])));
+  health.addToServer(grpcServer);
+  if (options.packageDefinition) new ReflectionService(options.packageDefinition).addToServer(grpcServer);
+
+  const sockets = new Set<net.Socket>();
+  let listener: UnixListener | undefined;
+  let stopping: Promise<void> | undefined;
+  let allClosed: (() => void) | undefined;
+
+  function accept(socket: net.Socket): void {
+    // Unhandled, a reset from a client that vanished would be an
+    // uncaught exception; http2 sees the close either way.
+    socket.on('error', (err) => log.debug({ err: err.message }, 'client connection error'));
+    let identity: PeerIdentity;
+    try {
+      identity = options.credentialsOf(socket);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'refused a connection: no peer credentials');
+      socket.destroy();
+      return;
+    }
+    if (stopping) {
+      socket.destroy();
+      return;
+    }
+    // Nested: a top-level pid is the daemon's own in every line.
+    const client = { uid: identity.uid, gid: identity.gid, pid: identity.pid };
+    const injector = grpcServer.createConnectionInjector(credentialsFor(identity));
+    sockets.add(socket);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      if (sockets.size === 0) allClosed?.();
+      injector.destroy();
+      log.debug({ client }, 'client disconnected');
+    });
+    log.debug({ client }, 'client connected');
+    injector.injectConnection(socket);
+  }
+
+  return {
+    async start() {
+      if (listener) throw new Error('server already started');
+      const listenOptions = { path: config.socketPath, mode: config.socketMode, allowAnyUserSocket: config.allowAnyUserSocket };
+      listener = await listenUnixSocket(options.peerPidOf ? { ...listenOptions, peerPidOf: options.peerPidOf } : listenOptions);
+      listener.server.on('connection', accept);
+      listener.server.on('error', (err) => log.error({ err: err.message }, 'listener error'));
+    },
+
+    stop(graceMs: number) {
+      if (stopping) return stopping;
+      listener?.close();
+      for (const name of servedNames) health.setStatus(name, 'NOT_SERVING');
+      stopping = new Promise<void>((resolve) => {
+        // Done when the last connection has closed, whether it left on its
+        // own after GOAWAY or was cut when the grace ran out.
+        const cut = setTimeout(() => {
+          log.warn({ connections: sockets.size, graceMs }, 'drain grace expired; cutting remaining calls');
+          grpcServer.forceShutdown();
+          for (const socket of sockets) socket.destroy();
+        }, graceMs);
+        allClosed = () => {
+          clearTimeout(cut);
+          resolve();
+        };
+        grpcServer.tryShutdown(() => {});
+        if (sockets.size === 0) allClosed();
+      });
+      return stopping;
+    },
+
+    setServing(serving: boolean) {
+      if (stopping) return;
+      for (const name of servedNames) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
+    },
+
+    get connections() {
+      return sockets.size;
+    },
+  };
+}
