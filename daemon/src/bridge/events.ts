@@ -1,0 +1,285 @@
+// Events from the kext to subscribers. The kernel reader never waits: an
+// event is appended to a ring (for since_seq resume) and to each matching
+// subscriber's bounded queue, and queues drain as each stream can take
+// writes. Loss is always told in-band, with its source.
+import { status } from '@grpc/grpc-js';
+
+export type OverflowPolicy = 'drop_oldest' | 'drop_newest' | 'disconnect';
+export type LossSource = 'LOSS_SOURCE_KERNEL' | 'LOSS_SOURCE_DAEMON' | 'LOSS_SOURCE_SUBSCRIBER' | 'LOSS_SOURCE_LINK';
+
+export interface StoredEvent {
+  seq: number;
+  timeNs: bigint;
+  topic: number;
+  payload: Uint8Array;
+}
+
+export interface Lost {
+  count: number;
+  firstSeq: number;
+  lastSeq: number;
+  source: LossSource;
+  topic: number;
+}
+
+export type Item = { event: StoredEvent } | { lost: Lost } | { link: { state: string; detail: string } };
+
+// What a subscriber writes to: a grpc server-writable stream, or a fake.
+export interface Sink {
+  write(batch: { items: unknown[] }): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+  end(): void;
+  destroy(err: { code: number; details: string }): void;
+}
+
+export interface SubscriberInfo {
+  id: number;
+  uid: number;
+  pid: number;
+  topics: number[];
+  overflow: OverflowPolicy;
+  queued: number;
+  lag: number;
+  delivered: number;
+  lost: number;
+  sinceMs: number;
+}
+
+class Subscriber {
+  queue: Item[] = [];
+  delivered = 0;
+  lost = 0;
+  lastSentSeq = 0;
+  waiting = false;
+  closed = false;
+  pendingLoss: Lost | null = null;
+  readonly since = Date.now();
+
+  constructor(
+    readonly id: number,
+    readonly uid: number,
+    readonly pid: number,
+    readonly topics: Set<number>,
+    readonly overflow: OverflowPolicy,
+    readonly limit: number,
+    readonly maxBatch: number,
+    readonly sink: Sink,
+  ) {}
+}
+
+export interface EventHubOptions {
+  ringEvents: number;
+  ringBytes: number;
+  // The set of topics anyone wants changed: tell the kext (SUBSCRIBE).
+  onWantedChanged: (topics: number[]) => void;
+}
+
+export class EventHub {
+  readonly counters = { fromKernel: 0, delivered: 0, lostKernel: 0, lostDaemon: 0, lostSubscriber: 0, lastSeq: 0 };
+  #o: EventHubOptions;
+  #subs = new Map<number, Subscriber>();
+  #nextSub = 1;
+  #ring: StoredEvent[] = [];
+  #ringBytes = 0;
+  // Kernel seqs restart at 1 per connection; ours never go backwards.
+  #seqOffset = 0;
+  #expectKernel = 1;
+  #wanted = '';
+
+  constructor(options: EventHubOptions) {
+    this.#o = options;
+  }
+
+  get size(): number {
+    return this.#subs.size;
+  }
+
+  wantedTopics(): number[] {
+    const all = new Set<number>();
+    for (const s of this.#subs.values()) for (const t of s.topics) all.add(t);
+    return [...all].sort((a, b) => a - b);
+  }
+
+  // A new kext connection: its seq 1 follows our last seq.
+  linkReady(): void {
+    this.#seqOffset = this.counters.lastSeq;
+    this.#expectKernel = 1;
+    this.#wanted = '';
+    this.#announce();
+    this.#broadcast({ link: { state: 'LINK_STATE_READY', detail: 'kext link ready' } });
+  }
+
+  linkDown(detail: string): void {
+    this.#broadcast({ link: { state: 'LINK_STATE_CONNECTING', detail } });
+  }
+
+  add(opts: {
+    uid: number;
+    pid: number;
+    topics: Set<number>;
+    overflow: OverflowPolicy;
+    limit: number;
+    maxBatch: number;
+    sinceSeq: number;
+    sink: Sink;
+  }): number {
+    const s = new Subscriber(this.#nextSub++, opts.uid, opts.pid, opts.topics, opts.overflow, opts.limit, opts.maxBatch, opts.sink);
+    this.#subs.set(s.id, s);
+    if (opts.sinceSeq > 0) this.#replay(s, opts.sinceSeq);
+    this.#announce();
+    this.#flush(s);
+    return s.id;
+  }
+
+  remove(id: number): void {
+    const s = this.#subs.get(id);
+    if (!s) return;
+    s.closed = true;
+    this.#subs.delete(id);
+    this.#announce();
+  }
+
+  list(): SubscriberInfo[] {
+    return [...this.#subs.values()].map((s) => ({
+      id: s.id,
+      uid: s.uid,
+      pid: s.pid,
+      topics: [...s.topics],
+      overflow: s.overflow,
+      queued: s.queue.length,
+      lag: Math.max(0, this.counters.lastSeq - s.lastSentSeq),
+      delivered: s.delivered,
+      lost: s.lost,
+      sinceMs: Date.now() - s.since,
+    }));
+  }
+
+  // One EVENT from the kext (kernel seq); payload is kept by reference.
+  event(kernelSeq: number, timeNs: bigint, topic: number, payload: Uint8Array): void {
+    if (kernelSeq > this.#expectKernel) {
+      // A gap no LOSS explained: still kernel loss, counted, never silent.
+      this.#kernelLoss(kernelSeq - this.#expectKernel, this.#expectKernel, kernelSeq - 1, 0);
+    }
+    this.#expectKernel = kernelSeq + 1;
+    const e: StoredEvent = { seq: this.#seqOffset + kernelSeq, timeNs, topic, payload };
+    this.counters.fromKernel++;
+    this.counters.lastSeq = e.seq;
+    this.#ring.push(e);
+    this.#ringBytes += payload.length;
+    while (this.#ring.length > this.#o.ringEvents || this.#ringBytes > this.#o.ringBytes) this.#ringBytes -= this.#ring.shift()!.payload.length;
+    for (const s of this.#subs.values()) if (s.topics.has(topic)) this.#enqueue(s, { event: e });
+  }
+
+  // A LOSS frame: count events of topic lost between first and last.
+  loss(topic: number, count: number, firstKernelSeq: number, lastKernelSeq: number): void {
+    this.#kernelLoss(count, firstKernelSeq, lastKernelSeq, topic);
+    if (lastKernelSeq + 1 > this.#expectKernel) this.#expectKernel = lastKernelSeq + 1;
+  }
+
+  #kernelLoss(count: number, first: number, last: number, topic: number): void {
+    this.counters.lostKernel += count;
+    this.counters.lastSeq = Math.max(this.counters.lastSeq, this.#seqOffset + last);
+    const lost: Lost = { count, firstSeq: this.#seqOffset + first, lastSeq: this.#seqOffset + last, source: 'LOSS_SOURCE_KERNEL', topic };
+    for (const s of this.#subs.values()) if (topic === 0 || s.topics.has(topic)) this.#enqueue(s, { lost });
+  }
+
+  #replay(s: Subscriber, since: number): void {
+    const oldest = this.#ring[0]?.seq ?? this.counters.lastSeq + 1;
+    if (since < oldest) {
+      const count = oldest - since;
+      this.counters.lostDaemon += count;
+      s.queue.push({ lost: { count, firstSeq: since, lastSeq: oldest - 1, source: 'LOSS_SOURCE_DAEMON', topic: 0 } });
+    }
+    for (const e of this.#ring) if (e.seq >= since && s.topics.has(e.topic)) this.#enqueue(s, { event: e });
+  }
+
+  #broadcast(item: Item): void {
+    for (const s of this.#subs.values()) this.#enqueue(s, item);
+  }
+
+  #enqueue(s: Subscriber, item: Item): void {
+    if (s.closed) return;
+    if ('event' in item && s.queue.length >= s.limit) {
+      if (s.overflow === 'disconnect') {
+        this.#lose(s, item.event, item.event);
+        this.remove(s.id);
+        s.sink.destroy({
+          code: status.RESOURCE_EXHAUSTED,
+          details: `your queue of ${s.limit} events overflowed; read faster, raise queue_limit, or choose drop_oldest / drop_newest`,
+        });
+        return;
+      }
+      if (s.overflow === 'drop_newest') {
+        this.#lose(s, item.event, item.event);
+        this.#flush(s);
+        return;
+      }
+      const i = s.queue.findIndex((q) => 'event' in q);
+      if (i >= 0) {
+        const [dropped] = s.queue.splice(i, 1) as [{ event: StoredEvent }];
+        this.#lose(s, dropped.event, dropped.event);
+      }
+    }
+    s.queue.push(item);
+    this.#flush(s);
+  }
+
+  // Consecutive subscriber losses merge into one Lost item.
+  #lose(s: Subscriber, first: StoredEvent, last: StoredEvent): void {
+    this.counters.lostSubscriber++;
+    s.lost++;
+    if (s.pendingLoss) {
+      s.pendingLoss.count++;
+      s.pendingLoss.firstSeq = Math.min(s.pendingLoss.firstSeq, first.seq);
+      s.pendingLoss.lastSeq = Math.max(s.pendingLoss.lastSeq, last.seq);
+    } else {
+      s.pendingLoss = { count: 1, firstSeq: first.seq, lastSeq: last.seq, source: 'LOSS_SOURCE_SUBSCRIBER', topic: 0 };
+    }
+  }
+
+  #flush(s: Subscriber): void {
+    while (!s.waiting && !s.closed && (s.queue.length > 0 || s.pendingLoss)) {
+      const items: Item[] = [];
+      if (s.pendingLoss) {
+        items.push({ lost: s.pendingLoss });
+        s.pendingLoss = null;
+      }
+      const n = Math.min(s.maxBatch, s.queue.length);
+      for (let i = 0; i < n; i++) {
+        const item = s.queue[i]!;
+        items.push(item);
+        if ('event' in item) {
+          s.delivered++;
+          this.counters.delivered++;
+          s.lastSentSeq = item.event.seq;
+        }
+      }
+      s.queue.splice(0, n);
+      const more = s.sink.write({ items: items.map(toWire) });
+      if (!more) {
+        s.waiting = true;
+        s.sink.once('drain', () => {
+          s.waiting = false;
+          this.#flush(s);
+        });
+      }
+    }
+  }
+
+  #announce(): void {
+    const topics = this.wantedTopics();
+    const key = topics.join(',');
+    if (key === this.#wanted) return;
+    this.#wanted = key;
+    this.#o.onWantedChanged(topics);
+  }
+}
+
+function toWire(item: Item): unknown {
+  if ('event' in item) {
+    const e = item.event;
+    return { event: { seq: e.seq, timeNs: e.timeNs.toString(), topic: e.topic, payload: Buffer.from(e.payload.buffer, e.payload.byteOffset, e.payload.byteLength) } };
+  }
+  if ('lost' in item) return { lost: { ...item.lost } };
+  return { link: { state: item.link.state, detail: item.link.detail } };
+}

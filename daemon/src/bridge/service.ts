@@ -1,0 +1,284 @@
+// kextbridge.v1.Bridge: each RPC checks the caller against the policy,
+// then turns into frames on the kernel link. Every failure is a gRPC
+// status with a message a person can act on.
+import * as grpc from '@grpc/grpc-js';
+import type { ServerSurfaceCall } from '@grpc/grpc-js/build/src/server-call';
+
+import type { Authorizer } from '../auth/audit';
+import type { PeerIdentity } from '../auth/identity';
+import type { CatalogItem } from '../auth/policy';
+import { withIdentity } from '../server/identity';
+import type { KernelLink } from '../link/kernel-link';
+import { decodeOptionValue, encodeOptionValue, ValueType, type CatalogEntry, type OptionEntry, type OptionValue } from '../wire';
+import type { EventHub, OverflowPolicy } from './events';
+import type { Requests } from './requests';
+
+export interface BridgeDeps {
+  link: KernelLink;
+  requests: Requests;
+  events: EventHub;
+  auth: Authorizer;
+  limits: { subscriberQueueDefault: number; subscriberQueueMax: number; maxBatch: number; maxMessageBytes: number };
+  version: string;
+  startedAt: number;
+  connections: () => number;
+}
+
+type Target = { name?: string; id?: number; by?: 'name' | 'id' };
+type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, cb: grpc.sendUnaryData<Res>) => void;
+
+function fail(code: grpc.status, details: string): Partial<grpc.StatusObject> {
+  return { code, details };
+}
+
+function item(e: CatalogEntry): CatalogItem {
+  return { id: e.id, name: e.name, privileged: e.privileged };
+}
+
+const VALUE_TYPE_NAMES: Record<number, string> = {
+  [ValueType.BOOL]: 'VALUE_TYPE_BOOL',
+  [ValueType.INT64]: 'VALUE_TYPE_INT64',
+  [ValueType.STRING]: 'VALUE_TYPE_STRING',
+  [ValueType.BYTES]: 'VALUE_TYPE_BYTES',
+};
+
+export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplementation {
+  // Finds a catalog entry by name or id, or says what exists.
+  function lookup<E extends CatalogEntry>(kind: string, map: ReadonlyMap<number, E> | undefined, t: Target | undefined): E | Partial<grpc.StatusObject> {
+    if (!map || !d.link.welcome) return fail(grpc.status.UNAVAILABLE, `kext link not ready: ${d.link.detail}`);
+    if (!t || (t.name === undefined && t.id === undefined) || (t.by === 'name' && !t.name)) {
+      return fail(grpc.status.INVALID_ARGUMENT, `name the ${kind} by name or id`);
+    }
+    const found = t.by === 'id' || (t.id !== undefined && t.by !== 'name') ? map.get(Number(t.id)) : [...map.values()].find((e) => e.name === t.name);
+    if (found) return found;
+    const known = [...map.values()].map((e) => `${e.name} (${e.id})`).join(', ');
+    return fail(grpc.status.NOT_FOUND, `no ${kind} ${t.by === 'id' ? `id ${t.id}` : `"${t.name}"`} in the kext's catalog; it has: ${known || 'none'}`);
+  }
+
+  function allowed(identity: PeerIdentity, kind: 'call' | 'subscribe' | 'get' | 'set' | 'serve', e: CatalogEntry): Partial<grpc.StatusObject> | null {
+    const decision = d.auth.check(identity, { kind, item: item(e) });
+    return decision.allowed ? null : fail(grpc.status.PERMISSION_DENIED, decision.reason);
+  }
+
+  function deadlineMs(call: ServerSurfaceCall): number | undefined {
+    const dl = call.getDeadline();
+    const at = dl instanceof Date ? dl.getTime() : typeof dl === 'number' ? dl : Infinity;
+    return Number.isFinite(at) ? Math.max(1, at - Date.now()) : undefined;
+  }
+
+  function abortOn(call: ServerSurfaceCall): AbortSignal {
+    const ac = new AbortController();
+    call.on('cancelled', () => ac.abort());
+    return ac.signal;
+  }
+
+  const describe: Unary<unknown, unknown> = withIdentity((identity: PeerIdentity, _call, cb) => {
+    if (!d.auth.check(identity, { kind: 'describe' }).allowed) return cb(fail(grpc.status.PERMISSION_DENIED, 'describe denied'));
+    const w = d.link.welcome;
+    const s = d.link.session;
+    if (!w || !s) return cb(fail(grpc.status.UNAVAILABLE, `kext link not ready: ${d.link.detail}`));
+    const c = w.catalog;
+    cb(null, {
+      kextIdentity: w.identity,
+      kextVersion: w.kextVersion,
+      protocolVersion: s.version,
+      maxDatagramToKext: s.sendDatagram,
+      maxDatagramFromKext: s.receiveDatagram,
+      maxMessage: s.sendMessage,
+      maxInflight: s.maxInflight,
+      commands: [...c.commands.values()].map((e) => ({ id: e.id, name: e.name, privileged: e.privileged })),
+      topics: [...c.topics.values()].map((e) => ({ id: e.id, name: e.name, privileged: e.privileged })),
+      options: [...c.options.values()].map((e) => ({
+        id: e.id,
+        name: e.name,
+        privileged: e.privileged,
+        readonly: e.readOnly,
+        type: VALUE_TYPE_NAMES[e.valueType],
+        min: e.min.toString(),
+        max: e.max.toString(),
+      })),
+      upcalls: [...c.upcalls.values()].map((e) => ({ id: e.id, name: e.name, privileged: e.privileged, timeoutMs: e.timeoutMs, defaultVerdict: e.defaultVerdict })),
+      daemonVersion: d.version,
+    });
+  });
+
+  function statusMessage(): unknown {
+    const l = d.link.counters;
+    const r = d.requests.counters;
+    const ev = d.events.counters;
+    return {
+      linkState: `LINK_STATE_${d.link.state.toUpperCase()}`,
+      linkDetail: d.link.detail,
+      linkGeneration: d.link.generation,
+      uptimeMs: Date.now() - d.startedAt,
+      counters: {
+        datagramsIn: l.datagramsIn,
+        datagramsOut: l.datagramsOut,
+        framesIn: l.framesIn,
+        framesOut: l.framesOut,
+        malformedFromKext: l.malformed,
+        linkResets: l.resets,
+        callsStarted: r.started,
+        callsInflight: d.requests.inflight,
+        callsQueued: d.requests.queued,
+        callsByStatus: Object.fromEntries([...r.byStatus].map(([k, v]) => [grpc.status[k] ?? String(k), v])),
+        responsesUnknownId: r.unknownResponses,
+        cancelsSent: r.cancelsSent,
+        eventsFromKernel: ev.fromKernel,
+        eventsDelivered: ev.delivered,
+        lostKernel: ev.lostKernel,
+        lostDaemon: ev.lostDaemon,
+        lostSubscriber: ev.lostSubscriber,
+        lastSeq: ev.lastSeq,
+        denied: d.auth.denied,
+      },
+      clients: d.connections(),
+      subscribers: d.events.size,
+    };
+  }
+
+  const getStatus: Unary<unknown, unknown> = withIdentity((identity: PeerIdentity, _call, cb) => {
+    if (!d.auth.check(identity, { kind: 'status' }).allowed) return cb(fail(grpc.status.PERMISSION_DENIED, 'status denied'));
+    cb(null, statusMessage());
+  });
+
+  const call: Unary<{ command?: Target; payload?: Buffer }, unknown> = withIdentity(
+    (identity: PeerIdentity, c: grpc.ServerUnaryCall<{ command?: Target; payload?: Buffer }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      const e = lookup('command', d.link.welcome?.catalog.commands, c.request.command);
+      if (!('kind' in e)) return cb(e);
+      const denied = allowed(identity, 'call', e);
+      if (denied) return cb(denied);
+      const payload = c.request.payload ?? Buffer.alloc(0);
+      const limit = d.link.session?.sendMessage ?? 0;
+      if (payload.length > limit) return cb(fail(grpc.status.INVALID_ARGUMENT, `payload of ${payload.length} bytes exceeds the kext's ${limit}-byte message limit`));
+      d.requests.call('request', e.id, payload, deadlineMs(c), abortOn(c)).then((r) => {
+        if (r.status === 0) cb(null, { payload: r.payload });
+        else cb(fail(r.status, r.message || `the kext answered ${grpc.status[r.status] ?? r.status}`));
+      });
+    },
+  );
+
+  function optionValueMessage(o: OptionEntry, v: OptionValue): unknown {
+    const base = { id: o.id, name: o.name };
+    if (typeof v === 'boolean') return { ...base, boolValue: v };
+    if (typeof v === 'bigint') return { ...base, int64Value: v.toString() };
+    if (typeof v === 'string') return { ...base, stringValue: v };
+    return { ...base, bytesValue: Buffer.from(v) };
+  }
+
+  const getOption: Unary<{ option?: Target }, unknown> = withIdentity(
+    (identity: PeerIdentity, c: grpc.ServerUnaryCall<{ option?: Target }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      const o = lookup('option', d.link.welcome?.catalog.options, c.request.option);
+      if (!('kind' in o)) return cb(o);
+      const denied = allowed(identity, 'get', o);
+      if (denied) return cb(denied);
+      d.requests.call('opt_get', o.id, new Uint8Array(0), deadlineMs(c), abortOn(c)).then((r) => {
+        if (r.status !== 0) return cb(fail(r.status, r.message));
+        const v = decodeOptionValue(o, r.payload);
+        if (!v.ok) return cb(fail(grpc.status.INTERNAL, `the kext sent a bad value for ${o.name}: ${v.error.message}`));
+        cb(null, optionValueMessage(o, v.value));
+      });
+    },
+  );
+
+  type SetReq = { option?: Target; value?: { boolValue?: boolean; int64Value?: string; stringValue?: string; bytesValue?: Buffer; value?: string } };
+  const setOption: Unary<SetReq, unknown> = withIdentity((identity: PeerIdentity, c: grpc.ServerUnaryCall<SetReq, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+    const o = lookup('option', d.link.welcome?.catalog.options, c.request.option);
+    if (!('kind' in o)) return cb(o);
+    const denied = allowed(identity, 'set', o);
+    if (denied) return cb(denied);
+    const v = c.request.value;
+    let value: OptionValue;
+    try {
+      switch (v?.value) {
+        case 'boolValue':
+          value = Boolean(v.boolValue);
+          break;
+        case 'int64Value':
+          value = BigInt(v.int64Value ?? '0');
+          break;
+        case 'stringValue':
+          value = v.stringValue ?? '';
+          break;
+        case 'bytesValue':
+          value = v.bytesValue ?? Buffer.alloc(0);
+          break;
+        default:
+          return cb(fail(grpc.status.INVALID_ARGUMENT, `set a value for ${o.name}: one of bool_value, int64_value, string_value, bytes_value`));
+      }
+    } catch {
+      return cb(fail(grpc.status.INVALID_ARGUMENT, `int64_value is not an integer`));
+    }
+    const encoded = encodeOptionValue(o, value);
+    if (!encoded.ok) return cb(fail(grpc.status.INVALID_ARGUMENT, `${o.name}: ${encoded.error.message}`));
+    d.requests.call('opt_set', o.id, encoded.value, deadlineMs(c), abortOn(c)).then((r) => {
+      if (r.status !== 0) return cb(fail(r.status, `${o.name}: ${r.message}`));
+      cb(null, optionValueMessage(o, value));
+    });
+  });
+
+  type SubReq = { topics?: Target[]; sinceSeq?: string; overflow?: string; maxBatch?: number; queueLimit?: number };
+  const subscribe = withIdentity((identity: PeerIdentity, c: grpc.ServerWritableStream<SubReq, unknown>) => {
+    const req = c.request;
+    if (!req.topics || req.topics.length === 0) return c.destroy(Object.assign(new Error('name at least one topic'), { code: grpc.status.INVALID_ARGUMENT }));
+    const topics = new Set<number>();
+    for (const t of req.topics) {
+      const e = lookup('topic', d.link.welcome?.catalog.topics, t);
+      if (!('kind' in e)) return c.destroy(Object.assign(new Error(e.details), { code: e.code }));
+      const denied = allowed(identity, 'subscribe', e);
+      if (denied) return c.destroy(Object.assign(new Error(denied.details), { code: denied.code }));
+      topics.add(e.id);
+    }
+    const overflow: OverflowPolicy = req.overflow === 'OVERFLOW_POLICY_DROP_NEWEST' ? 'drop_newest' : req.overflow === 'OVERFLOW_POLICY_DISCONNECT' ? 'disconnect' : 'drop_oldest';
+    const limit = Math.min(d.limits.subscriberQueueMax, req.queueLimit || d.limits.subscriberQueueDefault);
+    const maxBatch = Math.min(d.limits.maxBatch, req.maxBatch || d.limits.maxBatch);
+    const id = d.events.add({
+      uid: identity.uid,
+      pid: identity.pid,
+      topics,
+      overflow,
+      limit,
+      maxBatch,
+      sinceSeq: Number(req.sinceSeq ?? 0),
+      sink: {
+        write: (batch) => c.write(batch),
+        once: (ev, fn) => c.once(ev, fn),
+        end: () => c.end(),
+        destroy: (err) => c.destroy(Object.assign(new Error(err.details), { code: err.code })),
+      },
+    });
+    const gone = (): void => d.events.remove(id);
+    c.on('cancelled', gone);
+    c.on('close', gone);
+  });
+
+  const listSubscribers: Unary<unknown, unknown> = withIdentity((identity: PeerIdentity, _c, cb) => {
+    const decision = d.auth.check(identity, { kind: 'list_subscribers' });
+    if (!decision.allowed) return cb(fail(grpc.status.PERMISSION_DENIED, decision.reason));
+    cb(null, {
+      subscribers: d.events.list().map((s) => ({
+        ...s,
+        overflow: `OVERFLOW_POLICY_${s.overflow.toUpperCase()}`,
+      })),
+    });
+  });
+
+  const notYet = (what: string) =>
+    ((call: ServerSurfaceCall & { destroy?: (e: Error) => void }, cb?: grpc.sendUnaryData<unknown>) => {
+      const err = { code: grpc.status.UNIMPLEMENTED, details: `${what} is not implemented in this daemon version` };
+      if (cb) cb(err);
+      else call.destroy?.(Object.assign(new Error(err.details), { code: err.code }));
+    }) as grpc.UntypedHandleCall;
+
+  return {
+    Describe: describe,
+    GetStatus: getStatus,
+    WatchStatus: notYet('WatchStatus'),
+    Call: call,
+    Subscribe: subscribe,
+    GetOption: getOption,
+    SetOption: setOption,
+    Serve: notYet('Serve (upcall handlers)'),
+    ListSubscribers: listSubscribers,
+  } as grpc.UntypedServiceImplementation;
+}

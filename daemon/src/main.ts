@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+// kextbridged: wires the kernel link, the Bridge service, policy and the
+// gRPC server together, and handles signals. Each piece lives in its own
+// module; this file only connects them.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import { Authorizer } from './auth/audit';
+import { FileNameResolver } from './auth/names';
+import { Policy } from './auth/policy';
+import { loadConfig } from './config/load';
+import type { Config } from './config/schema';
+import { createLogger, moduleLogger, setLogLevel, type Logger } from './log';
+import { KernelLink } from './link/kernel-link';
+import { Requests } from './bridge/requests';
+import { EventHub } from './bridge/events';
+import { bridgeImplementation } from './bridge/service';
+import { createServer } from './server/server';
+import { loadApi } from './server/protos';
+import { FrameType, Status, decodeLoss } from './wire';
+import { getU64, getU64Safe } from './wire/bytes';
+import { KernelChannel } from '../../native/lib/channel';
+import { peerCredentials } from '../../native/lib/peer';
+import { LAUNCHD_COMMANDS, runLaunchdCommand } from '../../launchd/cli';
+
+const VERSION: string = (JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string }).version;
+
+function compilePolicy(config: Config, log: Logger): Policy | null {
+  const compiled = Policy.compile(config, FileNameResolver.load());
+  for (const w of compiled.warnings) log.warn({ policy: 'warning' }, w);
+  if (compiled.errors.length > 0) {
+    for (const e of compiled.errors) log.error({ policy: 'error' }, e);
+    return null;
+  }
+  return compiled.policy;
+}
+
+async function main(argv: string[]): Promise<number> {
+  if ((LAUNCHD_COMMANDS as readonly string[]).includes(argv[0] ?? '')) {
+    return runLaunchdCommand(argv, (s) => console.log(s), (s) => console.error(s));
+  }
+  const loaded = loadConfig({ argv });
+  if (loaded.kind === 'help') {
+    console.log(loaded.text);
+    return 0;
+  }
+  if (loaded.kind === 'error') {
+    for (const e of loaded.errors) console.error(`kextbridged: ${e}`);
+    return 2;
+  }
+  const config = loaded.config;
+  if (loaded.checkOnly) {
+    console.log('kextbridged: configuration is valid');
+    return 0;
+  }
+  const log = createLogger({ level: config.logLevel });
+  const policy = compilePolicy(config, log);
+  if (!policy) return 2;
+  const auth = new Authorizer(policy, moduleLogger(log, 'audit'));
+  const api = loadApi(config.protoFiles, config.protoIncludeDirs);
+
+  const link = new KernelLink({
+    target: process.platform === 'darwin' ? config.kext.controlName : config.kext.socketPath,
+    open: (target, maxDatagram) => KernelChannel.open({ target, maxDatagram }),
+    log: moduleLogger(log, 'link'),
+    name: `kextbridged ${VERSION}`,
+    maxDatagram: 256 * 1024,
+    maxMessage: config.limits.maxMessageBytes,
+    reconnectMinMs: config.kext.reconnectMinMs,
+    reconnectMaxMs: config.kext.reconnectMaxMs,
+  });
+  const requests = new Requests({
+    send: (type, id, code, payload) => link.send(type, id, code, payload),
+    maxQueued: config.limits.maxQueued,
+    defaultDeadlineMs: config.limits.defaultDeadlineMs,
+  });
+  const events = new EventHub({
+    ringEvents: config.limits.ringEvents,
+    ringBytes: config.limits.ringBytes,
+    onWantedChanged: (topics) => {
+      const p = Buffer.alloc(4 * topics.length);
+      topics.forEach((t, i) => p.writeUInt32LE(t, 4 * i));
+      link.send(FrameType.SUBSCRIBE, 0, 0, p);
+    },
+  });
+  const startedAt = Date.now();
+  let server: ReturnType<typeof createServer> | null = null;
+  server = createServer({
+    config,
+    log: moduleLogger(log, 'server'),
+    credentialsOf: (socket) => peerCredentials(socket),
+    services: [
+      {
+        definition: api.bridge,
+        implementation: bridgeImplementation({
+          link,
+          requests,
+          events,
+          auth,
+          limits: config.limits,
+          version: VERSION,
+          startedAt,
+          connections: () => server?.connections ?? 0,
+        }),
+      },
+    ],
+    packageDefinition: api.packageDefinition,
+  });
+
+  link.on('ready', (_w, session) => {
+    requests.linkUp(Math.min(config.limits.maxInflight, session.maxInflight));
+    events.linkReady();
+    server?.setServing(true);
+  });
+  link.on('state', (state) => {
+    if (state !== 'ready') server?.setServing(false);
+  });
+  link.on('down', (reason) => {
+    requests.linkDown(reason);
+    events.linkDown(reason);
+  });
+  link.on('event', (f) => {
+    const p = f.payload;
+    if (f.type === FrameType.EVENT) {
+      if (p.length < 16) return;
+      events.event(getU64Safe(p, 0), getU64(p, 8), f.code, p.subarray(16));
+    } else {
+      const l = decodeLoss(p);
+      if (l.ok) events.loss(f.code, Number(l.value.count), Number(l.value.firstSeq), Number(l.value.lastSeq));
+    }
+  });
+  link.on('message', (m) => {
+    if (m.type === FrameType.RESPONSE) requests.onResponse(m.id, m.code, m.payload);
+    // No upcall handlers in this version: tell the kext at once so its
+    // default applies now instead of after its timeout.
+    else if (m.type === FrameType.UPCALL) link.send(FrameType.UPCALL_REPLY, m.id, Status.UNAVAILABLE);
+  });
+
+  try {
+    await server.start();
+  } catch (err) {
+    log.fatal({ err }, (err as Error).message);
+    return 1;
+  }
+  log.info({ socket: config.socketPath, version: VERSION }, 'serving');
+  link.start();
+
+  return new Promise<number>((done) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal, graceMs: config.drainGraceMs }, 'stopping: draining calls');
+      void server!.stop(config.drainGraceMs).then(() => {
+        link.stop();
+        log.info('stopped');
+        done(0);
+      });
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGHUP', () => {
+      const again = loadConfig({ argv });
+      if (again.kind !== 'config') {
+        log.error({ errors: again.kind === 'error' ? again.errors : [] }, 'reload refused: the configuration is invalid; keeping the current one');
+        return;
+      }
+      const next = compilePolicy(again.config, log);
+      if (!next) return;
+      auth.setPolicy(next);
+      setLogLevel(log, again.config.logLevel);
+      log.info('reloaded policy and log level');
+    });
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`kextbridged: ${(err as Error).stack ?? String(err)}`);
+    process.exit(1);
+  },
+);
