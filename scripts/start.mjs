@@ -70,9 +70,13 @@ if (!stopping) {
   console.log(`
 kextbridged is serving ${daemonSocket} (kext: kextsim on ${kextSocket})
 
-  node dist/clients/ts/src/cli.js --socket ${daemonSocket} status
   grpcurl -plaintext -unix ${daemonSocket} list
-  grpcurl -plaintext -unix -d '{"data":"aGk="}' ${daemonSocket} kextbridge.example.v1.Example/Echo
+  grpcurl -plaintext -unix ${daemonSocket} kextbridge.v1.Bridge/Describe
+  grpcurl -plaintext -unix -d '{"command":{"name":"echo"},"payload":"CgJoaQ=="}' ${daemonSocket} kextbridge.v1.Bridge/Call
+  grpcurl -plaintext -unix -d '{"topics":[{"name":"heartbeat"}]}' ${daemonSocket} kextbridge.v1.Bridge/Subscribe
+
+Any gRPC client works the same way: the API is proto/kextbridge/v1/bridge.proto
+(and reflection is on). Logs are JSON lines on stdout.
 
 Ctrl-C stops both.`);
 }

@@ -4,23 +4,27 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../../..');
 
 export interface Kextsim {
   socket: string;
   process: ChildProcess;
-  stop(): Promise<number | null>;
+  // keepDir: leave the socket's directory for a successor.
+  stop(keepDir?: boolean): Promise<number | null>;
 }
 
-export async function startKextsim(args: string[]): Promise<Kextsim> {
+// at: listen on this path (its directory is then the caller's to remove,
+// unless ownDir): how a test brings a kext back where the daemon expects it.
+export async function startKextsim(args: string[], at?: { socket: string; ownDir: boolean }): Promise<Kextsim> {
   const bin = ['kext/build/kextsim-asan', 'kext/build/kextsim'].map((p) => join(root, p)).find((p) => existsSync(p));
   if (!bin) throw new Error('kextsim is not built: run `npm run build:c`');
-  const dir = mkdtempSync(join(tmpdir(), 'kb-sim-'));
+  const dir = at ? dirname(at.socket) : mkdtempSync(join(tmpdir(), 'kb-sim-'));
+  const ownDir = at ? at.ownDir : true;
   // Unprivileged test clients must reach the socket to be refused by it.
   chmodSync(dir, 0o755);
-  const socket = join(dir, 'kextsim.sock');
+  const socket = at ? at.socket : join(dir, 'kextsim.sock');
   const child = spawn(bin, ['--socket', socket, ...args], { stdio: ['ignore', 'pipe', process.env.KB_TEST_VERBOSE ? 'inherit' : 'ignore'] });
   const ready = await new Promise<boolean>((res) => {
     const timer = setTimeout(() => res(false), 10_000);
@@ -38,12 +42,12 @@ export async function startKextsim(args: string[]): Promise<Kextsim> {
   return {
     socket,
     process: child,
-    async stop() {
+    async stop(keepDir = false) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       const code = await exited;
       clearTimeout(timer);
-      rmSync(dir, { recursive: true, force: true });
+      if (ownDir && !keepDir) rmSync(dir, { recursive: true, force: true });
       return code;
     },
   };

@@ -210,7 +210,10 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
       return cb(fail(grpc.status.INVALID_ARGUMENT, `int64_value is not an integer`));
     }
     const encoded = encodeOptionValue(o, value);
-    if (!encoded.ok) return cb(fail(grpc.status.INVALID_ARGUMENT, `${o.name}: ${encoded.error.message}`));
+    if (!encoded.ok) {
+      // Checked here so a bad value never reaches the kernel.
+      return cb(fail(encoded.error.class === 'OUT_OF_RANGE' ? grpc.status.OUT_OF_RANGE : grpc.status.INVALID_ARGUMENT, encoded.error.message));
+    }
     d.requests.call('opt_set', o.id, encoded.value, deadlineMs(c), abortOn(c)).then((r) => {
       if (r.status !== 0) return cb(fail(r.status, `${o.name}: ${r.message}`));
       cb(null, optionValueMessage(o, value));

@@ -1,0 +1,109 @@
+// Starts the real kextbridged (compiled) against a kextsim for integration
+// tests, and makes Bridge clients, in this process or as another uid.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+
+const root = resolve(__dirname, '../../..');
+
+export interface Daemon {
+  socket: string;
+  process: ChildProcess;
+  logs: string[];
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startDaemon(kextSocket: string, extra: string[] = []): Promise<Daemon> {
+  const dir = mkdtempSync(join(tmpdir(), 'kb-d-'));
+  // Unprivileged clients in the tests must reach the socket.
+  chmodSync(dir, 0o755);
+  const socket = join(dir, 'kextbridge.sock');
+  const child = spawn(
+    process.execPath,
+    [join(root, 'dist/daemon/src/main.js'), '--socket', socket, '--kext-socket', kextSocket, '--log-level', 'debug', ...extra],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const logs: string[] = [];
+  const lines = createInterface({ input: child.stdout! });
+  child.stderr!.on('data', (d: Buffer) => logs.push(d.toString()));
+  const ready = await new Promise<boolean>((res) => {
+    const timer = setTimeout(() => res(false), 15_000);
+    lines.on('line', (line) => {
+      logs.push(line);
+      if (line.includes('"msg":"kext link ready"')) {
+        clearTimeout(timer);
+        res(true);
+      }
+    });
+    child.once('exit', () => res(false));
+  });
+  if (!ready) {
+    child.kill('SIGKILL');
+    throw new Error(`kextbridged did not become ready:\n${logs.join('\n')}`);
+  }
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  return {
+    socket,
+    process: child,
+    logs,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+const definition = protoLoader.loadSync(['kextbridge/v1/bridge.proto', 'health/v1/health.proto'], {
+  includeDirs: [join(root, 'proto'), join(root, 'node_modules/grpc-health-check/proto')],
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+});
+const pkg = grpc.loadPackageDefinition(definition) as unknown as {
+  kextbridge: { v1: { Bridge: grpc.ServiceClientConstructor } };
+  grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } };
+};
+
+// An untyped client: tests check field values as the wire gives them.
+export type Client = grpc.Client & Record<string, (...args: unknown[]) => unknown>;
+
+export function bridgeClient(socket: string): Client {
+  return new pkg.kextbridge.v1.Bridge(`unix://${socket}`, grpc.credentials.createInsecure()) as unknown as Client;
+}
+
+export function healthClient(socket: string): Client {
+  return new pkg.grpc.health.v1.Health(`unix://${socket}`, grpc.credentials.createInsecure()) as unknown as Client;
+}
+
+export function unary<T>(client: Client, method: string, request: unknown, deadlineMs = 5000): Promise<T> {
+  return new Promise((res, rej) => {
+    client[method]!(request, { deadline: Date.now() + deadlineMs }, (err: grpc.ServiceError | null, reply: T) => (err ? rej(err) : res(reply)));
+  });
+}
+
+// Runs one unary call in a child process under another uid; returns
+// { code, details, reply } as the child saw them.
+export function unaryAs(uid: number, socket: string, method: string, request: unknown): { code: number; details: string; reply: unknown } {
+  const script = `
+    const grpc = require(${JSON.stringify(join(root, 'node_modules/@grpc/grpc-js'))});
+    const pl = require(${JSON.stringify(join(root, 'node_modules/@grpc/proto-loader'))});
+    const def = pl.loadSync('kextbridge/v1/bridge.proto', { includeDirs: [${JSON.stringify(join(root, 'proto'))}], longs: String, enums: String, defaults: true, oneofs: true });
+    const B = grpc.loadPackageDefinition(def).kextbridge.v1.Bridge;
+    const c = new B('unix://${socket}', grpc.credentials.createInsecure());
+    c[${JSON.stringify(method)}](${JSON.stringify(request)}, { deadline: Date.now() + 5000 }, (e, r) => {
+      process.stdout.write(JSON.stringify({ code: e ? e.code : 0, details: e ? e.details : '', reply: r ?? null }));
+      process.exit(0);
+    });`;
+  const r = spawnSync(process.execPath, ['-e', script], { uid, gid: uid, encoding: 'utf8', timeout: 15_000 });
+  if (r.status !== 0) throw new Error(`client as uid ${uid} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { code: number; details: string; reply: unknown };
+}
