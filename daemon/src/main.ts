@@ -21,6 +21,7 @@ import { FrameType, Status, decodeLoss } from './wire';
 import { getU64, getU64Safe } from './wire/bytes';
 import { KernelChannel } from '../../native/lib/channel';
 import { peerCredentials } from '../../native/lib/peer';
+import { systemdListenFds } from '../../native/lib/activation';
 import { LAUNCHD_COMMANDS, runLaunchdCommand } from '../../launchd/cli';
 
 const VERSION: string = (JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string }).version;
@@ -35,10 +36,37 @@ function compilePolicy(config: Config, log: Logger): Policy | null {
   return compiled.policy;
 }
 
-async function main(argv: string[]): Promise<number> {
-  if ((LAUNCHD_COMMANDS as readonly string[]).includes(argv[0] ?? '')) {
-    return runLaunchdCommand(argv, (s) => console.log(s), (s) => console.error(s));
+// --systemd-socket / --launchd-socket NAME: take the listening socket from
+// the service manager instead of creating it. Returns the fd, or an error.
+function activation(argv: string[]): { argv: string[]; fd?: number; error?: string } {
+  const i = argv.indexOf('--systemd-socket');
+  const j = argv.indexOf('--launchd-socket');
+  if (i < 0 && j < 0) return { argv };
+  if (j >= 0) {
+    return {
+      argv,
+      error:
+        process.platform === 'darwin'
+          ? 'launchd socket activation (launch_activate_socket) is not implemented yet; remove the Sockets entry from the plist'
+          : `--launchd-socket needs macOS; on ${process.platform} use --systemd-socket with a systemd .socket unit`,
+    };
   }
+  const fds = systemdListenFds();
+  if (!fds.ok) return { argv, error: `--systemd-socket: ${fds.error}` };
+  if (fds.fds.length !== 1) return { argv, error: `--systemd-socket: expected one socket, got ${fds.fds.length}` };
+  return { argv: argv.filter((a) => a !== '--systemd-socket'), fd: fds.fds[0]! };
+}
+
+async function main(rawArgv: string[]): Promise<number> {
+  if ((LAUNCHD_COMMANDS as readonly string[]).includes(rawArgv[0] ?? '')) {
+    return runLaunchdCommand(rawArgv, (s) => console.log(s), (s) => console.error(s));
+  }
+  const activated = activation(rawArgv);
+  if (activated.error) {
+    console.error(`kextbridged: ${activated.error}`);
+    return 2;
+  }
+  const argv = activated.argv;
   const loaded = loadConfig({ argv });
   if (loaded.kind === 'help') {
     console.log(loaded.text);
@@ -105,6 +133,7 @@ async function main(argv: string[]): Promise<number> {
       },
     ],
     packageDefinition: api.packageDefinition,
+    ...(activated.fd !== undefined ? { inheritedFd: activated.fd } : {}),
   });
 
   link.on('ready', (_w, session) => {
@@ -151,6 +180,7 @@ async function main(argv: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       log.info({ signal, graceMs: config.drainGraceMs }, 'stopping: draining calls');
+      events.closeAll('kextbridged is shutting down; reconnect and resume with since_seq');
       void server!.stop(config.drainGraceMs).then(() => {
         link.stop();
         log.info('stopped');

@@ -139,6 +139,14 @@ export class EventHub {
     this.#announce();
   }
 
+  // Ends every stream now (shutdown): streams would otherwise outlive the drain.
+  closeAll(details: string): void {
+    for (const s of [...this.#subs.values()]) {
+      this.remove(s.id);
+      s.sink.destroy({ code: status.UNAVAILABLE, details });
+    }
+  }
+
   list(): SubscriberInfo[] {
     return [...this.#subs.values()].map((s) => ({
       id: s.id,

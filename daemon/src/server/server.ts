@@ -3,7 +3,7 @@
 // carries its peer credentials (identity.ts), grpc.health.v1, reflection,
 // and whatever services the caller registers (the Bridge handlers and the
 // typed proxies).
-import type * as net from 'node:net';
+import * as net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
@@ -32,6 +32,9 @@ export interface CreateServerOptions {
   packageDefinition?: PackageDefinition;
   // Names the pid of a live daemon already on the socket, when known.
   peerPidOf?: (socket: net.Socket) => number | undefined;
+  // A listening socket the service manager created and handed over
+  // (systemd LISTEN_FDS, launchd Sockets): used as is, never unlinked.
+  inheritedFd?: number;
 }
 
 export interface DaemonServer {
@@ -114,6 +117,17 @@ export function createServer(options: CreateServerOptions): DaemonServer {
   return {
     async start() {
       if (listener) throw new Error('server already started');
+      if (options.inheritedFd !== undefined) {
+        const server = net.createServer();
+        await new Promise<void>((resolveListen, rejectListen) => {
+          server.once('error', rejectListen);
+          server.listen({ fd: options.inheritedFd }, () => resolveListen());
+        });
+        listener = { server, path: config.socketPath, close: () => server.close() };
+        server.on('connection', accept);
+        server.on('error', (err) => log.error({ err: err.message }, 'listener error'));
+        return;
+      }
       const listenOptions = { path: config.socketPath, mode: config.socketMode, allowAnyUserSocket: config.allowAnyUserSocket };
       listener = await listenUnixSocket(options.peerPidOf ? { ...listenOptions, peerPidOf: options.peerPidOf } : listenOptions);
       listener.server.on('connection', accept);
