@@ -1,16 +1,5 @@
 #include "example_internal.h"
 
-static size_t varint_len(size_t v)
-{
-	size_t n = 1;
-
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
 /*
  * ExecEvent, padded with field 15 so that it encodes to pad_to bytes when
  * that is reachable (a byte more than pad_to at the few sizes where the
@@ -33,8 +22,8 @@ size_t kb_ex_encode_exec(uint8_t *out, size_t cap, uint32_t pid, uint32_t ppid, 
 	if (pad_to < len + 2)
 		return len;
 	room = pad_to - len - 1; /* less the tag byte */
-	pad = room - varint_len(room);
-	if (pad + varint_len(pad) < room)
+	pad = room - kb_pb_varint_size(room);
+	if (pad + kb_pb_varint_size(pad) < room)
 		pad++;
 	kb_pb_put_fill(&w, 15, 0, pad);
 	return kb_pb_finish(&w, &len) == KB_PB_OK ? len : 0;

@@ -47,6 +47,19 @@ static struct job *claim(void)
 	return 0;
 }
 
+/* A job slot for this call, or the caller is told all are busy. */
+static struct job *claim_for(struct kb_engine *e, const struct kb_call *call)
+{
+	struct job *j = claim();
+
+	if (!j) {
+		kb_respond_error(e, call->token, KB_RESOURCE_EXHAUSTED, "all worker slots busy");
+		return 0;
+	}
+	j->token = call->token;
+	return j;
+}
+
 static void release(struct job *j)
 {
 	__atomic_store_n(&j->state, JOB_FREE, __ATOMIC_RELEASE);
@@ -176,12 +189,9 @@ void kb_ex_emit(struct kb_engine *e, void *arg, const struct kb_call *call)
 	uint32_t max_size;
 
 	(void)arg;
-	j = claim();
-	if (!j) {
-		kb_respond_error(e, call->token, KB_RESOURCE_EXHAUSTED, "all worker slots busy");
+	j = claim_for(e, call);
+	if (!j)
 		return;
-	}
-	j->token = call->token;
 	if (decode_emit(j, call) != KB_PB_OK) {
 		kb_respond_error(e, call->token, KB_INVALID_ARGUMENT,
 				 "EmitRequest is not a valid protobuf message");
@@ -292,12 +302,9 @@ void kb_ex_simulate_exec(struct kb_engine *e, void *arg, const struct kb_call *c
 	int err;
 
 	(void)arg;
-	j = claim();
-	if (!j) {
-		kb_respond_error(e, call->token, KB_RESOURCE_EXHAUSTED, "all worker slots busy");
+	j = claim_for(e, call);
+	if (!j)
 		return;
-	}
-	j->token = call->token;
 	j->pid = j->ppid = j->uid = 0;
 	j->path_len = 0;
 	kb_pb_reader_init(&r, call->req, call->req_len);

@@ -112,9 +112,9 @@ void kb_pb_writer_init(struct kb_pb_writer *w, void *buf, size_t cap)
 	w->depth = 0;
 }
 
-static unsigned varint_size(uint64_t v)
+size_t kb_pb_varint_size(uint64_t v)
 {
-	unsigned n = 1;
+	size_t n = 1;
 
 	while (v >= 0x80) {
 		v >>= 7;
@@ -127,7 +127,7 @@ static void put_raw_varint(struct kb_pb_writer *w, uint64_t v)
 {
 	if (w->err)
 		return;
-	if (w->cap - w->len < varint_size(v)) {
+	if (w->cap - w->len < kb_pb_varint_size(v)) {
 		w->err = KB_PB_OVERFLOW;
 		return;
 	}
@@ -266,7 +266,7 @@ void kb_pb_end(struct kb_pb_writer *w)
 		w->err = KB_PB_OVERFLOW;
 		return;
 	}
-	n = varint_size(body);
+	n = kb_pb_varint_size(body);
 	if (n < KB_PB_PREFIX)
 		kb_memmove(w->buf + at + n, w->buf + at + KB_PB_PREFIX, body);
 	for (v = body; n > 1; n--, v >>= 7)

@@ -42,6 +42,9 @@ void kb_pb_reader_init(struct kb_pb_reader *r, const void *buf, size_t len);
 /* KB_PB_OK with *f filled, KB_PB_END, or an error (the reader stops there). */
 int kb_pb_next(struct kb_pb_reader *r, struct kb_pb_field *f);
 
+/* Bytes the varint encoding of v takes (1..10). */
+size_t kb_pb_varint_size(uint64_t v);
+
 /* Standalone decoders, for callers with their own cursor. */
 int kb_pb_read_varint(const uint8_t **p, const uint8_t *end, uint64_t *out);
 static inline int64_t kb_pb_zigzag_decode(uint64_t v)
