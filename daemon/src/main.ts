@@ -22,6 +22,7 @@ import { getU64, getU64Safe } from './wire/bytes';
 import { KernelChannel } from '../../native/lib/channel';
 import { peerCredentials } from '../../native/lib/peer';
 import { systemdListenFds } from '../../native/lib/activation';
+import { binding } from '../../native/lib/binding';
 import { LAUNCHD_COMMANDS, runLaunchdCommand } from '../../launchd/cli';
 
 const VERSION: string = (JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string }).version;
@@ -43,13 +44,17 @@ function activation(argv: string[]): { argv: string[]; fd?: number; error?: stri
   const j = argv.indexOf('--launchd-socket');
   if (i < 0 && j < 0) return { argv };
   if (j >= 0) {
-    return {
-      argv,
-      error:
-        process.platform === 'darwin'
-          ? 'launchd socket activation (launch_activate_socket) is not implemented yet; remove the Sockets entry from the plist'
-          : `--launchd-socket needs macOS; on ${process.platform} use --systemd-socket with a systemd .socket unit`,
-    };
+    const name = argv[j + 1];
+    const rest = argv.filter((_, k) => k !== j && k !== j + 1);
+    if (!name || name.startsWith('--')) return { argv, error: '--launchd-socket needs the Sockets entry name (e.g. Listener)' };
+    if (!binding.activateSocket) return { argv, error: `--launchd-socket needs macOS; on ${process.platform} use --systemd-socket with a systemd .socket unit` };
+    try {
+      const fds = binding.activateSocket(name);
+      if (fds.length !== 1) return { argv, error: `--launchd-socket ${name}: expected one socket, launchd gave ${fds.length}` };
+      return { argv: rest, fd: fds[0]! };
+    } catch (err) {
+      return { argv, error: `--launchd-socket ${name}: ${(err as Error).message}` };
+    }
   }
   const fds = systemdListenFds();
   if (!fds.ok) return { argv, error: `--systemd-socket: ${fds.error}` };

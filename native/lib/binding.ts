@@ -18,6 +18,8 @@ export interface NativeCredentials {
 export interface NativeBinding {
   openKext(pathOrName: string): number;
   peerCredentials(fd: number): NativeCredentials;
+  // macOS only: the listening fds launchd made for a Sockets entry.
+  activateSocket?: (name: string) => number[];
   Channel: new (fd: number, maxDatagram: number, onEvent: (kind: string, value: unknown) => void) => NativeChannel;
 }
 

@@ -35,6 +35,9 @@ Napi::Error ErrnoError(Napi::Env env, int err, const std::string &what) {
 static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("openKext", Napi::Function::New(env, OpenKext));
   exports.Set("peerCredentials", Napi::Function::New(env, PeerCredentials));
+#ifdef __APPLE__
+  exports.Set("activateSocket", Napi::Function::New(env, ActivateSocket));
+#endif
   return InitChannel(env, exports);
 }
 

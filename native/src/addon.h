@@ -19,6 +19,11 @@ Napi::Value OpenKext(const Napi::CallbackInfo &info);
 // { uid, gid, pid, groups } of the peer of a connected unix socket fd.
 Napi::Value PeerCredentials(const Napi::CallbackInfo &info);
 
+#ifdef __APPLE__
+// launchd socket activation: listening fds for a Sockets entry by name.
+Napi::Value ActivateSocket(const Napi::CallbackInfo &info);
+#endif
+
 Napi::Object InitChannel(Napi::Env env, Napi::Object exports);
 
 }  // namespace kb
