@@ -23,6 +23,7 @@ import { KernelChannel } from '../../native/lib/channel';
 import { peerCredentials } from '../../native/lib/peer';
 import { systemdListenFds } from '../../native/lib/activation';
 import { binding } from '../../native/lib/binding';
+import { watchControl } from '../../native/lib/watch';
 import { LAUNCHD_COMMANDS, runLaunchdCommand } from '../../launchd/cli';
 
 const VERSION: string = (JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string }).version;
@@ -178,6 +179,8 @@ async function main(rawArgv: string[]): Promise<number> {
   }
   log.info({ socket: config.socketPath, version: VERSION }, 'serving');
   link.start();
+  const watcher = watchControl(process.platform === 'darwin' ? config.kext.controlName : config.kext.socketPath);
+  watcher.on('registered', () => link.nudge());
 
   return new Promise<number>((done) => {
     let stopping = false;
@@ -187,6 +190,7 @@ async function main(rawArgv: string[]): Promise<number> {
       log.info({ signal, graceMs: config.drainGraceMs }, 'stopping: draining calls');
       events.closeAll('kextbridged is shutting down; reconnect and resume with since_seq');
       void server!.stop(config.drainGraceMs).then(() => {
+        watcher.close();
         link.stop();
         log.info('stopped');
         done(0);

@@ -20,6 +20,8 @@ export interface NativeBinding {
   peerCredentials(fd: number): NativeCredentials;
   // macOS only: the listening fds launchd made for a Sockets entry.
   activateSocket?: (name: string) => number[];
+  // macOS only: a kernel-event socket filtered to kernel-control events.
+  openKernelEvents?: () => number;
   Channel: new (fd: number, maxDatagram: number, onEvent: (kind: string, value: unknown) => void) => NativeChannel;
 }
 

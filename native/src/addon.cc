@@ -37,6 +37,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("peerCredentials", Napi::Function::New(env, PeerCredentials));
 #ifdef __APPLE__
   exports.Set("activateSocket", Napi::Function::New(env, ActivateSocket));
+  exports.Set("openKernelEvents", Napi::Function::New(env, OpenKernelEvents));
 #endif
   return InitChannel(env, exports);
 }

@@ -22,6 +22,8 @@ Napi::Value PeerCredentials(const Napi::CallbackInfo &info);
 #ifdef __APPLE__
 // launchd socket activation: listening fds for a Sockets entry by name.
 Napi::Value ActivateSocket(const Napi::CallbackInfo &info);
+// A kernel-event socket filtered to KEV_CTL_SUBCLASS; read with a Channel.
+Napi::Value OpenKernelEvents(const Napi::CallbackInfo &info);
 #endif
 
 Napi::Object InitChannel(Napi::Env env, Napi::Object exports);

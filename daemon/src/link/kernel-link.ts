@@ -122,6 +122,15 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     this.#teardown(wasReady ? 'daemon shutting down' : null);
   }
 
+  // The kext just appeared: try now rather than when the backoff ends.
+  nudge(): void {
+    if (!this.#retryTimer || this.state === 'stopping') return;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    this.#delay = this.#o.reconnectMinMs;
+    this.#connect();
+  }
+
   get ready(): boolean {
     return this.state === 'ready';
   }

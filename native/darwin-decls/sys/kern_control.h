@@ -16,3 +16,7 @@ struct sockaddr_ctl {
 };
 /* _IOWR('N', 3, struct ctl_info): sizeof(struct ctl_info) is 100. */
 #define CTLIOCGINFO 0xc0644e03UL
+/* Kernel events about controls (class KEV_SYSTEM_CLASS). */
+#define KEV_CTL_SUBCLASS 2
+#define KEV_CTL_REGISTERED 1
+#define KEV_CTL_DEREGISTERED 2
