@@ -19,7 +19,7 @@ const HELP = `usage: kextbridged <install|uninstall|print-plist|print-systemd> [
 
 options:
   --label NAME          job label (default ${DEFAULT_LABEL})
-  --install-dir DIR     where kextbridge is installed (default: this copy, ${resolve(__dirname, '../..')})
+  --prefix DIR          where kextbridge is installed (default: this copy, ${resolve(__dirname, '../..')})
   --node PATH           node binary launchd runs (default: ${process.execPath})
   --config FILE         config file the daemon reads (JSON or plist)
   --socket-activation   launchd (or systemd) creates the socket and hands it over
@@ -40,7 +40,7 @@ export function runLaunchdCommand(argv: string[], out: (s: string) => void, err:
       args: argv.slice(1),
       options: {
         label: { type: 'string', default: DEFAULT_LABEL },
-        'install-dir': { type: 'string', default: resolve(__dirname, '../..') },
+        prefix: { type: 'string', default: resolve(__dirname, '../..') },
         node: { type: 'string', default: process.execPath },
         config: { type: 'string' },
         'socket-activation': { type: 'boolean', default: false },
@@ -68,7 +68,7 @@ export function runLaunchdCommand(argv: string[], out: (s: string) => void, err:
   const base: LaunchdOptions = {
     label: values.label,
     nodePath: values.node,
-    installDir: resolve(values['install-dir']),
+    installDir: resolve(values.prefix),
     logDir: '/Library/Logs/kextbridge',
     drainGraceMs: drain,
     ...(values.config ? { configPath: resolve(values.config) } : {}),

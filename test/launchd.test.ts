@@ -73,7 +73,7 @@ test('bad labels and relative paths are refused with the reason', () => {
 
 test('install --dry-run lists every path and command and touches nothing', () => {
   const root = join(tmpdir(), `kb-dry-${process.pid}`);
-  const r = run(['install', '--dry-run', '--root', root, '--install-dir', '/opt/kb', '--node', '/usr/bin/node']);
+  const r = run(['install', '--dry-run', '--root', root, '--prefix', '/opt/kb', '--node', '/usr/bin/node']);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, new RegExp(`would: write ${root}/Library/LaunchDaemons/org.kextbridge.kextbridged.plist \\(mode 644, owner root:wheel`));
   assert.match(r.out, /would: mkdir -p -m 755 .*\/var\/run\/kextbridge/);
@@ -93,7 +93,7 @@ test('install on Linux without --root refuses and says what to do', { skip: proc
 test('staged install writes the plist 0644 and reports launchctl as not available; uninstall removes it', { skip: process.platform === 'darwin' }, () => {
   const root = mkdtempSync(join(tmpdir(), 'kb-root-'));
   try {
-    const r = run(['install', '--root', root, '--install-dir', '/opt/kb', '--node', '/usr/bin/node']);
+    const r = run(['install', '--root', root, '--prefix', '/opt/kb', '--node', '/usr/bin/node']);
     assert.equal(r.code, 0, r.err);
     const plistFile = join(root, 'Library/LaunchDaemons/org.kextbridge.kextbridged.plist');
     assert.equal(statSync(plistFile).mode & 0o777, 0o644);
