@@ -25,6 +25,9 @@ import {
 } from '../wire';
 import type { Logger } from '../log';
 
+const QUICK_RETRIES = 40;
+const QUICK_RETRY_MS = 50;
+
 export type LinkState = 'connecting' | 'handshake' | 'ready' | 'incompatible' | 'stopping';
 
 // What the link needs of a channel: the native KernelChannel, or a fake.
@@ -89,6 +92,9 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
   #retryTimer: NodeJS.Timeout | null = null;
   #handshakeTimer: NodeJS.Timeout | null = null;
   #delay: number;
+  // After a nudge: quick retries, since the kext may appear (its socket
+  // file, its control) a moment before it accepts.
+  #quickRetries = 0;
   #lastLogged = '';
 
   constructor(options: KernelLinkOptions) {
@@ -128,6 +134,7 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
     this.#delay = this.#o.reconnectMinMs;
+    this.#quickRetries = QUICK_RETRIES;
     this.#connect();
   }
 
@@ -284,6 +291,7 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     this.#writer = new FrameWriter({ maxDatagram: s.value.sendDatagram, maxMessage: s.value.sendMessage });
     this.generation++;
     this.#delay = this.#o.reconnectMinMs;
+    this.#quickRetries = 0;
     this.#setState('ready', `${w.value.identity} ${w.value.kextVersion}, protocol ${s.value.version}`);
     this.emit('ready', w.value, s.value);
   }
@@ -325,6 +333,11 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
 
   #retry(delayMs?: number): void {
     if (this.state === 'stopping' || this.#retryTimer) return;
+    if (this.#quickRetries > 0 && delayMs === undefined) {
+      this.#quickRetries--;
+      this.#retryTimer = setTimeout(() => this.#connect(), QUICK_RETRY_MS);
+      return;
+    }
     const base = delayMs ?? this.#delay;
     // Jitter, so a fleet of daemons does not reconnect in step.
     const wait = Math.round(base * (0.75 + Math.random() * 0.5));
