@@ -133,6 +133,65 @@ test('Subscribe: emitted events arrive in order with their seqs', async () => {
   for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]! > seqs[i - 1]!, 'seqs increase');
 });
 
+// SimulateExecRequest{pid: 42, uid: 1, path: "/bin/tru"}; the reply is
+// SimulateExecReply{allowed (omitted when false), decided_by}.
+const simulateExec = Buffer.from([0x08, 0x2a, 0x18, 0x01, 0x22, 0x08, ...Buffer.from('/bin/tru')]);
+type Duplex = NodeJS.EventEmitter & { write(m: unknown): boolean; end(): void; cancel(): void };
+
+test('upcalls: no handler means the default at once', async () => {
+  const t0 = Date.now();
+  const r = await unary<{ payload: Buffer }>(client, 'Call', { command: { name: 'simulate_exec' }, payload: simulateExec });
+  assert.deepEqual(r.payload, Buffer.from([0x08, 0x01, 0x10, 0x04]), 'allowed by default, decided: daemon declined');
+  assert.ok(Date.now() - t0 < 1000, 'without waiting out the 2 s kext timeout');
+});
+
+test('upcalls: a Serve handler gets the question and its answer decides', async () => {
+  const serve = client.Serve!() as Duplex;
+  const questions: { id: number; payload: Buffer; timeoutMs: number }[] = [];
+  serve.on('data', (q: { id: number; payload: Buffer; timeoutMs: number }) => {
+    questions.push(q);
+    serve.write({ answer: { id: q.id, status: 0, payload: Buffer.from([0x08, 0x00]) } }); // ExecVerdict{allow: false}
+  });
+  serve.on('error', () => undefined);
+  serve.write({ register: { upcall: { name: 'authorize_exec' } } });
+  await new Promise((r) => setTimeout(r, 200));
+  const r = await unary<{ payload: Buffer }>(client, 'Call', { command: { name: 'simulate_exec' }, payload: simulateExec });
+  assert.deepEqual(r.payload, Buffer.from([0x10, 0x01]), 'denied, decided by the handler');
+  assert.equal(questions.length, 1);
+  assert.ok(questions[0]!.payload.includes(Buffer.from('/bin/tru')), 'the question carries the path');
+  assert.ok(questions[0]!.timeoutMs > 0 && questions[0]!.timeoutMs <= 2000);
+  serve.cancel();
+});
+
+test('upcalls: a handler that leaves mid-question lets the default apply at once', async () => {
+  const serve = client.Serve!() as Duplex;
+  serve.on('data', () => serve.cancel()); // goes away without answering
+  serve.on('error', () => undefined);
+  serve.write({ register: { upcall: { id: 1 } } });
+  await new Promise((r) => setTimeout(r, 200));
+  const t0 = Date.now();
+  const r = await unary<{ payload: Buffer }>(client, 'Call', { command: { name: 'simulate_exec' }, payload: simulateExec });
+  assert.deepEqual(r.payload, Buffer.from([0x08, 0x01, 0x10, 0x04]), 'default (allow), the daemon declined');
+  assert.ok(Date.now() - t0 < 1500, 'not after the full kext timeout');
+  const status = await unary<{ counters: { upcallsHandlerGone: string } }>(client, 'GetStatus', {});
+  assert.ok(Number(status.counters.upcallsHandlerGone) >= 1, 'counted');
+});
+
+test('upcalls: Serve must start with register, for an upcall that exists', async () => {
+  const bad = client.Serve!() as Duplex;
+  const err = new Promise<ServiceError>((res) => bad.on('error', res));
+  bad.write({ answer: { id: 1, status: 0 } });
+  const e = await err;
+  assert.equal(e.code, 3);
+  assert.match(e.details, /first message must be register/);
+  const unknown = client.Serve!() as Duplex;
+  const err2 = new Promise<ServiceError>((res) => unknown.on('error', res));
+  unknown.write({ register: { upcall: { name: 'authorize_nothing' } } });
+  const e2 = await err2;
+  assert.equal(e2.code, 5);
+  assert.match(e2.details, /no upcall "authorize_nothing"/);
+});
+
 test('the kext killed mid-call: the call ends UNAVAILABLE at once; the link comes back', async () => {
   // A slow emit (100 events/s for 100 s) keeps a call in flight.
   const slow = Buffer.from([0x08, 0x02, 0x10, 0x90, 0x4e, 0x20, 0x64]);

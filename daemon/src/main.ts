@@ -15,9 +15,10 @@ import { KernelLink } from './link/kernel-link';
 import { Requests } from './bridge/requests';
 import { EventHub } from './bridge/events';
 import { bridgeImplementation } from './bridge/service';
+import { UpcallRouter } from './bridge/upcalls';
 import { createServer } from './server/server';
 import { loadApi } from './server/protos';
-import { FrameType, Status, decodeLoss } from './wire';
+import { FrameType, Status, decodeLoss, decodeUpcall } from './wire';
 import { getU64, getU64Safe } from './wire/bytes';
 import { KernelChannel } from '../../native/lib/channel';
 import { peerCredentials } from '../../native/lib/peer';
@@ -117,6 +118,7 @@ async function main(rawArgv: string[]): Promise<number> {
       link.send(FrameType.SUBSCRIBE, 0, 0, p);
     },
   });
+  const upcalls = new UpcallRouter({ reply: (id, status, payload) => link.send(FrameType.UPCALL_REPLY, id, status, payload) });
   const startedAt = Date.now();
   let server: ReturnType<typeof createServer> | null = null;
   server = createServer({
@@ -130,6 +132,7 @@ async function main(rawArgv: string[]): Promise<number> {
           link,
           requests,
           events,
+          upcalls,
           auth,
           limits: config.limits,
           version: VERSION,
@@ -153,6 +156,7 @@ async function main(rawArgv: string[]): Promise<number> {
   link.on('down', (reason) => {
     requests.linkDown(reason);
     events.linkDown(reason);
+    upcalls.linkDown();
   });
   link.on('event', (f) => {
     const p = f.payload;
@@ -165,10 +169,17 @@ async function main(rawArgv: string[]): Promise<number> {
     }
   });
   link.on('message', (m) => {
-    if (m.type === FrameType.RESPONSE) requests.onResponse(m.id, m.code, m.payload);
-    // No upcall handlers in this version: tell the kext at once so its
-    // default applies now instead of after its timeout.
-    else if (m.type === FrameType.UPCALL) link.send(FrameType.UPCALL_REPLY, m.id, Status.UNAVAILABLE);
+    if (m.type === FrameType.RESPONSE) {
+      requests.onResponse(m.id, m.code, m.payload);
+      return;
+    }
+    const head = decodeUpcall(m.payload);
+    if (!head.ok) {
+      link.send(FrameType.UPCALL_REPLY, m.id, Status.INVALID_ARGUMENT);
+      return;
+    }
+    const q = head.value.question;
+    upcalls.upcall({ id: m.id, upcall: m.code, payload: Buffer.from(q), timeoutMs: head.value.timeoutMs, defaultVerdict: head.value.defaultVerdict });
   });
 
   try {

@@ -12,11 +12,13 @@ import type { KernelLink } from '../link/kernel-link';
 import { decodeOptionValue, encodeOptionValue, ValueType, type CatalogEntry, type OptionEntry, type OptionValue } from '../wire';
 import type { EventHub, OverflowPolicy } from './events';
 import type { Requests } from './requests';
+import type { UpcallRouter } from './upcalls';
 
 export interface BridgeDeps {
   link: KernelLink;
   requests: Requests;
   events: EventHub;
+  upcalls: UpcallRouter;
   auth: Authorizer;
   limits: { subscriberQueueDefault: number; subscriberQueueMax: number; maxBatch: number; maxMessageBytes: number };
   version: string;
@@ -130,10 +132,16 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
         lostDaemon: ev.lostDaemon,
         lostSubscriber: ev.lostSubscriber,
         lastSeq: ev.lastSeq,
+        upcalls: d.upcalls.counters.upcalls,
+        upcallsAnswered: d.upcalls.counters.answered,
+        upcallsNoHandler: d.upcalls.counters.noHandler,
+        upcallsLate: d.upcalls.counters.late,
+        upcallsHandlerGone: d.upcalls.counters.handlerGone,
         denied: d.auth.denied,
       },
       clients: d.connections(),
       subscribers: d.events.size,
+      upcallHandlers: d.upcalls.handlerCount,
     };
   }
 
@@ -266,6 +274,41 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
     });
   });
 
+  type ServeMsg = { msg?: string; register?: { upcall?: Target }; answer?: { id?: number; status?: number; payload?: Buffer } };
+  const serve = withIdentity((identity: PeerIdentity, c: grpc.ServerDuplexStream<ServeMsg, unknown>) => {
+    let key: number | null = null;
+    // A duplex call ends with a status by emitting it as an error.
+    const end = (code: grpc.status | undefined, details: string | undefined): void => {
+      c.emit('error', { code: code ?? grpc.status.UNKNOWN, details: details ?? 'refused' });
+    };
+    const gone = (): void => {
+      if (key !== null) d.upcalls.remove(key);
+      key = null;
+    };
+    c.on('data', (m: ServeMsg) => {
+      if (key === null) {
+        if (m.msg !== 'register') return end(grpc.status.INVALID_ARGUMENT, 'the first message must be register { upcall }');
+        const u = lookup('upcall', d.link.welcome?.catalog.upcalls, m.register?.upcall);
+        if (!('kind' in u)) return end(u.code, u.details);
+        const denied = allowed(identity, 'serve', u);
+        if (denied) return end(denied.code, denied.details);
+        key = d.upcalls.add(u.id, {
+          write: (q) => c.write({ id: q.id, upcall: q.upcall, payload: q.payload, timeoutMs: q.timeoutMs, defaultVerdict: q.defaultVerdict }),
+        });
+        return;
+      }
+      if (m.msg !== 'answer' || !m.answer) return end(grpc.status.INVALID_ARGUMENT, 'after register, send only answers');
+      d.upcalls.answer(key, m.answer.id ?? 0, m.answer.status ?? 0, m.answer.payload ?? Buffer.alloc(0));
+    });
+    c.on('end', () => {
+      gone();
+      c.end();
+    });
+    c.on('cancelled', gone);
+    c.on('close', gone);
+    c.on('error', gone);
+  });
+
   const notYet = (what: string) =>
     ((call: ServerSurfaceCall & { destroy?: (e: Error) => void }, cb?: grpc.sendUnaryData<unknown>) => {
       const err = { code: grpc.status.UNIMPLEMENTED, details: `${what} is not implemented in this daemon version` };
@@ -281,7 +324,7 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
     Subscribe: subscribe,
     GetOption: getOption,
     SetOption: setOption,
-    Serve: notYet('Serve (upcall handlers)'),
+    Serve: serve,
     ListSubscribers: listSubscribers,
   } as grpc.UntypedServiceImplementation;
 }
