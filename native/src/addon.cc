@@ -32,6 +32,14 @@ Napi::Error ErrnoError(Napi::Env env, int err, const std::string &what) {
   return e;
 }
 
+int FdArgument(const Napi::CallbackInfo &info, const char *usage) {
+  if (info.Length() < 1 || !info[0].IsNumber() || info[0].As<Napi::Number>().Int32Value() < 0) {
+    Napi::TypeError::New(info.Env(), usage).ThrowAsJavaScriptException();
+    return -1;
+  }
+  return info[0].As<Napi::Number>().Int32Value();
+}
+
 static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("openKext", Napi::Function::New(env, OpenKext));
   exports.Set("peerCredentials", Napi::Function::New(env, PeerCredentials));

@@ -13,6 +13,9 @@ namespace kb {
 Napi::Error ErrnoError(Napi::Env env, int err, const std::string &what);
 const char *ErrnoName(int err);
 
+// The fd argument of a call, or -1 with a TypeError thrown.
+int FdArgument(const Napi::CallbackInfo &info, const char *usage);
+
 // Connects to the kext (Linux: kextsim's SEQPACKET socket at a path;
 // macOS: a PF_SYSTEM control by name). Returns a non-blocking fd or throws.
 Napi::Value OpenKext(const Napi::CallbackInfo &info);

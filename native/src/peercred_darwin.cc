@@ -13,11 +13,8 @@ namespace kb {
 
 Napi::Value PeerCredentials(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsNumber()) {
-    Napi::TypeError::New(env, "peerCredentials(fd): fd must be a number").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  int fd = info[0].As<Napi::Number>().Int32Value();
+  int fd = FdArgument(info, "peerCredentials(fd): fd must be a non-negative number");
+  if (fd < 0) return env.Undefined();
   xucred cred{};
   socklen_t len = sizeof(cred);
   if (getsockopt(fd, SOL_LOCAL, LOCAL_PEERCRED, &cred, &len) < 0 || cred.cr_version != XUCRED_VERSION) {
