@@ -18,8 +18,7 @@ import { bridgeImplementation } from './bridge/service';
 import { UpcallRouter } from './bridge/upcalls';
 import { createServer } from './server/server';
 import { loadApi } from './server/protos';
-import { FrameType, Status, decodeLoss, decodeUpcall } from './wire';
-import { getU64, getU64Safe } from './wire/bytes';
+import { FrameType, Status, decodeLoss, decodeUpcall, eventData, eventSeq, eventTimeNs } from './wire';
 import { KernelChannel } from '../../native/lib/channel';
 import { peerCredentials } from '../../native/lib/peer';
 import { systemdListenFds } from '../../native/lib/activation';
@@ -159,12 +158,11 @@ async function main(rawArgv: string[]): Promise<number> {
     upcalls.linkDown();
   });
   link.on('event', (f) => {
-    const p = f.payload;
     if (f.type === FrameType.EVENT) {
-      if (p.length < 16) return;
-      events.event(getU64Safe(p, 0), getU64(p, 8), f.code, p.subarray(16));
+      const seq = eventSeq(f);
+      if (seq > 0) events.event(seq, eventTimeNs(f), f.code, eventData(f));
     } else {
-      const l = decodeLoss(p);
+      const l = decodeLoss(f.payload);
       if (l.ok) events.loss(f.code, Number(l.value.count), Number(l.value.firstSeq), Number(l.value.lastSeq));
     }
   });

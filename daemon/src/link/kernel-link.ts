@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 
 import {
+  Frame,
   FrameType,
   GoodbyeReason,
   FrameWriter,
@@ -17,7 +18,6 @@ import {
   PROTOCOL_VERSION,
   PROTOCOL_VERSION_MIN,
   MIN_DATAGRAM,
-  type Frame,
   type Hello,
   type Message,
   type Session,
@@ -261,7 +261,8 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
         return;
       case FrameType.EVENT:
       case FrameType.LOSS:
-        if (this.state === 'ready') this.emit('event', f);
+        // A MORE-continued event: hand on the whole message, not its last piece.
+        if (this.state === 'ready') this.emit('event', new Frame(m.type, 0, m.id, m.code, m.payload, 0, m.payload.length));
         return;
       default:
         this.counters.malformed++;
