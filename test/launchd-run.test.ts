@@ -13,6 +13,7 @@ import type { ServiceError } from '@grpc/grpc-js';
 import { renderPlist, exitTimeoutSeconds } from '../launchd/plist';
 import { startKextsim, type Kextsim } from './support/kextsim';
 import { bridgeClient, healthClient, unary } from './support/daemon';
+import { parsePlist } from './support/plist';
 
 const root = resolve(__dirname, '../..');
 let sim: Kextsim;
@@ -47,10 +48,7 @@ test('started exactly as ProgramArguments says, it serves, and SIGTERM drains in
   const config = join(dir, 'config.json');
   writeFileSync(config, JSON.stringify({ socketPath: socket, allowAnyUserSocket: true, kext: { socketPath: sim.socket } }));
   const plist = renderPlist({ label: 'org.kextbridge.test', nodePath: process.execPath, installDir: root, configPath: config, logDir: '/Library/Logs/kextbridge', drainGraceMs: 5000 });
-  const job = JSON.parse(execFileSync('python3', ['-c', 'import plistlib,json,sys; print(json.dumps(plistlib.loads(sys.stdin.buffer.read())))'], { input: plist }).toString()) as {
-    ProgramArguments: string[];
-    ExitTimeOut: number;
-  };
+  const job = parsePlist(plist) as { ProgramArguments: string[]; ExitTimeOut: number };
   const [program, ...args] = job.ProgramArguments;
   const child = spawn(program!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];

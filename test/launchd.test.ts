@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { join } from 'node:path';
 import { renderPlist, exitTimeoutSeconds, type LaunchdOptions } from '../launchd/plist';
 import { runLaunchdCommand } from '../launchd/cli';
 import { serviceUnit, socketUnit } from '../launchd/systemd';
+import { parsePlist } from './support/plist';
 
 const base: LaunchdOptions = {
   label: 'org.kextbridge.kextbridged',
@@ -17,14 +17,6 @@ const base: LaunchdOptions = {
   drainGraceMs: 5000,
   configPath: '/Library/Application Support/kextbridge/config.plist',
 };
-
-// An independent parser: Python's plistlib, so our serializer is not checked against itself.
-function parsePlist(xml: string): Record<string, unknown> {
-  const json = execFileSync('python3', ['-c', 'import plistlib,json,sys; print(json.dumps(plistlib.loads(sys.stdin.buffer.read())))'], {
-    input: xml,
-  });
-  return JSON.parse(json.toString()) as Record<string, unknown>;
-}
 
 function run(argv: string[]): { code: number; out: string; err: string } {
   const out: string[] = [];

@@ -6,6 +6,8 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
+import { FrameType, decodeDatagram, encodeFrame, encodeHello } from '../../daemon/src/wire';
+
 const root = resolve(__dirname, '../../..');
 
 export interface Kextsim {
@@ -53,25 +55,14 @@ export async function startKextsim(args: string[], at?: { socket: string; ownDir
   };
 }
 
+// Raw frames for tests that talk to kextsim directly, through the
+// daemon's codec (itself checked against the golden vectors).
 export function frameBytes(type: number, id: number, code: number, payload: Buffer, flags = 0): Buffer {
-  const b = Buffer.alloc(16 + payload.length);
-  b.writeUInt16LE(0x424b, 0);
-  b[2] = type;
-  b[3] = flags;
-  b.writeUInt32LE(id, 4);
-  b.writeUInt32LE(code, 8);
-  b.writeUInt32LE(payload.length, 12);
-  payload.copy(b, 16);
-  return b;
+  return Buffer.from(encodeFrame(type, flags, id, code, payload));
 }
 
 export function helloDatagram(maxDatagram = 65536, maxMessage = 1 << 20): Buffer {
-  const p = Buffer.alloc(12);
-  p.writeUInt16LE(1, 0);
-  p.writeUInt16LE(1, 2);
-  p.writeUInt32LE(maxDatagram, 4);
-  p.writeUInt32LE(maxMessage, 8);
-  return frameBytes(1, 0, 0, p);
+  return frameBytes(FrameType.HELLO, 0, 0, Buffer.from(encodeHello({ versionMin: 1, versionMax: 1, maxDatagram, maxMessage, name: 'test' })));
 }
 
 export interface RawFrame {
@@ -82,12 +73,9 @@ export interface RawFrame {
   payload: Buffer;
 }
 
+// Every frame of a datagram; a malformed one fails the test.
 export function frames(d: Buffer): RawFrame[] {
-  const out: RawFrame[] = [];
-  for (let off = 0; off + 16 <= d.length; ) {
-    const len = d.readUInt32LE(off + 12);
-    out.push({ type: d[off + 2]!, flags: d[off + 3]!, id: d.readUInt32LE(off + 4), code: d.readUInt32LE(off + 8), payload: d.subarray(off + 16, off + 16 + len) });
-    off += 16 + len;
-  }
-  return out;
+  const decoded = decodeDatagram(d);
+  if (decoded.error) throw new Error(`malformed datagram from kextsim: ${decoded.error.class} at byte ${decoded.error.offset}`);
+  return decoded.frames.map((f) => ({ type: f.type, flags: f.flags, id: f.id, code: f.code, payload: d.subarray(f.payloadOffset, f.payloadOffset + f.length) }));
 }
