@@ -16,8 +16,14 @@ import { Requests } from './bridge/requests';
 import { EventHub } from './bridge/events';
 import { bridgeImplementation } from './bridge/service';
 import { UpcallRouter } from './bridge/upcalls';
+import { batchEncoder } from './bridge/batch-encoding';
+import { StatusWatchers } from './bridge/status';
+import { loadTypedServices, type TypedService } from './typed/load';
+import type { MethodBinding } from './typed/bindings';
+import { loadSchema } from './typed/schema';
+import { TypedProxy } from './typed/proxy';
 import { createServer } from './server/server';
-import { loadApi } from './server/protos';
+import { loadApi, type LoadedApi } from './server/protos';
 import { FrameType, Status, decodeLoss, decodeUpcall, eventData, eventSeq, eventTimeNs } from './wire';
 import { KernelChannel } from '../../native/lib/channel';
 import { peerCredentials } from '../../native/lib/peer';
@@ -63,6 +69,23 @@ function activation(argv: string[]): { argv: string[]; fd?: number; error?: stri
   return { argv: argv.filter((a) => a !== '--systemd-socket'), fd: fds.fds[0]! };
 }
 
+// The API to serve: a .proto that does not parse, or a typed method that
+// cannot be served, stops the daemon before it serves anything.
+function loadProtos(config: Config): { ok: true; api: LoadedApi; typedServices: TypedService[]; bindings: MethodBinding[] } | { ok: false; errors: string[] } {
+  let api: LoadedApi;
+  let root: ReturnType<typeof loadSchema>;
+  try {
+    // protobufjs first: its parse errors name the file and line.
+    root = loadSchema(config.protoFiles, config.protoIncludeDirs);
+    api = loadApi(config.protoFiles, config.protoIncludeDirs);
+  } catch (err) {
+    return { ok: false, errors: [`protoFiles: cannot load ${config.protoFiles.join(', ')}: ${(err as Error).message}`] };
+  }
+  const typed = loadTypedServices(api, root);
+  if (!typed.ok) return { ok: false, errors: typed.errors.map((e) => `protoFiles: ${e}`) };
+  return { ok: true, api, typedServices: typed.services, bindings: typed.bindings };
+}
+
 async function main(rawArgv: string[]): Promise<number> {
   if ((LAUNCHD_COMMANDS as readonly string[]).includes(rawArgv[0] ?? '')) {
     return runLaunchdCommand(rawArgv, (s) => console.log(s), (s) => console.error(s));
@@ -83,6 +106,12 @@ async function main(rawArgv: string[]): Promise<number> {
     return 2;
   }
   const config = loaded.config;
+  const protos = loadProtos(config);
+  if (!protos.ok) {
+    for (const e of protos.errors) console.error(`kextbridged: ${e}`);
+    return 2;
+  }
+  const { api, typedServices, bindings } = protos;
   if (loaded.checkOnly) {
     console.log('kextbridged: configuration is valid');
     return 0;
@@ -91,7 +120,6 @@ async function main(rawArgv: string[]): Promise<number> {
   const policy = compilePolicy(config, log);
   if (!policy) return 2;
   const auth = new Authorizer(policy, moduleLogger(log, 'audit'));
-  const api = loadApi(config.protoFiles, config.protoIncludeDirs);
 
   const link = new KernelLink({
     target: process.platform === 'darwin' ? config.kext.controlName : config.kext.socketPath,
@@ -120,6 +148,9 @@ async function main(rawArgv: string[]): Promise<number> {
   const upcalls = new UpcallRouter({ reply: (id, status, payload) => link.send(FrameType.UPCALL_REPLY, id, status, payload) });
   const startedAt = Date.now();
   let server: ReturnType<typeof createServer> | null = null;
+  const connections = (): number => server?.connections ?? 0;
+  const statusWatchers = new StatusWatchers({ link, requests, events, upcalls, auth, startedAt, connections });
+  const typed = new TypedProxy({ link, requests, events, upcalls, auth, limits: config.limits, log: moduleLogger(log, 'typed') }, bindings);
   server = createServer({
     config,
     log: moduleLogger(log, 'server'),
@@ -133,12 +164,15 @@ async function main(rawArgv: string[]): Promise<number> {
           events,
           upcalls,
           auth,
+          statusWatchers,
+          encodeBatch: batchEncoder(api.serializeBatch),
           limits: config.limits,
           version: VERSION,
           startedAt,
-          connections: () => server?.connections ?? 0,
+          connections,
         }),
       },
+      ...typedServices.map((s) => ({ definition: s.definition, implementation: typed.implementation(s.bindings) })),
     ],
     packageDefinition: api.packageDefinition,
     ...(activated.fd !== undefined ? { inheritedFd: activated.fd } : {}),
@@ -147,6 +181,7 @@ async function main(rawArgv: string[]): Promise<number> {
   link.on('ready', (_w, session) => {
     requests.linkUp(Math.min(config.limits.maxInflight, session.maxInflight));
     events.linkReady();
+    typed.linkReady();
     server?.setServing(true);
   });
   link.on('state', (state) => {
@@ -198,6 +233,7 @@ async function main(rawArgv: string[]): Promise<number> {
       stopping = true;
       log.info({ signal, graceMs: config.drainGraceMs }, 'stopping: draining calls');
       events.closeAll('kextbridged is shutting down; reconnect and resume with since_seq');
+      statusWatchers.closeAll('kextbridged is shutting down');
       void server!.stop(config.drainGraceMs).then(() => {
         watcher.close();
         link.stop();

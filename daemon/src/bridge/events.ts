@@ -3,16 +3,12 @@
 // subscriber's bounded queue, and queues drain as each stream can take
 // writes. Loss is always told in-band, with its source.
 import { status } from '@grpc/grpc-js';
+import type { EncodableEvent } from './batch-encoding';
 
 export type OverflowPolicy = 'drop_oldest' | 'drop_newest' | 'disconnect';
 export type LossSource = 'LOSS_SOURCE_KERNEL' | 'LOSS_SOURCE_DAEMON' | 'LOSS_SOURCE_SUBSCRIBER' | 'LOSS_SOURCE_LINK';
 
-export interface StoredEvent {
-  seq: number;
-  timeNs: bigint;
-  topic: number;
-  payload: Uint8Array;
-}
+export type StoredEvent = EncodableEvent;
 
 export interface Lost {
   count: number;
@@ -24,9 +20,10 @@ export interface Lost {
 
 export type Item = { event: StoredEvent } | { lost: Lost } | { link: { state: string; detail: string } };
 
-// What a subscriber writes to: a grpc server-writable stream, or a fake.
+// What a subscriber writes to: a generic or typed grpc stream, or a fake.
+// write() returns false when the stream wants no more until 'drain'.
 export interface Sink {
-  write(batch: { items: unknown[] }): boolean;
+  write(items: Item[]): boolean;
   once(event: 'drain', listener: () => void): unknown;
   end(): void;
   destroy(err: { code: number; details: string }): void;
@@ -47,6 +44,10 @@ export interface SubscriberInfo {
 
 class Subscriber {
   queue: Item[] = [];
+  // Events in queue (it also holds Lost and link items).
+  queuedEvents = 0;
+  // drop_newest: the Lost item at the queue's tail, while more may merge into it.
+  tailLoss: Lost | null = null;
   delivered = 0;
   lost = 0;
   lastSentSeq = 0;
@@ -60,11 +61,21 @@ class Subscriber {
     readonly uid: number,
     readonly pid: number,
     readonly topics: Set<number>,
+    readonly prefix: Uint8Array | null,
     readonly overflow: OverflowPolicy,
     readonly limit: number,
     readonly maxBatch: number,
     readonly sink: Sink,
   ) {}
+
+  wants(e: StoredEvent): boolean {
+    if (!this.topics.has(e.topic)) return false;
+    const p = this.prefix;
+    if (!p) return true;
+    if (e.payload.length < p.length) return false;
+    for (let i = 0; i < p.length; i++) if (e.payload[i] !== p[i]) return false;
+    return true;
+  }
 }
 
 export interface EventHubOptions {
@@ -117,13 +128,16 @@ export class EventHub {
     uid: number;
     pid: number;
     topics: Set<number>;
+    // Only events whose payload starts with these bytes.
+    prefix?: Uint8Array;
     overflow: OverflowPolicy;
     limit: number;
     maxBatch: number;
     sinceSeq: number;
     sink: Sink;
   }): number {
-    const s = new Subscriber(this.#nextSub++, opts.uid, opts.pid, opts.topics, opts.overflow, opts.limit, opts.maxBatch, opts.sink);
+    const prefix = opts.prefix && opts.prefix.length > 0 ? opts.prefix : null;
+    const s = new Subscriber(this.#nextSub++, opts.uid, opts.pid, opts.topics, prefix, opts.overflow, opts.limit, opts.maxBatch, opts.sink);
     this.#subs.set(s.id, s);
     if (opts.sinceSeq > 0) this.#replay(s, opts.sinceSeq);
     this.#announce();
@@ -154,7 +168,7 @@ export class EventHub {
       pid: s.pid,
       topics: [...s.topics],
       overflow: s.overflow,
-      queued: s.queue.length,
+      queued: s.queuedEvents,
       lag: Math.max(0, this.counters.lastSeq - s.lastSentSeq),
       delivered: s.delivered,
       lost: s.lost,
@@ -175,7 +189,7 @@ export class EventHub {
     this.#ring.push(e);
     this.#ringBytes += payload.length;
     while (this.#ring.length > this.#o.ringEvents || this.#ringBytes > this.#o.ringBytes) this.#ringBytes -= this.#ring.shift()!.payload.length;
-    for (const s of this.#subs.values()) if (s.topics.has(topic)) this.#enqueue(s, { event: e });
+    for (const s of this.#subs.values()) if (s.wants(e)) this.#enqueue(s, { event: e });
   }
 
   // A LOSS frame: count events of topic lost between first and last.
@@ -198,7 +212,7 @@ export class EventHub {
       this.counters.lostDaemon += count;
       s.queue.push({ lost: { count, firstSeq: since, lastSeq: oldest - 1, source: 'LOSS_SOURCE_DAEMON', topic: 0 } });
     }
-    for (const e of this.#ring) if (e.seq >= since && s.topics.has(e.topic)) this.#enqueue(s, { event: e });
+    for (const e of this.#ring) if (e.seq >= since && s.wants(e)) this.#enqueue(s, { event: e });
   }
 
   #broadcast(item: Item): void {
@@ -207,7 +221,7 @@ export class EventHub {
 
   #enqueue(s: Subscriber, item: Item): void {
     if (s.closed) return;
-    if ('event' in item && s.queue.length >= s.limit) {
+    if ('event' in item && s.queuedEvents >= s.limit) {
       if (s.overflow === 'disconnect') {
         this.#lose(s, item.event, item.event);
         this.remove(s.id);
@@ -218,21 +232,34 @@ export class EventHub {
         return;
       }
       if (s.overflow === 'drop_newest') {
-        this.#lose(s, item.event, item.event);
+        // The loss is told where it happened: after the events kept.
+        this.counters.lostSubscriber++;
+        s.lost++;
+        const tail = s.queue[s.queue.length - 1];
+        if (s.tailLoss && tail && 'lost' in tail && tail.lost === s.tailLoss) {
+          s.tailLoss.count++;
+          s.tailLoss.lastSeq = item.event.seq;
+        } else {
+          s.tailLoss = { count: 1, firstSeq: item.event.seq, lastSeq: item.event.seq, source: 'LOSS_SOURCE_SUBSCRIBER', topic: 0 };
+          s.queue.push({ lost: s.tailLoss });
+        }
         this.#flush(s);
         return;
       }
       const i = s.queue.findIndex((q) => 'event' in q);
       if (i >= 0) {
         const [dropped] = s.queue.splice(i, 1) as [{ event: StoredEvent }];
+        s.queuedEvents--;
         this.#lose(s, dropped.event, dropped.event);
       }
     }
+    if ('event' in item) s.queuedEvents++;
     s.queue.push(item);
     this.#flush(s);
   }
 
-  // Consecutive subscriber losses merge into one Lost item.
+  // drop_oldest and disconnect: consecutive losses merge into one Lost
+  // item, sent ahead of the queue (the lost events were older than it).
   #lose(s: Subscriber, first: StoredEvent, last: StoredEvent): void {
     this.counters.lostSubscriber++;
     s.lost++;
@@ -257,13 +284,14 @@ export class EventHub {
         const item = s.queue[i]!;
         items.push(item);
         if ('event' in item) {
+          s.queuedEvents--;
           s.delivered++;
           this.counters.delivered++;
           s.lastSentSeq = item.event.seq;
         }
       }
       s.queue.splice(0, n);
-      const more = s.sink.write({ items: items.map(toWire) });
+      const more = s.sink.write(items);
       if (!more) {
         s.waiting = true;
         s.sink.once('drain', () => {
@@ -281,13 +309,4 @@ export class EventHub {
     this.#wanted = key;
     this.#o.onWantedChanged(topics);
   }
-}
-
-function toWire(item: Item): unknown {
-  if ('event' in item) {
-    const e = item.event;
-    return { event: { seq: e.seq, timeNs: e.timeNs.toString(), topic: e.topic, payload: Buffer.from(e.payload.buffer, e.payload.byteOffset, e.payload.byteLength) } };
-  }
-  if ('lost' in item) return { lost: { ...item.lost } };
-  return { link: { state: item.link.state, detail: item.link.detail } };
 }

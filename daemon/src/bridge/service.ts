@@ -2,16 +2,16 @@
 // then turns into frames on the kernel link. Every failure is a gRPC
 // status with a message a person can act on.
 import * as grpc from '@grpc/grpc-js';
-import type { ServerSurfaceCall } from '@grpc/grpc-js/build/src/server-call';
 
 import type { Authorizer } from '../auth/audit';
 import type { PeerIdentity } from '../auth/identity';
-import type { CatalogItem } from '../auth/policy';
 import { withIdentity } from '../server/identity';
 import type { KernelLink } from '../link/kernel-link';
-import { decodeOptionValue, encodeOptionValue, ValueType, type CatalogEntry, type OptionEntry, type OptionValue } from '../wire';
-import type { EventHub, OverflowPolicy } from './events';
+import { decodeOptionValue, encodeOptionValue, ValueType, type CommandEntry, type OptionEntry, type OptionValue, type TopicEntry, type UpcallEntry } from '../wire';
+import type { EventHub, Item, OverflowPolicy } from './events';
 import type { Requests } from './requests';
+import { abortOn, authorize, deadlineMs, endDuplex, fail, isFailure, lookup, statusError, type Target } from './rpc';
+import { statusSnapshot, type StatusWatchers } from './status';
 import type { UpcallRouter } from './upcalls';
 
 export interface BridgeDeps {
@@ -20,22 +20,16 @@ export interface BridgeDeps {
   events: EventHub;
   upcalls: UpcallRouter;
   auth: Authorizer;
+  statusWatchers: StatusWatchers;
+  // An EventBatch's bytes from its items (batch-encoding.ts).
+  encodeBatch: (items: readonly Item[]) => Buffer;
   limits: { subscriberQueueDefault: number; subscriberQueueMax: number; maxBatch: number; maxMessageBytes: number };
   version: string;
   startedAt: number;
   connections: () => number;
 }
 
-type Target = { name?: string; id?: number; by?: 'name' | 'id' };
 type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, cb: grpc.sendUnaryData<Res>) => void;
-
-function fail(code: grpc.status, details: string): Partial<grpc.StatusObject> {
-  return { code, details };
-}
-
-function item(e: CatalogEntry): CatalogItem {
-  return { id: e.id, name: e.name, privileged: e.privileged };
-}
 
 const VALUE_TYPE_NAMES: Record<number, string> = {
   [ValueType.BOOL]: 'VALUE_TYPE_BOOL',
@@ -45,35 +39,6 @@ const VALUE_TYPE_NAMES: Record<number, string> = {
 };
 
 export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplementation {
-  // Finds a catalog entry by name or id, or says what exists.
-  function lookup<E extends CatalogEntry>(kind: string, map: ReadonlyMap<number, E> | undefined, t: Target | undefined): E | Partial<grpc.StatusObject> {
-    if (!map || !d.link.welcome) return fail(grpc.status.UNAVAILABLE, `kext link not ready: ${d.link.detail}`);
-    if (!t || (t.name === undefined && t.id === undefined) || (t.by === 'name' && !t.name)) {
-      return fail(grpc.status.INVALID_ARGUMENT, `name the ${kind} by name or id`);
-    }
-    const found = t.by === 'id' || (t.id !== undefined && t.by !== 'name') ? map.get(Number(t.id)) : [...map.values()].find((e) => e.name === t.name);
-    if (found) return found;
-    const known = [...map.values()].map((e) => `${e.name} (${e.id})`).join(', ');
-    return fail(grpc.status.NOT_FOUND, `no ${kind} ${t.by === 'id' ? `id ${t.id}` : `"${t.name}"`} in the kext's catalog; it has: ${known || 'none'}`);
-  }
-
-  function allowed(identity: PeerIdentity, kind: 'call' | 'subscribe' | 'get' | 'set' | 'serve', e: CatalogEntry): Partial<grpc.StatusObject> | null {
-    const decision = d.auth.check(identity, { kind, item: item(e) });
-    return decision.allowed ? null : fail(grpc.status.PERMISSION_DENIED, decision.reason);
-  }
-
-  function deadlineMs(call: ServerSurfaceCall): number | undefined {
-    const dl = call.getDeadline();
-    const at = dl instanceof Date ? dl.getTime() : typeof dl === 'number' ? dl : Infinity;
-    return Number.isFinite(at) ? Math.max(1, at - Date.now()) : undefined;
-  }
-
-  function abortOn(call: ServerSurfaceCall): AbortSignal {
-    const ac = new AbortController();
-    call.on('cancelled', () => ac.abort());
-    return ac.signal;
-  }
-
   const describe: Unary<unknown, unknown> = withIdentity((identity: PeerIdentity, _call, cb) => {
     if (!d.auth.check(identity, { kind: 'describe' }).allowed) return cb(fail(grpc.status.PERMISSION_DENIED, 'describe denied'));
     const w = d.link.welcome;
@@ -104,57 +69,16 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
     });
   });
 
-  function statusMessage(): unknown {
-    const l = d.link.counters;
-    const r = d.requests.counters;
-    const ev = d.events.counters;
-    return {
-      linkState: `LINK_STATE_${d.link.state.toUpperCase()}`,
-      linkDetail: d.link.detail,
-      linkGeneration: d.link.generation,
-      uptimeMs: Date.now() - d.startedAt,
-      counters: {
-        datagramsIn: l.datagramsIn,
-        datagramsOut: l.datagramsOut,
-        framesIn: l.framesIn,
-        framesOut: l.framesOut,
-        malformedFromKext: l.malformed,
-        linkResets: l.resets,
-        callsStarted: r.started,
-        callsInflight: d.requests.inflight,
-        callsQueued: d.requests.queued,
-        callsByStatus: Object.fromEntries([...r.byStatus].map(([k, v]) => [grpc.status[k] ?? String(k), v])),
-        responsesUnknownId: r.unknownResponses,
-        cancelsSent: r.cancelsSent,
-        eventsFromKernel: ev.fromKernel,
-        eventsDelivered: ev.delivered,
-        lostKernel: ev.lostKernel,
-        lostDaemon: ev.lostDaemon,
-        lostSubscriber: ev.lostSubscriber,
-        lastSeq: ev.lastSeq,
-        upcalls: d.upcalls.counters.upcalls,
-        upcallsAnswered: d.upcalls.counters.answered,
-        upcallsNoHandler: d.upcalls.counters.noHandler,
-        upcallsLate: d.upcalls.counters.late,
-        upcallsHandlerGone: d.upcalls.counters.handlerGone,
-        denied: d.auth.denied,
-      },
-      clients: d.connections(),
-      subscribers: d.events.size,
-      upcallHandlers: d.upcalls.handlerCount,
-    };
-  }
-
   const getStatus: Unary<unknown, unknown> = withIdentity((identity: PeerIdentity, _call, cb) => {
     if (!d.auth.check(identity, { kind: 'status' }).allowed) return cb(fail(grpc.status.PERMISSION_DENIED, 'status denied'));
-    cb(null, statusMessage());
+    cb(null, statusSnapshot(d));
   });
 
   const call: Unary<{ command?: Target; payload?: Buffer }, unknown> = withIdentity(
     (identity: PeerIdentity, c: grpc.ServerUnaryCall<{ command?: Target; payload?: Buffer }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
-      const e = lookup('command', d.link.welcome?.catalog.commands, c.request.command);
-      if (!('kind' in e)) return cb(e);
-      const denied = allowed(identity, 'call', e);
+      const e = lookup<CommandEntry>(d.link, 'command', c.request.command);
+      if (isFailure(e)) return cb(e);
+      const denied = authorize(d.auth, identity, 'call', e);
       if (denied) return cb(denied);
       const payload = c.request.payload ?? Buffer.alloc(0);
       const limit = d.link.session?.sendMessage ?? 0;
@@ -176,9 +100,9 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
 
   const getOption: Unary<{ option?: Target }, unknown> = withIdentity(
     (identity: PeerIdentity, c: grpc.ServerUnaryCall<{ option?: Target }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
-      const o = lookup('option', d.link.welcome?.catalog.options, c.request.option);
-      if (!('kind' in o)) return cb(o);
-      const denied = allowed(identity, 'get', o);
+      const o = lookup<OptionEntry>(d.link, 'option', c.request.option);
+      if (isFailure(o)) return cb(o);
+      const denied = authorize(d.auth, identity, 'get', o);
       if (denied) return cb(denied);
       d.requests.call('opt_get', o.id, new Uint8Array(0), deadlineMs(c), abortOn(c)).then((r) => {
         if (r.status !== 0) return cb(fail(r.status, r.message));
@@ -191,9 +115,9 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
 
   type SetReq = { option?: Target; value?: { boolValue?: boolean; int64Value?: string; stringValue?: string; bytesValue?: Buffer; value?: string } };
   const setOption: Unary<SetReq, unknown> = withIdentity((identity: PeerIdentity, c: grpc.ServerUnaryCall<SetReq, unknown>, cb: grpc.sendUnaryData<unknown>) => {
-    const o = lookup('option', d.link.welcome?.catalog.options, c.request.option);
-    if (!('kind' in o)) return cb(o);
-    const denied = allowed(identity, 'set', o);
+    const o = lookup<OptionEntry>(d.link, 'option', c.request.option);
+    if (isFailure(o)) return cb(o);
+    const denied = authorize(d.auth, identity, 'set', o);
     if (denied) return cb(denied);
     const v = c.request.value;
     let value: OptionValue;
@@ -228,16 +152,16 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
     });
   });
 
-  type SubReq = { topics?: Target[]; sinceSeq?: string; overflow?: string; maxBatch?: number; queueLimit?: number };
+  type SubReq = { topics?: Target[]; sinceSeq?: string; overflow?: string; maxBatch?: number; queueLimit?: number; payloadPrefix?: Buffer };
   const subscribe = withIdentity((identity: PeerIdentity, c: grpc.ServerWritableStream<SubReq, unknown>) => {
     const req = c.request;
-    if (!req.topics || req.topics.length === 0) return c.destroy(Object.assign(new Error('name at least one topic'), { code: grpc.status.INVALID_ARGUMENT }));
+    if (!req.topics || req.topics.length === 0) return c.destroy(statusError(fail(grpc.status.INVALID_ARGUMENT, 'name at least one topic')));
     const topics = new Set<number>();
     for (const t of req.topics) {
-      const e = lookup('topic', d.link.welcome?.catalog.topics, t);
-      if (!('kind' in e)) return c.destroy(Object.assign(new Error(e.details), { code: e.code }));
-      const denied = allowed(identity, 'subscribe', e);
-      if (denied) return c.destroy(Object.assign(new Error(denied.details), { code: denied.code }));
+      const e = lookup<TopicEntry>(d.link, 'topic', t);
+      if (isFailure(e)) return c.destroy(statusError(e));
+      const denied = authorize(d.auth, identity, 'subscribe', e);
+      if (denied) return c.destroy(statusError(denied));
       topics.add(e.id);
     }
     const overflow: OverflowPolicy = req.overflow === 'OVERFLOW_POLICY_DROP_NEWEST' ? 'drop_newest' : req.overflow === 'OVERFLOW_POLICY_DISCONNECT' ? 'disconnect' : 'drop_oldest';
@@ -251,11 +175,13 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
       limit,
       maxBatch,
       sinceSeq: Number(req.sinceSeq ?? 0),
+      ...(req.payloadPrefix && req.payloadPrefix.length > 0 ? { prefix: req.payloadPrefix } : {}),
       sink: {
-        write: (batch) => c.write(batch),
+        // Pre-encoded: the Subscribe serializer passes Buffers through.
+        write: (items) => c.write(d.encodeBatch(items)),
         once: (ev, fn) => c.once(ev, fn),
         end: () => c.end(),
-        destroy: (err) => c.destroy(Object.assign(new Error(err.details), { code: err.code })),
+        destroy: (err) => c.destroy(statusError(err)),
       },
     });
     const gone = (): void => d.events.remove(id);
@@ -277,27 +203,23 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
   type ServeMsg = { msg?: string; register?: { upcall?: Target }; answer?: { id?: number; status?: number; payload?: Buffer } };
   const serve = withIdentity((identity: PeerIdentity, c: grpc.ServerDuplexStream<ServeMsg, unknown>) => {
     let key: number | null = null;
-    // A duplex call ends with a status by emitting it as an error.
-    const end = (code: grpc.status | undefined, details: string | undefined): void => {
-      c.emit('error', { code: code ?? grpc.status.UNKNOWN, details: details ?? 'refused' });
-    };
     const gone = (): void => {
       if (key !== null) d.upcalls.remove(key);
       key = null;
     };
     c.on('data', (m: ServeMsg) => {
       if (key === null) {
-        if (m.msg !== 'register') return end(grpc.status.INVALID_ARGUMENT, 'the first message must be register { upcall }');
-        const u = lookup('upcall', d.link.welcome?.catalog.upcalls, m.register?.upcall);
-        if (!('kind' in u)) return end(u.code, u.details);
-        const denied = allowed(identity, 'serve', u);
-        if (denied) return end(denied.code, denied.details);
+        if (m.msg !== 'register') return endDuplex(c, fail(grpc.status.INVALID_ARGUMENT, 'the first message must be register { upcall }'));
+        const u = lookup<UpcallEntry>(d.link, 'upcall', m.register?.upcall);
+        if (isFailure(u)) return endDuplex(c, u);
+        const denied = authorize(d.auth, identity, 'serve', u);
+        if (denied) return endDuplex(c, denied);
         key = d.upcalls.add(u.id, {
           write: (q) => c.write({ id: q.id, upcall: q.upcall, payload: q.payload, timeoutMs: q.timeoutMs, defaultVerdict: q.defaultVerdict }),
         });
         return;
       }
-      if (m.msg !== 'answer' || !m.answer) return end(grpc.status.INVALID_ARGUMENT, 'after register, send only answers');
+      if (m.msg !== 'answer' || !m.answer) return endDuplex(c, fail(grpc.status.INVALID_ARGUMENT, 'after register, send only answers'));
       d.upcalls.answer(key, m.answer.id ?? 0, m.answer.status ?? 0, m.answer.payload ?? Buffer.alloc(0));
     });
     c.on('end', () => {
@@ -309,17 +231,15 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
     c.on('error', gone);
   });
 
-  const notYet = (what: string) =>
-    ((call: ServerSurfaceCall & { destroy?: (e: Error) => void }, cb?: grpc.sendUnaryData<unknown>) => {
-      const err = { code: grpc.status.UNIMPLEMENTED, details: `${what} is not implemented in this daemon version` };
-      if (cb) cb(err);
-      else call.destroy?.(Object.assign(new Error(err.details), { code: err.code }));
-    }) as grpc.UntypedHandleCall;
+  const watchStatus = withIdentity((identity: PeerIdentity, c: grpc.ServerWritableStream<{ intervalMs?: number }, unknown>) => {
+    if (!d.auth.check(identity, { kind: 'status' }).allowed) return c.destroy(statusError(fail(grpc.status.PERMISSION_DENIED, 'status denied')));
+    d.statusWatchers.add(c, c.request.intervalMs ?? 0);
+  });
 
   return {
     Describe: describe,
     GetStatus: getStatus,
-    WatchStatus: notYet('WatchStatus'),
+    WatchStatus: watchStatus,
     Call: call,
     Subscribe: subscribe,
     GetOption: getOption,

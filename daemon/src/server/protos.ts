@@ -28,7 +28,10 @@ export const LOADER_OPTIONS: protoLoader.Options = {
 
 export interface LoadedApi {
   packageDefinition: protoLoader.PackageDefinition;
+  // Subscribe's serializer passes a pre-encoded Buffer through (see
+  // bridge/batch-encoding.ts); serializeBatch is the generated one.
   bridge: grpc.ServiceDefinition;
+  serializeBatch: (batch: { items: unknown[] }) => Buffer;
   // The typed services of protoFiles, by fully qualified name.
   typed: Map<string, grpc.ServiceDefinition>;
 }
@@ -47,11 +50,17 @@ export function loadApi(protoFiles: readonly string[], includeDirs: readonly str
     ...LOADER_OPTIONS,
     includeDirs: [PROTO_ROOT, healthRoot, ...includeDirs],
   });
-  const bridge = packageDefinition[BRIDGE_SERVICE];
-  if (!isService(bridge)) throw new Error(`${BRIDGE_SERVICE} is missing from the loaded protos`);
+  const generated = packageDefinition[BRIDGE_SERVICE];
+  if (!isService(generated)) throw new Error(`${BRIDGE_SERVICE} is missing from the loaded protos`);
+  const subscribe = generated['Subscribe']!;
+  const serializeBatch = subscribe.responseSerialize as (batch: { items: unknown[] }) => Buffer;
+  const bridge = {
+    ...generated,
+    Subscribe: { ...subscribe, responseSerialize: (v: unknown) => (Buffer.isBuffer(v) ? v : serializeBatch(v as { items: unknown[] })) },
+  } as grpc.ServiceDefinition;
   const typed = new Map<string, grpc.ServiceDefinition>();
   for (const [name, value] of Object.entries(packageDefinition)) {
     if (name !== BRIDGE_SERVICE && name !== HEALTH_SERVICE && isService(value)) typed.set(name, value);
   }
-  return { packageDefinition, bridge, typed };
+  return { packageDefinition, bridge, serializeBatch, typed };
 }

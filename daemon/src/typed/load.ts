@@ -1,0 +1,36 @@
+// The typed services of the configured .proto files, each with the grpc-js
+// definition to serve it under (raw bytes in and out) and its bindings;
+// or every reason some method cannot be served.
+import type * as grpc from '@grpc/grpc-js';
+import type * as protobuf from 'protobufjs';
+import type { LoadedApi } from '../server/protos';
+import { bindService, type MethodBinding } from './bindings';
+import { rawDefinition } from './proxy';
+import { typedServices } from './schema';
+
+export interface TypedService {
+  name: string;
+  definition: grpc.ServiceDefinition;
+  bindings: MethodBinding[];
+}
+
+export type TypedLoad = { ok: true; services: TypedService[]; bindings: MethodBinding[] } | { ok: false; errors: string[] };
+
+// root: loadSchema() of the same files api was loaded from.
+export function loadTypedServices(api: LoadedApi, root: protobuf.Root): TypedLoad {
+  const services: TypedService[] = [];
+  const errors: string[] = [];
+  for (const service of typedServices(root)) {
+    const name = service.fullName.replace(/^\./, '');
+    const definition = api.typed.get(name);
+    if (!definition) {
+      errors.push(`${name}: found by protobufjs but not by proto-loader`);
+      continue;
+    }
+    const bound = bindService(service);
+    errors.push(...bound.errors);
+    services.push({ name, definition: rawDefinition(definition), bindings: bound.bindings });
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, services, bindings: services.flatMap((s) => s.bindings) };
+}
