@@ -1,0 +1,63 @@
+// watch: events of one or more topics as they come, one line each, with
+// loss and link changes shown where they happened. Ctrl-C ends it.
+import { EXIT, UsageError } from '../exit-codes';
+import { printJson, showBytes, type Context } from '../context';
+import { decodeToJson } from '../typed';
+import type { OverflowPolicy } from '../../generated/kextbridge/v1/OverflowPolicy';
+
+const POLICIES: Record<string, OverflowPolicy> = {
+  'drop-oldest': 'OVERFLOW_POLICY_DROP_OLDEST',
+  'drop-newest': 'OVERFLOW_POLICY_DROP_NEWEST',
+  disconnect: 'OVERFLOW_POLICY_DISCONNECT',
+};
+
+const SOURCES: Record<string, string> = {
+  LOSS_SOURCE_KERNEL: 'the kext could not queue them',
+  LOSS_SOURCE_DAEMON: 'older than the daemon keeps',
+  LOSS_SOURCE_SUBSCRIBER: 'this watch fell behind',
+  LOSS_SOURCE_LINK: 'the kext link was down',
+};
+
+function whole(name: string, v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !/^\d+$/.test(v)) throw new UsageError(`--${name} takes a whole number, not "${String(v)}"`);
+  return Number(v);
+}
+
+export async function watch(ctx: Context): Promise<number> {
+  if (ctx.args.length === 0) throw new UsageError('name at least one topic: kextbridge watch <topic...>');
+  const policyName = (ctx.flags['policy'] as string | undefined) ?? 'drop-oldest';
+  const overflow = POLICIES[policyName];
+  if (!overflow) throw new UsageError(`--policy must be one of ${Object.keys(POLICIES).join(', ')}, not "${policyName}"`);
+  const since = whole('since', ctx.flags['since']) ?? 0;
+  const count = whole('count', ctx.flags['count']);
+  const queueLimit = whole('queue', ctx.flags['queue']) ?? 0;
+  const types = ctx.typed();
+  const stop = new AbortController();
+  ctx.signal.addEventListener('abort', () => stop.abort(), { once: true });
+  let events = 0;
+  for await (const item of ctx.client.subscribe({ topics: ctx.args, sinceSeq: since, overflow, queueLimit, signal: stop.signal })) {
+    if (item.event) {
+      const e = item.event;
+      const binding = types.find('topic', e.topic);
+      let decoded: Record<string, unknown> | undefined;
+      try {
+        decoded = binding ? decodeToJson(binding.response, e.payload) : undefined;
+      } catch {
+        decoded = undefined;
+      }
+      const topic = binding?.name ?? String(e.topic);
+      if (ctx.json) printJson(ctx, { seq: e.seq, timeNs: e.timeNs, topic, event: decoded ?? null, payloadBase64: decoded ? undefined : Buffer.from(e.payload).toString('base64') });
+      else ctx.out(`${e.seq} ${topic} ${decoded ? JSON.stringify(decoded) : showBytes(e.payload)}`);
+      if (count !== undefined && ++events >= count) stop.abort();
+    } else if (item.lost) {
+      const l = item.lost;
+      if (ctx.json) printJson(ctx, { lost: l });
+      else ctx.out(`LOST ${l.count} events, seq ${l.firstSeq}..${l.lastSeq}: ${SOURCES[l.source] ?? l.source}`);
+    } else if (item.link) {
+      if (ctx.json) printJson(ctx, { link: item.link });
+      else ctx.err(`-- ${item.link.state.replace('LINK_STATE_', '').toLowerCase()}: ${item.link.detail}`);
+    }
+  }
+  return EXIT.OK;
+}

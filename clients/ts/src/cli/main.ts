@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// kextbridge: the command-line client of kextbridged.
+import { parseArgs } from 'node:util';
+
+import { KextBridgeClient } from '../client';
+import { KextBridgeError } from '../errors';
+import { typedLoader, type Context } from './context';
+import { EXIT, UsageError, exitCodeFor } from './exit-codes';
+import { COMMAND_HELP, USAGE } from './help';
+import { call, get, set } from './commands/call';
+import { describe, health, status, subscribers } from './commands/info';
+import { serve } from './commands/serve';
+import { watch } from './commands/watch';
+
+const COMMANDS: Record<string, (ctx: Context) => Promise<number>> = { status, describe, health, call, watch, get, set, serve, subscribers };
+
+const OPTIONS = {
+  socket: { type: 'string' },
+  json: { type: 'boolean' },
+  proto: { type: 'string', multiple: true },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  // call
+  hex: { type: 'string' },
+  base64: { type: 'string' },
+  file: { type: 'string' },
+  // watch
+  since: { type: 'string' },
+  policy: { type: 'string' },
+  queue: { type: 'string' },
+  count: { type: 'string' },
+  // serve
+  module: { type: 'string' },
+  raw: { type: 'boolean' },
+} as const;
+
+const OWN_FLAGS: Record<string, string[]> = { call: ['hex', 'base64', 'file'], watch: ['since', 'policy', 'queue', 'count'], serve: ['module', 'raw'] };
+const GLOBAL_FLAGS = ['socket', 'json', 'proto', 'timeout', 'help'];
+
+export async function run(argv: string[], out: (s: string) => void, err: (s: string) => void, signal: AbortSignal): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    err(`kextbridge: ${(e as Error).message}\n(kextbridge --help lists commands and flags)`);
+    return EXIT.USAGE;
+  }
+  const [name, ...args] = parsed.positionals;
+  const flags = parsed.values as Context['flags'];
+  if (!name) {
+    (flags['help'] ? out : err)(USAGE);
+    return flags['help'] ? EXIT.OK : EXIT.USAGE;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    err(`kextbridge: no command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    return EXIT.USAGE;
+  }
+  if (flags['help']) {
+    out(COMMAND_HELP[name]!);
+    return EXIT.OK;
+  }
+  const stray = Object.keys(flags).filter((f) => flags[f] !== undefined && !GLOBAL_FLAGS.includes(f) && !(OWN_FLAGS[name] ?? []).includes(f));
+  if (stray.length > 0) {
+    err(`kextbridge ${name}: --${stray[0]} is not a flag of ${name} (kextbridge ${name} --help)`);
+    return EXIT.USAGE;
+  }
+  const timeout = flags['timeout'];
+  if (timeout !== undefined && !/^\d+$/.test(String(timeout))) {
+    err(`kextbridge: --timeout takes milliseconds, not "${String(timeout)}"`);
+    return EXIT.USAGE;
+  }
+  const client = new KextBridgeClient({
+    ...(typeof flags['socket'] === 'string' ? { socket: flags['socket'] } : {}),
+    ...(timeout !== undefined ? { deadlineMs: Number(timeout) } : {}),
+  });
+  const ctx: Context = { client, json: Boolean(flags['json']), args, flags, signal, out, err, typed: typedLoader(flags['proto'] as string[] | undefined) };
+  try {
+    return await command(ctx);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`kextbridge ${name}: ${e.message}`);
+      return EXIT.USAGE;
+    }
+    const k = KextBridgeError.from(e);
+    const hint = k.code === 14 && /connect|No connection|ENOENT|ECONNREFUSED/i.test(k.details) ? ` (is kextbridged running on ${client.socket}? --socket or $KEXTBRIDGE_SOCKET)` : '';
+    if (ctx.json) err(JSON.stringify({ error: { code: k.code, codeName: k.codeName, details: k.details } }));
+    else err(`kextbridge ${name}: ${k.codeName}: ${k.details}${hint}`);
+    return exitCodeFor(k);
+  } finally {
+    client.close();
+  }
+}
+
+if (require.main === module) {
+  const ac = new AbortController();
+  process.once('SIGINT', () => ac.abort());
+  process.once('SIGTERM', () => ac.abort());
+  run(process.argv.slice(2), (s) => process.stdout.write(s + '\n'), (s) => process.stderr.write(s + '\n'), ac.signal).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`kextbridge: ${(e as Error).stack ?? String(e)}\n`);
+      process.exit(EXIT.FAILED);
+    },
+  );
+}

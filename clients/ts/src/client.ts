@@ -1,0 +1,237 @@
+// A client of kextbridged: promises for unary calls, async iterators for
+// streams (a subscription reconnects with backoff and resumes from the last
+// seq it saw), and the typed stubs of kextbridge.v1 and of the example
+// kext's API for everything else.
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
+
+import { api, LOADER_OPTIONS } from './api';
+import { KextBridgeError, isTransient } from './errors';
+import { defaultSocketPath } from './socket';
+import type { BridgeClient } from './generated/kextbridge/v1/Bridge';
+import type { ExampleClient } from './generated/kextbridge/example/v1/Example';
+import type { BatchItem__Output } from './generated/kextbridge/v1/BatchItem';
+import type { DescribeResponse__Output } from './generated/kextbridge/v1/DescribeResponse';
+import type { OptionValue__Output } from './generated/kextbridge/v1/OptionValue';
+import type { OverflowPolicy } from './generated/kextbridge/v1/OverflowPolicy';
+import type { Status__Output } from './generated/kextbridge/v1/Status';
+import type { Subscriber__Output } from './generated/kextbridge/v1/Subscriber';
+import type { Target } from './generated/kextbridge/v1/Target';
+import type { UpcallQuestion__Output } from './generated/kextbridge/v1/UpcallQuestion';
+
+export interface ClientOptions {
+  // Default: $KEXTBRIDGE_SOCKET, else the platform's daemon socket.
+  socket?: string;
+  // Deadline of unary calls (ms); default 10 s.
+  deadlineMs?: number;
+}
+
+export interface SubscribeOptions {
+  topics: Array<string | number>;
+  // Resume from this seq (events still in the daemon's ring); 0 = live.
+  sinceSeq?: number;
+  overflow?: OverflowPolicy;
+  maxBatch?: number;
+  queueLimit?: number;
+  payloadPrefix?: Uint8Array;
+  // Reconnect (and resume) when the daemon goes away; default true.
+  reconnect?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface UpcallAnswer {
+  // 0 (OK): payload is the answer; anything else: the kext's default.
+  status?: number;
+  payload?: Uint8Array;
+}
+
+export type UpcallHandler = (question: UpcallQuestion__Output) => UpcallAnswer | Promise<UpcallAnswer>;
+
+export type OptionInput = boolean | bigint | number | string | Uint8Array;
+
+type HealthClient = grpc.Client & {
+  Check(req: { service: string }, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: { status: string }) => void): void;
+};
+
+const RECONNECT_MIN_MS = 100;
+const RECONNECT_MAX_MS = 5000;
+
+// A catalog item by name, or by id when given a number or a numeric string.
+export function target(t: string | number): Target {
+  return typeof t === 'number' || /^\d+$/.test(t) ? { id: Number(t) } : { name: t };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+export class KextBridgeClient {
+  readonly socket: string;
+  readonly bridge: BridgeClient;
+  readonly example: ExampleClient;
+  readonly #health: HealthClient;
+  readonly #deadlineMs: number;
+
+  constructor(options: ClientOptions = {}) {
+    this.socket = options.socket ?? defaultSocketPath();
+    this.#deadlineMs = options.deadlineMs ?? 10_000;
+    const address = `unix://${this.socket}`;
+    const credentials = grpc.credentials.createInsecure();
+    const p = api();
+    this.bridge = new p.kextbridge.v1.Bridge(address, credentials);
+    // One channel for all three stubs.
+    const channel = { channelOverride: this.bridge.getChannel() };
+    this.example = new p.kextbridge.example.v1.Example(address, credentials, channel);
+    const healthDef = protoLoader.loadSync(healthProtoPath, LOADER_OPTIONS);
+    const health = grpc.loadPackageDefinition(healthDef) as unknown as { grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } } };
+    this.#health = new health.grpc.health.v1.Health(address, credentials, channel) as unknown as HealthClient;
+  }
+
+  // Call options with the default deadline.
+  options(deadlineMs = this.#deadlineMs): grpc.CallOptions {
+    return { deadline: Date.now() + deadlineMs };
+  }
+
+  #unary<Req, Res>(method: (req: Req, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Res) => void) => unknown, req: Req, deadlineMs?: number): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      method.call(this.bridge, req, this.options(deadlineMs), (err, res) => (err ? reject(KextBridgeError.from(err)) : resolve(res as Res)));
+    });
+  }
+
+  describe(): Promise<DescribeResponse__Output> {
+    return this.#unary(this.bridge.Describe as never, {});
+  }
+
+  status(): Promise<Status__Output> {
+    return this.#unary(this.bridge.GetStatus as never, {});
+  }
+
+  // grpc.health.v1 status of a service ('' = the daemon as a whole).
+  health(service = ''): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.#health.Check({ service }, this.options(), (err, res) => (err ? reject(KextBridgeError.from(err)) : resolve(res!.status)));
+    });
+  }
+
+  async call(command: string | number, payload: Uint8Array = new Uint8Array(0), deadlineMs?: number): Promise<Buffer> {
+    const r = await this.#unary<unknown, { payload: Buffer }>(this.bridge.Call as never, { command: target(command), payload: Buffer.from(payload) }, deadlineMs);
+    return r.payload;
+  }
+
+  getOption(option: string | number): Promise<OptionValue__Output> {
+    return this.#unary(this.bridge.GetOption as never, { option: target(option) });
+  }
+
+  setOption(option: string | number, value: OptionInput): Promise<OptionValue__Output> {
+    const v =
+      typeof value === 'boolean'
+        ? { boolValue: value }
+        : typeof value === 'bigint' || typeof value === 'number'
+          ? { int64Value: value.toString() }
+          : typeof value === 'string'
+            ? { stringValue: value }
+            : { bytesValue: Buffer.from(value) };
+    return this.#unary(this.bridge.SetOption as never, { option: target(option), value: v });
+  }
+
+  async listSubscribers(): Promise<Subscriber__Output[]> {
+    const r = await this.#unary<unknown, { subscribers: Subscriber__Output[] }>(this.bridge.ListSubscribers as never, {});
+    return r.subscribers;
+  }
+
+  // The status now, then on every link change and (intervalMs > 0) counter change.
+  async *watchStatus(intervalMs = 0, signal?: AbortSignal): AsyncGenerator<Status__Output> {
+    const call = this.bridge.WatchStatus({ intervalMs });
+    const stop = (): void => call.cancel();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      for await (const s of call as AsyncIterable<Status__Output>) yield s;
+    } catch (err) {
+      if (!signal?.aborted) throw KextBridgeError.from(err);
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      call.cancel();
+    }
+  }
+
+  // Every item of every batch: events, Lost (loss told in-band) and link
+  // changes. While the daemon is unreachable it yields a link item saying
+  // so, retries with backoff, and resumes after the last seq it yielded;
+  // events that fell out of the daemon's ring meanwhile arrive as Lost.
+  async *subscribe(o: SubscribeOptions): AsyncGenerator<BatchItem__Output> {
+    let since = o.sinceSeq ?? 0;
+    let attempt = 0;
+    for (;;) {
+      const call = this.bridge.Subscribe({
+        topics: o.topics.map(target),
+        sinceSeq: String(since),
+        overflow: o.overflow ?? 'OVERFLOW_POLICY_DROP_OLDEST',
+        maxBatch: o.maxBatch ?? 0,
+        queueLimit: o.queueLimit ?? 0,
+        payloadPrefix: Buffer.from(o.payloadPrefix ?? new Uint8Array(0)),
+      });
+      const stop = (): void => call.cancel();
+      o.signal?.addEventListener('abort', stop, { once: true });
+      try {
+        for await (const batch of call as AsyncIterable<{ items: BatchItem__Output[] }>) {
+          attempt = 0;
+          for (const item of batch.items) {
+            if (item.event) since = Number(item.event.seq) + 1;
+            else if (item.lost) since = Math.max(since, Number(item.lost.lastSeq) + 1);
+            yield item;
+          }
+        }
+        return;
+      } catch (err) {
+        if (o.signal?.aborted) return;
+        const e = KextBridgeError.from(err);
+        if (o.reconnect === false || !isTransient(e)) throw e;
+        yield { item: 'link', link: { state: 'LINK_STATE_CONNECTING', detail: `daemon unreachable (${e.details}); reconnecting` } };
+        const wait = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** attempt++);
+        await sleep(wait / 2 + Math.random() * (wait / 2), o.signal);
+        if (o.signal?.aborted) return;
+      } finally {
+        o.signal?.removeEventListener('abort', stop);
+        call.cancel();
+      }
+    }
+  }
+
+  // Registers as a handler of an upcall and answers each question with
+  // handler's answer (a throw answers "apply your default"). Resolves when
+  // signal aborts or the daemon ends the stream; rejects with its status.
+  serve(upcall: string | number, handler: UpcallHandler, signal?: AbortSignal): Promise<void> {
+    const call = this.bridge.Serve();
+    call.write({ register: { upcall: target(upcall) } });
+    call.on('data', (q: UpcallQuestion__Output) => {
+      void Promise.resolve()
+        .then(() => handler(q))
+        .then(
+          (a) => call.write({ answer: { id: q.id, status: a.status ?? 0, payload: Buffer.from(a.payload ?? new Uint8Array(0)) } }),
+          () => call.write({ answer: { id: q.id, status: grpc.status.INTERNAL } }),
+        );
+    });
+    return new Promise<void>((resolve, reject) => {
+      const stop = (): void => {
+        call.end();
+        call.cancel();
+      };
+      signal?.addEventListener('abort', stop, { once: true });
+      call.on('error', (err) => (signal?.aborted ? resolve() : reject(KextBridgeError.from(err))));
+      call.on('end', () => resolve());
+    });
+  }
+
+  close(): void {
+    this.bridge.close();
+  }
+}

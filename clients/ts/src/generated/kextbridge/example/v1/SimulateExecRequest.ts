@@ -1,0 +1,16 @@
+// Original file: proto/example/v1/example.proto
+
+
+export interface SimulateExecRequest {
+  'pid'?: (number);
+  'ppid'?: (number);
+  'uid'?: (number);
+  'path'?: (string);
+}
+
+export interface SimulateExecRequest__Output {
+  'pid': (number);
+  'ppid': (number);
+  'uid': (number);
+  'path': (string);
+}

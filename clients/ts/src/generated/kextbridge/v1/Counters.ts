@@ -1,0 +1,87 @@
+// Original file: proto/kextbridge/v1/bridge.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface Counters {
+  /**
+   * Kernel link.
+   */
+  'datagramsIn'?: (number | string | Long);
+  'datagramsOut'?: (number | string | Long);
+  'framesIn'?: (number | string | Long);
+  'framesOut'?: (number | string | Long);
+  'malformedFromKext'?: (number | string | Long);
+  'linkResets'?: (number | string | Long);
+  /**
+   * Calls.
+   */
+  'callsStarted'?: (number | string | Long);
+  'callsInflight'?: (number | string | Long);
+  'callsQueued'?: (number | string | Long);
+  'callsByStatus'?: ({[key: string]: number | string | Long});
+  'responsesUnknownId'?: (number | string | Long);
+  'cancelsSent'?: (number | string | Long);
+  /**
+   * Events.
+   */
+  'eventsFromKernel'?: (number | string | Long);
+  'eventsDelivered'?: (number | string | Long);
+  'lostKernel'?: (number | string | Long);
+  'lostDaemon'?: (number | string | Long);
+  'lostSubscriber'?: (number | string | Long);
+  'lastSeq'?: (number | string | Long);
+  /**
+   * Upcalls.
+   */
+  'upcalls'?: (number | string | Long);
+  'upcallsAnswered'?: (number | string | Long);
+  'upcallsNoHandler'?: (number | string | Long);
+  'upcallsLate'?: (number | string | Long);
+  'upcallsHandlerGone'?: (number | string | Long);
+  /**
+   * Auth.
+   */
+  'denied'?: (number | string | Long);
+}
+
+export interface Counters__Output {
+  /**
+   * Kernel link.
+   */
+  'datagramsIn': (string);
+  'datagramsOut': (string);
+  'framesIn': (string);
+  'framesOut': (string);
+  'malformedFromKext': (string);
+  'linkResets': (string);
+  /**
+   * Calls.
+   */
+  'callsStarted': (string);
+  'callsInflight': (string);
+  'callsQueued': (string);
+  'callsByStatus': ({[key: string]: string});
+  'responsesUnknownId': (string);
+  'cancelsSent': (string);
+  /**
+   * Events.
+   */
+  'eventsFromKernel': (string);
+  'eventsDelivered': (string);
+  'lostKernel': (string);
+  'lostDaemon': (string);
+  'lostSubscriber': (string);
+  'lastSeq': (string);
+  /**
+   * Upcalls.
+   */
+  'upcalls': (string);
+  'upcallsAnswered': (string);
+  'upcallsNoHandler': (string);
+  'upcallsLate': (string);
+  'upcallsHandlerGone': (string);
+  /**
+   * Auth.
+   */
+  'denied': (string);
+}

@@ -1,0 +1,8 @@
+// Original file: proto/kextbridge/v1/bridge.proto
+
+
+export interface ListSubscribersRequest {
+}
+
+export interface ListSubscribersRequest__Output {
+}

@@ -1,0 +1,42 @@
+// Original file: proto/kextbridge/v1/bridge.proto
+
+import type { OverflowPolicy as _kextbridge_v1_OverflowPolicy, OverflowPolicy__Output as _kextbridge_v1_OverflowPolicy__Output } from '../../kextbridge/v1/OverflowPolicy';
+import type { Long } from '@grpc/proto-loader';
+
+export interface Subscriber {
+  'id'?: (number | string | Long);
+  'uid'?: (number);
+  'pid'?: (number);
+  'topics'?: (number)[];
+  'overflow'?: (_kextbridge_v1_OverflowPolicy);
+  /**
+   * Events queued for this subscriber now.
+   */
+  'queued'?: (number | string | Long);
+  /**
+   * Newest seq seen from the kernel minus newest seq sent to it.
+   */
+  'lag'?: (number | string | Long);
+  'delivered'?: (number | string | Long);
+  'lost'?: (number | string | Long);
+  'sinceMs'?: (number | string | Long);
+}
+
+export interface Subscriber__Output {
+  'id': (string);
+  'uid': (number);
+  'pid': (number);
+  'topics': (number)[];
+  'overflow': (_kextbridge_v1_OverflowPolicy__Output);
+  /**
+   * Events queued for this subscriber now.
+   */
+  'queued': (string);
+  /**
+   * Newest seq seen from the kernel minus newest seq sent to it.
+   */
+  'lag': (string);
+  'delivered': (string);
+  'lost': (string);
+  'sinceMs': (string);
+}
