@@ -22,11 +22,6 @@ export function isFailure(v: unknown): v is Failure {
   return typeof v === 'object' && v !== null && 'code' in v && 'details' in v && !('kind' in v);
 }
 
-// An Error carrying a status, for call.destroy() on server streams.
-export function statusError(f: Failure): Error & Failure {
-  return Object.assign(new Error(f.details), f);
-}
-
 const MAPS: Record<CatalogKind, keyof Catalog> = { command: 'commands', topic: 'topics', option: 'options', upcall: 'upcalls' };
 
 // The catalog of the live link, or why there is none.
@@ -69,7 +64,9 @@ export function abortOn(call: ServerSurfaceCall): AbortSignal {
   return ac.signal;
 }
 
-// A bidirectional call ends with a status by emitting it as an error.
-export function endDuplex(call: NodeJS.EventEmitter, f: Failure): void {
+// A server-streaming or bidirectional call ends with a status by emitting
+// it as an error: grpc-js then sends it after what was already written.
+// (destroy(err) would drop the status: the stream is gone before it ends.)
+export function endWithStatus(call: NodeJS.EventEmitter, f: Failure): void {
   call.emit('error', f);
 }

@@ -10,7 +10,7 @@ import type { KernelLink } from '../link/kernel-link';
 import { decodeOptionValue, encodeOptionValue, ValueType, type CommandEntry, type OptionEntry, type OptionValue, type TopicEntry, type UpcallEntry } from '../wire';
 import type { EventHub, Item, OverflowPolicy } from './events';
 import type { Requests } from './requests';
-import { abortOn, authorize, deadlineMs, endDuplex, fail, isFailure, lookup, statusError, type Target } from './rpc';
+import { abortOn, authorize, deadlineMs, endWithStatus, fail, isFailure, lookup, type Target } from './rpc';
 import { statusSnapshot, type StatusWatchers } from './status';
 import type { UpcallRouter } from './upcalls';
 
@@ -155,13 +155,13 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
   type SubReq = { topics?: Target[]; sinceSeq?: string; overflow?: string; maxBatch?: number; queueLimit?: number; payloadPrefix?: Buffer };
   const subscribe = withIdentity((identity: PeerIdentity, c: grpc.ServerWritableStream<SubReq, unknown>) => {
     const req = c.request;
-    if (!req.topics || req.topics.length === 0) return c.destroy(statusError(fail(grpc.status.INVALID_ARGUMENT, 'name at least one topic')));
+    if (!req.topics || req.topics.length === 0) return endWithStatus(c, fail(grpc.status.INVALID_ARGUMENT, 'name at least one topic'));
     const topics = new Set<number>();
     for (const t of req.topics) {
       const e = lookup<TopicEntry>(d.link, 'topic', t);
-      if (isFailure(e)) return c.destroy(statusError(e));
+      if (isFailure(e)) return endWithStatus(c, e);
       const denied = authorize(d.auth, identity, 'subscribe', e);
-      if (denied) return c.destroy(statusError(denied));
+      if (denied) return endWithStatus(c, denied);
       topics.add(e.id);
     }
     const overflow: OverflowPolicy = req.overflow === 'OVERFLOW_POLICY_DROP_NEWEST' ? 'drop_newest' : req.overflow === 'OVERFLOW_POLICY_DISCONNECT' ? 'disconnect' : 'drop_oldest';
@@ -181,7 +181,7 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
         write: (items) => c.write(d.encodeBatch(items)),
         once: (ev, fn) => c.once(ev, fn),
         end: () => c.end(),
-        destroy: (err) => c.destroy(statusError(err)),
+        destroy: (err) => endWithStatus(c, err),
       },
     });
     const gone = (): void => d.events.remove(id);
@@ -209,17 +209,17 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
     };
     c.on('data', (m: ServeMsg) => {
       if (key === null) {
-        if (m.msg !== 'register') return endDuplex(c, fail(grpc.status.INVALID_ARGUMENT, 'the first message must be register { upcall }'));
+        if (m.msg !== 'register') return endWithStatus(c, fail(grpc.status.INVALID_ARGUMENT, 'the first message must be register { upcall }'));
         const u = lookup<UpcallEntry>(d.link, 'upcall', m.register?.upcall);
-        if (isFailure(u)) return endDuplex(c, u);
+        if (isFailure(u)) return endWithStatus(c, u);
         const denied = authorize(d.auth, identity, 'serve', u);
-        if (denied) return endDuplex(c, denied);
+        if (denied) return endWithStatus(c, denied);
         key = d.upcalls.add(u.id, {
           write: (q) => c.write({ id: q.id, upcall: q.upcall, payload: q.payload, timeoutMs: q.timeoutMs, defaultVerdict: q.defaultVerdict }),
         });
         return;
       }
-      if (m.msg !== 'answer' || !m.answer) return endDuplex(c, fail(grpc.status.INVALID_ARGUMENT, 'after register, send only answers'));
+      if (m.msg !== 'answer' || !m.answer) return endWithStatus(c, fail(grpc.status.INVALID_ARGUMENT, 'after register, send only answers'));
       d.upcalls.answer(key, m.answer.id ?? 0, m.answer.status ?? 0, m.answer.payload ?? Buffer.alloc(0));
     });
     c.on('end', () => {
@@ -232,7 +232,7 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
   });
 
   const watchStatus = withIdentity((identity: PeerIdentity, c: grpc.ServerWritableStream<{ intervalMs?: number }, unknown>) => {
-    if (!d.auth.check(identity, { kind: 'status' }).allowed) return c.destroy(statusError(fail(grpc.status.PERMISSION_DENIED, 'status denied')));
+    if (!d.auth.check(identity, { kind: 'status' }).allowed) return endWithStatus(c, fail(grpc.status.PERMISSION_DENIED, 'status denied'));
     d.statusWatchers.add(c, c.request.intervalMs ?? 0);
   });
 

@@ -8,7 +8,7 @@ import type { Authorizer } from '../auth/audit';
 import type { KernelLink } from '../link/kernel-link';
 import type { EventHub } from './events';
 import type { Requests } from './requests';
-import { statusError } from './rpc';
+import { endWithStatus } from './rpc';
 import type { UpcallRouter } from './upcalls';
 
 export interface StatusSources {
@@ -125,7 +125,7 @@ export class StatusWatchers {
   closeAll(details: string): void {
     for (const [call, end] of [...this.#ends]) {
       end();
-      call.destroy(statusError({ code: grpc.status.UNAVAILABLE, details }));
+      endWithStatus(call, { code: grpc.status.UNAVAILABLE, details });
     }
   }
 }

@@ -17,7 +17,7 @@ import { withIdentity } from '../server/identity';
 import { decodeOptionValue, encodeOptionValue, type CatalogEntry, type OptionEntry, type OptionValue } from '../wire';
 import type { EventHub, Item } from '../bridge/events';
 import type { Requests } from '../bridge/requests';
-import { abortOn, authorize, deadlineMs, endDuplex, fail, isFailure, statusError, type Failure } from '../bridge/rpc';
+import { abortOn, authorize, deadlineMs, endWithStatus, fail, isFailure, type Failure } from '../bridge/rpc';
 import type { UpcallRouter } from '../bridge/upcalls';
 import type { MethodBinding } from './bindings';
 import { checkBindings } from './drift';
@@ -177,14 +177,14 @@ export class TypedProxy {
     const e = this.#entry(b, identity, 'subscribe');
     const body = isFailure(e) ? e : reencode(b.request, call.request);
     if (isFailure(body)) {
-      call.destroy(statusError(body));
+      endWithStatus(call, body);
       return;
     }
     let settings: WatchSettings;
     try {
       settings = watchSettings(call.metadata);
     } catch (err) {
-      call.destroy(statusError(fail(grpc.status.INVALID_ARGUMENT, (err as Error).message)));
+      endWithStatus(call, fail(grpc.status.INVALID_ARGUMENT, (err as Error).message));
       return;
     }
     const { limits } = this.#d;
@@ -215,7 +215,7 @@ export class TypedProxy {
         },
         once: (ev, fn) => call.once(ev, fn),
         end: () => call.end(),
-        destroy: (err) => call.destroy(statusError(err)),
+        destroy: (err) => endWithStatus(call, err),
       },
     });
     const gone = (): void => this.#d.events.remove(id);
@@ -225,7 +225,7 @@ export class TypedProxy {
 
   #serve(b: MethodBinding, identity: PeerIdentity, call: grpc.ServerDuplexStream<Raw, Raw>): void {
     const e = this.#entry(b, identity, 'serve');
-    if (isFailure(e)) return endDuplex(call, e);
+    if (isFailure(e)) return endWithStatus(call, e);
     // Typed answers carry no id: they answer the questions in the order asked.
     const asked: number[] = [];
     let key: number | null = this.#d.upcalls.add(e.id, {
@@ -242,11 +242,11 @@ export class TypedProxy {
     call.on('data', (answer: Raw) => {
       if (key === null) return;
       const id = asked.shift();
-      if (id === undefined) return endDuplex(call, fail(grpc.status.INVALID_ARGUMENT, `an answer arrived with no ${b.response.name} question waiting; answer each question once, in order`));
+      if (id === undefined) return endWithStatus(call, fail(grpc.status.INVALID_ARGUMENT, `an answer arrived with no ${b.response.name} question waiting; answer each question once, in order`));
       const body = reencode(b.request, answer);
       if (isFailure(body)) {
         gone();
-        return endDuplex(call, body);
+        return endWithStatus(call, body);
       }
       this.#d.upcalls.answer(key, id, 0, body);
     });
