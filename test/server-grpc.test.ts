@@ -3,15 +3,15 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { service as healthService } from 'grpc-health-check';
 import type { PeerIdentity } from '../daemon/src/auth/identity';
 import { defaultConfig } from '../daemon/src/config/schema';
 import { createLogger } from '../daemon/src/log';
 import { identityOf, withIdentity } from '../daemon/src/server/identity';
 import { loadApi } from '../daemon/src/server/protos';
+import { reflectionClient } from './support/reflection';
 import { peerCredentials } from '../native/lib/peer';
 import { createServer, type CreateServerOptions, type DaemonServer, type ServiceRegistration } from '../daemon/src/server/server';
 
@@ -118,20 +118,8 @@ test('health: NOT_SERVING until the link says otherwise, for the server and each
 test('reflection lists every served service and gives their descriptors', async () => {
   const api = loadApi(defaultConfig('linux').protoFiles);
   const { server, path } = await start(fixed({ uid: 1000, gid: 1000, pid: 1, groups: [] }), { packageDefinition: api.packageDefinition });
-  const reflectionProto = join(dirname(require.resolve('@grpc/reflection')), '../proto');
-  const definition = protoLoader.loadSync('grpc/reflection/v1/reflection.proto', { includeDirs: [reflectionProto], keepCase: false, oneofs: true });
-  const Reflection = grpc.makeGenericClientConstructor(definition['grpc.reflection.v1.ServerReflection'] as grpc.ServiceDefinition, 'ServerReflection');
-  const reflection = new Reflection(`unix://${path}`, grpc.credentials.createInsecure()) as grpc.Client & Record<string, Function>;
-  const ask = (request: object) =>
-    new Promise<Record<string, any>>((resolve, reject) => {
-      const stream = reflection.serverReflectionInfo();
-      stream.once('data', (response: Record<string, any>) => {
-        stream.end();
-        resolve(response);
-      });
-      stream.once('error', reject);
-      stream.write(request);
-    });
+  const reflection = reflectionClient(path);
+  const ask = reflection.ask;
   try {
     const listed = await ask({ listServices: '*' });
     const names = (listed.listServicesResponse.service as { name: string }[]).map((s) => s.name).sort();
