@@ -70,13 +70,22 @@ if (!stopping) {
   console.log(`
 kextbridged is serving ${daemonSocket} (kext: kextsim on ${kextSocket})
 
+With the CLI (in another terminal, any user):
+  export KEXTBRIDGE_SOCKET=${daemonSocket}
+  node dist/clients/ts/src/cli/main.js describe
+  node dist/clients/ts/src/cli/main.js call echo --json '{"data":"aGk="}'
+  node dist/clients/ts/src/cli/main.js watch heartbeat
+
+With grpcurl (reflection is on):
+  grpcurl -plaintext -unix -d '{"data":"aGk="}' ${daemonSocket} kextbridge.example.v1.Example/Echo
   grpcurl -plaintext -unix ${daemonSocket} list
   grpcurl -plaintext -unix ${daemonSocket} kextbridge.v1.Bridge/Describe
   grpcurl -plaintext -unix -d '{"command":{"name":"echo"},"payload":"CgJoaQ=="}' ${daemonSocket} kextbridge.v1.Bridge/Call
   grpcurl -plaintext -unix -d '{"topics":[{"name":"heartbeat"}]}' ${daemonSocket} kextbridge.v1.Bridge/Subscribe
 
-Any gRPC client works the same way: the API is proto/kextbridge/v1/bridge.proto
-(and reflection is on). Logs are JSON lines on stdout.
+Any gRPC client works the same way: proto/kextbridge/v1/bridge.proto and the
+kext's own proto/example/v1/example.proto (docs/clients.md). Logs are JSON
+lines on stdout.
 
 Ctrl-C stops both.`);
 }
