@@ -114,3 +114,18 @@ test('typed watch settings come from metadata and bad ones are named', () => {
   md.set('kextbridge-since-seq', '-1');
   assert.throws(() => watchSettings(md), /kextbridge-since-seq must be a whole number, not "-1"/);
 });
+
+test('a truncated .proto is named as such, with its file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kb-proto-'));
+  try {
+    const whole = 'syntax = "proto3"; package t.v1; message A { bytes data = 1; }';
+    // Cut between blocks and inside one: protobufjs fails differently.
+    for (const cut of [whole.indexOf('message'), whole.indexOf('bytes'), whole.length - 1]) {
+      const file = join(dir, `cut${cut}.proto`);
+      writeFileSync(file, whole.slice(0, cut) + 'message');
+      assert.throws(() => loadSchema([file]), (err: Error) => err.message.startsWith('unexpected end of file (is it truncated?)') && err.message.includes(file), `cut at ${cut}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -28,9 +28,23 @@ export function loadSchema(protoFiles: readonly string[], includeDirs: readonly 
     // Not ours: protobufjs falls back to its bundled google/protobuf files.
     return target;
   };
-  root.loadSync([...protoFiles], { keepCase: false });
+  for (const file of protoFiles) {
+    try {
+      root.loadSync(file, { keepCase: false });
+    } catch (err) {
+      throw new Error(parseError(file, err as Error));
+    }
+  }
   root.resolveAll();
   return root;
+}
+
+// protobufjs meets the end of a truncated file either as the token 'null'
+// or, inside a block, with a TypeError of its own; neither says so.
+function parseError(file: string, err: Error): string {
+  const truncated = 'unexpected end of file (is it truncated?)';
+  if (err instanceof TypeError) return `${truncated} (${file})`;
+  return err.message.replace(/^illegal token 'null'/, truncated);
 }
 
 // Every service in the loaded files except kextbridge.v1's own.
