@@ -17,7 +17,9 @@ export interface Daemon {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startDaemon(kextSocket: string, extra: string[] = []): Promise<Daemon> {
+// Resolves once the kext link is ready, or with `until`, once a log line
+// contains that text (a daemon started before its kext).
+export async function startDaemon(kextSocket: string, extra: string[] = [], until = '"msg":"kext link ready"'): Promise<Daemon> {
   const dir = mkdtempSync(join(tmpdir(), 'kb-d-'));
   // Unprivileged clients in the tests must reach the socket.
   chmodSync(dir, 0o755);
@@ -34,7 +36,7 @@ export async function startDaemon(kextSocket: string, extra: string[] = []): Pro
     const timer = setTimeout(() => res(false), 15_000);
     lines.on('line', (line) => {
       logs.push(line);
-      if (line.includes('"msg":"kext link ready"')) {
+      if (line.includes(until)) {
         clearTimeout(timer);
         res(true);
       }
