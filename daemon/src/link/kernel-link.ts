@@ -224,8 +224,7 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
       this.#onFrame(f);
     }
     if (error) {
-      this.counters.malformed++;
-      this.#reset(`malformed frame from the kext (${error.class} at byte ${error.offset}); resetting the link`);
+      this.#violation(`malformed frame from the kext (${error.class} at byte ${error.offset}); resetting the link`);
     }
   }
 
@@ -237,8 +236,7 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     const r = this.#reassembler.push(f);
     if (r.kind === 'pending') return;
     if (r.kind === 'refused') {
-      this.counters.malformed++;
-      this.#reset(`the kext sent a ${r.refused.bytes}-byte message over the ${this.#o.maxMessage}-byte limit`);
+      this.#violation(`the kext sent a ${r.refused.bytes}-byte message over the ${this.#o.maxMessage}-byte limit`);
       return;
     }
     const m = r.message;
@@ -257,7 +255,7 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
       case FrameType.RESPONSE:
       case FrameType.UPCALL:
         if (this.state === 'ready') this.emit('message', m);
-        else this.#reset(`frame type ${m.type} before WELCOME`);
+        else this.#violation(`frame type ${m.type} before WELCOME`);
         return;
       case FrameType.EVENT:
       case FrameType.LOSS:
@@ -265,14 +263,13 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
         if (this.state === 'ready') this.emit('event', new Frame(m.type, 0, m.id, m.code, m.payload, 0, m.payload.length));
         return;
       default:
-        this.counters.malformed++;
-        this.#reset(`the kext sent frame type ${m.type}, which only the daemon sends`);
+        this.#violation(`the kext sent frame type ${m.type}, which only the daemon sends`);
     }
   }
 
   #onWelcome(m: Message): void {
     if (this.state !== 'handshake') {
-      this.#reset('WELCOME outside the handshake');
+      this.#violation('WELCOME outside the handshake');
       return;
     }
     const w = decodeWelcome(m.payload);
@@ -306,6 +303,12 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
       return;
     }
     const why = m.code === GoodbyeReason.UNLOAD ? `the kext is unloading (${text})` : `the kext said GOODBYE ${m.code}: ${text}`;
+    this.#reset(why);
+  }
+
+  // Well-formed frames the protocol does not allow here count as malformed.
+  #violation(why: string): void {
+    this.counters.malformed++;
     this.#reset(why);
   }
 
