@@ -125,7 +125,7 @@ test('a kext that speaks another protocol version: INCOMPATIBLE with the reason,
   await waitForState('LINK_STATE_READY');
   puppet.send(encodeFrame(FrameType.GOODBYE, 0, 0, GoodbyeReason.UNLOAD, Buffer.from('upgrading')));
   await puppet.next('closed');
-  await puppet.handshake(welcomeDatagram(9));
+  await puppet.handshake(welcomeDatagram({ version: 9 }));
   const s = await waitForState('LINK_STATE_INCOMPATIBLE');
   assert.match(s.linkDetail, /version/i);
   assert.equal(await servingStatus(), 'NOT_SERVING');

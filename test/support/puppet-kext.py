@@ -31,6 +31,9 @@ def main():
         return 2
     path = sys.argv[1]
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    # A puppet killed by a test leaves its socket behind for the next one.
+    if os.path.exists(path):
+        os.unlink(path)
     listener.bind(path)
     os.chmod(path, 0o600)
     listener.listen(4)

@@ -14,8 +14,8 @@ const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 export const PUPPET_CATALOG: readonly EntrySpec[] = [{ kind: CatalogKind.COMMAND, id: 1, name: 'echo' }];
 
-export function welcomeDatagram(version = 1, entries: readonly EntrySpec[] = PUPPET_CATALOG): Buffer {
-  const welcome = encodeWelcome({ version, maxDatagram: 65536, maxMessage: 65536, maxInflight: 8, identity: 'org.test.puppet', kextVersion: '1', entries });
+export function welcomeDatagram({ version = 1, maxInflight = 8, entries = PUPPET_CATALOG }: { version?: number; maxInflight?: number; entries?: readonly EntrySpec[] } = {}): Buffer {
+  const welcome = encodeWelcome({ version, maxDatagram: 65536, maxMessage: 65536, maxInflight, identity: 'org.test.puppet', kextVersion: '1', entries });
   return Buffer.from(encodeFrame(FrameType.WELCOME, 0, 0, 0, welcome));
 }
 
@@ -32,9 +32,11 @@ export interface Puppet {
   stop(): Promise<void>;
 }
 
-export async function startPuppet(): Promise<Puppet> {
-  const dir = mkdtempSync(join(tmpdir(), 'kb-puppet-'));
-  const socket = join(dir, 'kext.sock');
+// at: listen there (a kext back where the daemon expects it); its
+// directory stays the caller's.
+export async function startPuppet(at?: string): Promise<Puppet> {
+  const dir = at ? undefined : mkdtempSync(join(tmpdir(), 'kb-puppet-'));
+  const socket = at ?? join(dir!, 'kext.sock');
   const child = spawn(PYTHON, [join(root, 'test/support/puppet-kext.py'), socket], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines: string[] = [];
   let wake: (() => void) | null = null;
@@ -88,7 +90,7 @@ export async function startPuppet(): Promise<Puppet> {
       const t = setTimeout(() => child.kill('SIGKILL'), 3000);
       await exited;
       clearTimeout(t);
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
