@@ -78,8 +78,11 @@ const pkg = grpc.loadPackageDefinition(definition) as unknown as {
 // An untyped client: tests check field values as the wire gives them.
 export type Client = grpc.Client & Record<string, (...args: unknown[]) => unknown>;
 
-export function bridgeClient(socket: string): Client {
-  return new pkg.kextbridge.v1.Bridge(`unix://${socket}`, grpc.credentials.createInsecure()) as unknown as Client;
+// own: a connection of its own (grpc-js otherwise shares one per target),
+// so one client's flow control cannot hold up another's.
+export function bridgeClient(socket: string, own = false): Client {
+  const options = own ? { 'grpc.use_local_subchannel_pool': 1 } : {};
+  return new pkg.kextbridge.v1.Bridge(`unix://${socket}`, grpc.credentials.createInsecure(), options) as unknown as Client;
 }
 
 export function healthClient(socket: string): Client {
