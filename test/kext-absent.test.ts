@@ -21,7 +21,7 @@ test('no kext: NOT_SERVING, calls refused at once naming the socket, one log lin
   const config = join(dir, 'config.json');
   // Fast retries, so a log line per attempt would show as a flood.
   writeFileSync(config, JSON.stringify({ kext: { reconnectMinMs: 10, reconnectMaxMs: 40 } }));
-  const daemon = await startDaemon(kextSocket, ['--config', config], '"msg":"kext link connecting"');
+  const daemon = await startDaemon(kextSocket, ['--config', config], { until: '"msg":"kext link connecting"' });
   const client = bridgeClient(daemon.socket);
   const health = healthClient(daemon.socket);
   try {

@@ -252,8 +252,9 @@ async function main(rawArgv: string[]): Promise<number> {
       const next = compilePolicy(again.config, log);
       if (!next) return;
       auth.setPolicy(next);
+      // Said at the old level: a quieter new one would hide the confirmation.
+      log.info({ logLevel: again.config.logLevel }, 'reloaded policy and log level');
       setLogLevel(log, again.config.logLevel);
-      log.info('reloaded policy and log level');
     });
   });
 }

@@ -17,16 +17,21 @@ export interface Daemon {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-// Resolves once the kext link is ready, or with `until`, once a log line
-// contains that text (a daemon started before its kext).
-export async function startDaemon(kextSocket: string, extra: string[] = [], until = '"msg":"kext link ready"'): Promise<Daemon> {
+export interface DaemonStart {
+  // Resolve once a log line contains this (default: the kext link is ready).
+  until?: string;
+  // --log-level flag; null leaves the level to the config file.
+  logLevel?: string | null;
+}
+
+export async function startDaemon(kextSocket: string, extra: string[] = [], { until = '"msg":"kext link ready"', logLevel = 'debug' }: DaemonStart = {}): Promise<Daemon> {
   const dir = mkdtempSync(join(tmpdir(), 'kb-d-'));
   // Unprivileged clients in the tests must reach the socket.
   chmodSync(dir, 0o755);
   const socket = join(dir, 'kextbridge.sock');
   const child = spawn(
     process.execPath,
-    [join(root, 'dist/daemon/src/main.js'), '--socket', socket, '--kext-socket', kextSocket, '--log-level', 'debug', ...extra],
+    [join(root, 'dist/daemon/src/main.js'), '--socket', socket, '--kext-socket', kextSocket, ...(logLevel ? ['--log-level', logLevel] : []), ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const logs: string[] = [];
