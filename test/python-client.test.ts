@@ -5,14 +5,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { loadSchema } from '../daemon/src/typed/schema';
 import { finished, type CliResult } from './support/cli';
-import { startKextsim, type Kextsim } from './support/kextsim';
-import { bridgeClient, startDaemon, unary, type Client, type Daemon } from './support/daemon';
+import { unary, type Client, type Daemon } from './support/daemon';
+import { startStack, type Stack } from './support/stack';
 
 const NOBODY = 65534;
 const root = resolve(__dirname, '../..');
@@ -23,28 +21,17 @@ const schema = loadSchema([join(root, 'proto/example/v1/example.proto')]);
 const SimulateExecRequest = schema.lookupType('kextbridge.example.v1.SimulateExecRequest');
 const SimulateExecReply = schema.lookupType('kextbridge.example.v1.SimulateExecReply');
 
-let dir: string;
-let sim: Kextsim;
+let stack: Stack;
 let daemon: Daemon;
 let client: Client;
 
 before(async () => {
   execFileSync(join(root, 'clients/python/generate.sh'), { stdio: 'pipe' });
-  dir = mkdtempSync(join(tmpdir(), 'kb-py-'));
-  chmodSync(dir, 0o755);
-  const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ policy: { topics: { exec: { users: ['nobody'] } }, upcalls: { authorize_exec: { users: ['nobody'] } } } }));
-  sim = await startKextsim([]);
-  daemon = await startDaemon(sim.socket, ['--config', config]);
-  client = bridgeClient(daemon.socket);
+  stack = await startStack({ policy: { topics: { exec: { users: ['nobody'] } }, upcalls: { authorize_exec: { users: ['nobody'] } } } });
+  ({ daemon, client } = stack);
 });
 
-after(async () => {
-  client.close();
-  await daemon.stop();
-  await sim.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => stack.stop());
 
 function python(args: string[]): ReturnType<typeof spawn> {
   return spawn(PYTHON, [script, '--socket', daemon.socket, ...args], { uid: NOBODY, gid: NOBODY, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -97,7 +84,7 @@ test('serve-authorize as a plain user decides authorize_exec, answers in order',
 });
 
 test('errors: a daemon that is not there exits 3 with the gRPC status; bad usage exits 2', () => {
-  const gone = spawnSync(PYTHON, [script, '--socket', join(dir, 'nothing.sock'), 'echo', 'x'], { encoding: 'utf8', timeout: 15_000 });
+  const gone = spawnSync(PYTHON, [script, '--socket', join(stack.dir, 'nothing.sock'), 'echo', 'x'], { encoding: 'utf8', timeout: 15_000 });
   assert.equal(gone.status, 3);
   assert.match(gone.stderr, /^kextbridge_example: UNAVAILABLE: /);
   const usage = spawnSync(PYTHON, [script, 'watch-exec', '--policy', 'sometimes'], { encoding: 'utf8', timeout: 15_000 });

@@ -4,39 +4,27 @@
 // off, with what fell out of the ring told as Lost{DAEMON}.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ServiceError } from '@grpc/grpc-js';
 
 import { loadSchema } from '../daemon/src/typed/schema';
-import { startKextsim, type Kextsim } from './support/kextsim';
-import { bridgeClient, startDaemon, unary, type Client, type Daemon } from './support/daemon';
+import { bridgeClient, unary, type Client, type Daemon } from './support/daemon';
+import { startStack, type Stack } from './support/stack';
 
 const RING = 200;
 const root = resolve(__dirname, '../..');
 const EmitRequest = loadSchema([join(root, 'proto/example/v1/example.proto')]).lookupType('kextbridge.example.v1.EmitRequest');
 
-let dir: string;
-let sim: Kextsim;
+let stack: Stack;
 let daemon: Daemon;
 let client: Client;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kb-subs-'));
-  const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ limits: { ringEvents: RING } }));
-  sim = await startKextsim([]);
-  daemon = await startDaemon(sim.socket, ['--config', config]);
-  client = bridgeClient(daemon.socket);
+  stack = await startStack({ limits: { ringEvents: RING } });
+  ({ daemon, client } = stack);
 });
 
-after(async () => {
-  client.close();
-  await daemon.stop();
-  await sim.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => stack.stop());
 
 type Stream = NodeJS.EventEmitter & { cancel(): void; pause(): void; resume(): void };
 interface Item {

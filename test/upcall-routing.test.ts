@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 
 import { loadSchema } from '../daemon/src/typed/schema';
-import { startKextsim, type Kextsim } from './support/kextsim';
-import { bridgeClient, startDaemon, unary, type Client, type Daemon } from './support/daemon';
+import { unary, type Client } from './support/daemon';
+import { startStack, type Stack } from './support/stack';
 
 const UPCALL_TIMEOUT_MS = 400;
 const root = resolve(__dirname, '../..');
@@ -17,21 +17,15 @@ const SimulateExecReply = schema.lookupType('kextbridge.example.v1.SimulateExecR
 const ExecAuthorization = schema.lookupType('kextbridge.example.v1.ExecAuthorization');
 const ExecVerdict = schema.lookupType('kextbridge.example.v1.ExecVerdict');
 
-let sim: Kextsim;
-let daemon: Daemon;
+let stack: Stack;
 let client: Client;
 
 before(async () => {
-  sim = await startKextsim(['--upcall-timeout-ms', String(UPCALL_TIMEOUT_MS)]);
-  daemon = await startDaemon(sim.socket);
-  client = bridgeClient(daemon.socket);
+  stack = await startStack({}, ['--upcall-timeout-ms', String(UPCALL_TIMEOUT_MS)]);
+  client = stack.client;
 });
 
-after(async () => {
-  client.close();
-  await daemon.stop();
-  await sim.stop();
-});
+after(() => stack.stop());
 
 type Duplex = NodeJS.EventEmitter & { write(m: unknown): boolean; cancel(): void };
 interface Question {

@@ -1,0 +1,39 @@
+// kextsim, a daemon on it with a config file, and a root Bridge client:
+// what most integration tests start first.
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { startKextsim, type Kextsim } from './kextsim';
+import { bridgeClient, startDaemon, type Client, type Daemon } from './daemon';
+
+export interface Stack {
+  // A directory readable by every uid, removed by stop().
+  dir: string;
+  sim: Kextsim;
+  daemon: Daemon;
+  client: Client;
+  stop(): Promise<void>;
+}
+
+export async function startStack(config: object = {}, kextsimArgs: string[] = []): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), 'kb-stack-'));
+  chmodSync(dir, 0o755);
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify(config));
+  const sim = await startKextsim(kextsimArgs);
+  const daemon = await startDaemon(sim.socket, ['--config', file]);
+  const client = bridgeClient(daemon.socket);
+  return {
+    dir,
+    sim,
+    daemon,
+    client,
+    async stop() {
+      client.close();
+      await daemon.stop();
+      await sim.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
