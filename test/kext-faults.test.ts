@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceError } from '@grpc/grpc-js';
 
-import { FrameType, GoodbyeReason, encodeFrame } from '../daemon/src/wire';
+import { FrameType, GoodbyeReason, encodeEvent, encodeFrame } from '../daemon/src/wire';
 import { bridgeClient, healthClient, startDaemon, unary, type Client, type Daemon } from './support/daemon';
 import { startPuppet, welcomeDatagram, type Puppet } from './support/puppet-kext';
 
@@ -151,4 +151,44 @@ test('GOODBYE(VERSION) from the kext is told as incompatible, not retried in a l
   await puppet.next('closed');
   await puppet.handshake();
   await waitForState('LINK_STATE_READY');
+});
+
+test('a subscriber lives through a link reset: told the link went and came back, then events continue with seqs that keep growing', async () => {
+  await waitForState('LINK_STATE_READY');
+  type Item = { event?: { seq: string; payload: Buffer }; link?: { state: string } };
+  const stream = client.Subscribe!({ topics: [{ name: 'exec' }] }) as NodeJS.EventEmitter & { cancel(): void };
+  const items: Item[] = [];
+  stream.on('data', (b: { items: Item[] }) => items.push(...b.items));
+  stream.on('error', () => undefined);
+  const subscribed = async (): Promise<void> => {
+    for (;;) {
+      const f = (await puppet.nextFrames()).find((x) => x.type === FrameType.SUBSCRIBE);
+      if (f) return;
+    }
+  };
+  const until = async (n: number): Promise<void> => {
+    for (let i = 0; i < 300 && items.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(items.length >= n, JSON.stringify(items));
+  };
+  const event = (seq: number, text: string): Buffer => Buffer.from(encodeFrame(FrameType.EVENT, 0, 0, 1, encodeEvent(seq, 0n, Buffer.from(text))));
+  try {
+    await subscribed();
+    puppet.send(Buffer.concat([event(1, 'one'), event(2, 'two')]));
+    await until(2);
+    puppet.send(header(0x3f, 0, 0));
+    await puppet.next('closed');
+    await puppet.handshake();
+    // The new session starts with no topics wanted: the daemon says again which.
+    await subscribed();
+    // Kernel seqs restart at 1 on a new connection.
+    puppet.send(event(1, 'three'));
+    await until(5);
+    const seen = items.map((i) => (i.event ? `${i.event.seq}:${i.event.payload.toString()}` : `link:${i.link?.state}`));
+    assert.deepEqual(seen.filter((s) => !s.startsWith('link:')), ['1:one', '2:two', '3:three'], 'seqs keep growing across sessions');
+    const down = seen.findIndex((s) => s === 'link:LINK_STATE_CONNECTING');
+    const up = seen.findIndex((s) => s === 'link:LINK_STATE_READY');
+    assert.ok(down > 1 && up > down && up < seen.indexOf('3:three'), `told down, then up, between the events: ${seen.join(' ')}`);
+  } finally {
+    stream.cancel();
+  }
 });

@@ -184,11 +184,28 @@ test('a deadline and a client cancel each reach the kext as CANCEL', async () =>
       // The kext runs one emit at a time: wait for it to confirm the cancel.
       await waitFor(client, (c) => c.callsInflight === '0' && Number(c.cancelsSent) === beforeSent + 1, 'the expired call cancelled at the kext');
 
-      const call = (client as unknown as { Call(r: unknown, cb: (e: ServiceError | null) => void): { cancel(): void } }).Call(
-        { command: { name: 'emit' }, payload: slowEmit },
-        () => undefined,
-      );
-      await waitFor(client, (c) => c.callsInflight === '1', 'the second call at the kext');
+      // The example kext frees its emit worker a moment after it confirms a
+      // cancel, so the next emit may be refused (FAILED_PRECONDITION) until then.
+      const start = async (): Promise<{ cancel(): void }> => {
+        for (let attempt = 0; attempt < 50; attempt++) {
+          let refused = false;
+          const call = (client as unknown as { Call(r: unknown, cb: (e: ServiceError | null) => void): { cancel(): void } }).Call(
+            { command: { name: 'emit' }, payload: slowEmit },
+            (e) => (refused = e?.code === 9),
+          );
+          for (let i = 0; i < 200 && !refused; i++) {
+            // In flight and still not refused a while later: the emit runs.
+            if ((await counters(client)).callsInflight === '1') {
+              await new Promise((r) => setTimeout(r, 100));
+              if (!refused) return call;
+            }
+            await new Promise((r) => setTimeout(r, 10));
+          }
+          assert.ok(refused, 'the second call never reached the kext');
+        }
+        assert.fail('the kext kept refusing a second emit');
+      };
+      const call = await start();
       call.cancel();
       await waitFor(client, (c) => c.callsInflight === '0' && Number(c.cancelsSent) === beforeSent + 2, 'the cancelled call cancelled at the kext');
       assert.equal(await cancels(), before + 2, 'the kext counted both CANCELs');

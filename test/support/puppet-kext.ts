@@ -12,7 +12,10 @@ const root = resolve(__dirname, '../../..');
 // Debian's python, not whichever is first on PATH: stdlib only, but pinned.
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
-export const PUPPET_CATALOG: readonly EntrySpec[] = [{ kind: CatalogKind.COMMAND, id: 1, name: 'echo' }];
+export const PUPPET_CATALOG: readonly EntrySpec[] = [
+  { kind: CatalogKind.COMMAND, id: 1, name: 'echo' },
+  { kind: CatalogKind.TOPIC, id: 1, name: 'exec' },
+];
 
 export function welcomeDatagram({ version = 1, maxInflight = 8, entries = PUPPET_CATALOG }: { version?: number; maxInflight?: number; entries?: readonly EntrySpec[] } = {}): Buffer {
   const welcome = encodeWelcome({ version, maxDatagram: 65536, maxMessage: 65536, maxInflight, identity: 'org.test.puppet', kextVersion: '1', entries });
