@@ -4,6 +4,7 @@
 // writes. Loss is always told in-band, with its source.
 import { status } from '@grpc/grpc-js';
 import type { EncodableEvent } from './batch-encoding';
+import { EventRing } from './ring';
 
 export type OverflowPolicy = 'drop_oldest' | 'drop_newest' | 'disconnect';
 export type LossSource = 'LOSS_SOURCE_KERNEL' | 'LOSS_SOURCE_DAEMON' | 'LOSS_SOURCE_SUBSCRIBER' | 'LOSS_SOURCE_LINK';
@@ -90,8 +91,7 @@ export class EventHub {
   #o: EventHubOptions;
   #subs = new Map<number, Subscriber>();
   #nextSub = 1;
-  #ring: StoredEvent[] = [];
-  #ringBytes = 0;
+  #ring: EventRing;
   // Kernel seqs restart at 1 per connection; ours never go backwards.
   #seqOffset = 0;
   #expectKernel = 1;
@@ -99,6 +99,7 @@ export class EventHub {
 
   constructor(options: EventHubOptions) {
     this.#o = options;
+    this.#ring = new EventRing(options.ringEvents, options.ringBytes);
   }
 
   get size(): number {
@@ -187,8 +188,6 @@ export class EventHub {
     this.counters.fromKernel++;
     this.counters.lastSeq = e.seq;
     this.#ring.push(e);
-    this.#ringBytes += payload.length;
-    while (this.#ring.length > this.#o.ringEvents || this.#ringBytes > this.#o.ringBytes) this.#ringBytes -= this.#ring.shift()!.payload.length;
     for (const s of this.#subs.values()) if (s.wants(e)) this.#enqueue(s, { event: e });
   }
 
@@ -206,13 +205,13 @@ export class EventHub {
   }
 
   #replay(s: Subscriber, since: number): void {
-    const oldest = this.#ring[0]?.seq ?? this.counters.lastSeq + 1;
+    const oldest = this.#ring.oldest()?.seq ?? this.counters.lastSeq + 1;
     if (since < oldest) {
       const count = oldest - since;
       this.counters.lostDaemon += count;
       s.queue.push({ lost: { count, firstSeq: since, lastSeq: oldest - 1, source: 'LOSS_SOURCE_DAEMON', topic: 0 } });
     }
-    for (const e of this.#ring) if (e.seq >= since && s.wants(e)) this.#enqueue(s, { event: e });
+    for (const e of this.#ring.from(since)) if (s.wants(e)) this.#enqueue(s, { event: e });
   }
 
   #broadcast(item: Item): void {
