@@ -4,6 +4,7 @@
 // writes. Loss is always told in-band, with its source.
 import { status } from '@grpc/grpc-js';
 import type { EncodableEvent } from './batch-encoding';
+import { Queue } from './queue';
 import { EventRing } from './ring';
 
 export type OverflowPolicy = 'drop_oldest' | 'drop_newest' | 'disconnect';
@@ -44,7 +45,7 @@ export interface SubscriberInfo {
 }
 
 class Subscriber {
-  queue: Item[] = [];
+  queue = new Queue<Item>();
   // Events in queue (it also holds Lost and link items).
   queuedEvents = 0;
   // drop_newest: the Lost item at the queue's tail, while more may merge into it.
@@ -234,7 +235,7 @@ export class EventHub {
         // The loss is told where it happened: after the events kept.
         this.counters.lostSubscriber++;
         s.lost++;
-        const tail = s.queue[s.queue.length - 1];
+        const tail = s.queue.last();
         if (s.tailLoss && tail && 'lost' in tail && tail.lost === s.tailLoss) {
           s.tailLoss.count++;
           s.tailLoss.lastSeq = item.event.seq;
@@ -245,9 +246,8 @@ export class EventHub {
         this.#flush(s);
         return;
       }
-      const i = s.queue.findIndex((q) => 'event' in q);
-      if (i >= 0) {
-        const [dropped] = s.queue.splice(i, 1) as [{ event: StoredEvent }];
+      const dropped = s.queue.removeFirst((q) => 'event' in q) as { event: StoredEvent } | undefined;
+      if (dropped) {
         s.queuedEvents--;
         this.#lose(s, dropped.event, dropped.event);
       }
@@ -278,9 +278,7 @@ export class EventHub {
         items.push({ lost: s.pendingLoss });
         s.pendingLoss = null;
       }
-      const n = Math.min(s.maxBatch, s.queue.length);
-      for (let i = 0; i < n; i++) {
-        const item = s.queue[i]!;
+      for (const item of s.queue.take(s.maxBatch)) {
         items.push(item);
         if ('event' in item) {
           s.queuedEvents--;
@@ -289,7 +287,6 @@ export class EventHub {
           s.lastSentSeq = item.event.seq;
         }
       }
-      s.queue.splice(0, n);
       const more = s.sink.write(items);
       if (!more) {
         s.waiting = true;
