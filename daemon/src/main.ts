@@ -193,6 +193,7 @@ async function main(rawArgv: string[]): Promise<number> {
     upcalls.linkDown();
   });
   link.on('event', (f) => {
+    events.hold();
     if (f.type === FrameType.EVENT) {
       const seq = eventSeq(f);
       if (seq > 0) events.event(seq, eventTimeNs(f), f.code, eventData(f));
@@ -201,6 +202,7 @@ async function main(rawArgv: string[]): Promise<number> {
       if (l.ok) events.loss(f.code, Number(l.value.count), Number(l.value.firstSeq), Number(l.value.lastSeq));
     }
   });
+  link.on('datagramEnd', () => events.release());
   link.on('message', (m) => {
     if (m.type === FrameType.RESPONSE) {
       requests.onResponse(m.id, m.code, m.payload);

@@ -97,6 +97,10 @@ export class EventHub {
   #seqOffset = 0;
   #expectKernel = 1;
   #wanted = '';
+  // Between hold() and release(): subscribers whose queue grew, flushed
+  // together at release.
+  #holding = false;
+  #dirty = new Set<Subscriber>();
 
   constructor(options: EventHubOptions) {
     this.#o = options;
@@ -178,6 +182,21 @@ export class EventHub {
     }));
   }
 
+  // Until release(), events queue without being written, so that the
+  // events of one kernel datagram (hundreds, under load) leave as one
+  // batch rather than a gRPC message each. A queue still flushes as soon
+  // as it holds a full batch or reaches its limit, so holding never makes
+  // a subscriber lose what it would have been sent.
+  hold(): void {
+    this.#holding = true;
+  }
+
+  release(): void {
+    this.#holding = false;
+    for (const s of this.#dirty) this.#flush(s);
+    this.#dirty.clear();
+  }
+
   // One EVENT from the kext (kernel seq); payload is kept by reference.
   event(kernelSeq: number, timeNs: bigint, topic: number, payload: Uint8Array): void {
     if (kernelSeq > this.#expectKernel) {
@@ -254,7 +273,8 @@ export class EventHub {
     }
     if ('event' in item) s.queuedEvents++;
     s.queue.push(item);
-    this.#flush(s);
+    if (this.#holding && s.queue.length < s.maxBatch && s.queuedEvents < s.limit) this.#dirty.add(s);
+    else this.#flush(s);
   }
 
   // drop_oldest and disconnect: consecutive losses merge into one Lost

@@ -71,6 +71,9 @@ export interface KernelLinkEvents {
   event: [frame: Frame];
   // RESPONSE and UPCALL, reassembled.
   message: [message: Message];
+  // Every frame of one datagram has been handed on: what its events
+  // queued can now go out together.
+  datagramEnd: [];
 }
 
 export class KernelLink extends EventEmitter<KernelLinkEvents> {
@@ -220,9 +223,11 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     const { frames, error } = decodeDatagram(d);
     this.counters.framesIn += frames.length;
     for (const f of frames) {
-      if (!this.#channel) return;
+      if (!this.#channel) break;
       this.#onFrame(f);
     }
+    this.emit('datagramEnd');
+    if (!this.#channel) return;
     if (error) {
       this.counters.malformed++;
       this.#reset(`malformed frame from the kext (${error.class} at byte ${error.offset}); resetting the link`);
