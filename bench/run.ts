@@ -15,12 +15,9 @@ import { startBridge } from './lib/bridge';
 import { parseConfig, type BenchConfig } from './lib/config';
 import { describeMachine, machineInfo } from './lib/machine';
 import { killAll } from './lib/procs';
+import { progress as log } from './lib/progress';
 import { buildRawSeqpacket } from './lib/raw-seqpacket';
 import { renderTable, type Section } from './lib/table';
-
-function log(line: string): void {
-  process.stderr.write(`bench: ${line}\n`);
-}
 
 async function run(c: BenchConfig, dir: string): Promise<Section[]> {
   const calls = emptyCallSamples();

@@ -16,7 +16,10 @@ export interface BenchConfig {
   rawTrips: number;
   // Events: per round, for one subscriber and for each of several.
   eventBytes: number;
+  // Events the bare server streams to one client.
   events: number;
+  // How long kextsim floods the daemon, per figure.
+  floodMs: number;
   fanoutSubscribers: number;
   fanoutEvents: number;
   // Subscriber processes the fan-out subscribers are spread over.
@@ -43,8 +46,9 @@ const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDi
     rawTrips: 20_000,
     eventBytes: 64,
     events: 1_000_000,
+    floodMs: 2000,
     fanoutSubscribers: 8,
-    fanoutEvents: 400_000,
+    fanoutEvents: 250_000,
     subscriberProcesses: Math.min(8, availableParallelism()),
     idleClients: 1000,
     stalledSubscribers: 100,
@@ -62,8 +66,9 @@ const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDi
     rawTrips: 10_000,
     eventBytes: 64,
     events: 400_000,
+    floodMs: 1000,
     fanoutSubscribers: 8,
-    fanoutEvents: 150_000,
+    fanoutEvents: 100_000,
     subscriberProcesses: Math.min(8, availableParallelism()),
     idleClients: 1000,
     stalledSubscribers: 100,
@@ -81,6 +86,7 @@ const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDi
     rawTrips: 1000,
     eventBytes: 64,
     events: 20_000,
+    floodMs: 200,
     fanoutSubscribers: 8,
     fanoutEvents: 5_000,
     subscriberProcesses: 2,
@@ -92,7 +98,7 @@ const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDi
   },
 };
 
-export const USAGE = `usage: npm run bench -- [--smoke | --quick] [--rounds N] [--events N] [--call-ms N]
+export const USAGE = `usage: npm run bench -- [--smoke | --quick] [--rounds N] [--events N] [--call-ms N] [--flood-ms N]
                      [--call-processes N] [--subscriber-processes N] [--profile DIR] [--only calls,events,memory]`;
 
 function positive(name: string, v: string | undefined, fallback: number): number {
@@ -111,6 +117,7 @@ export function parseConfig(argv: string[]): BenchConfig {
       rounds: { type: 'string' },
       events: { type: 'string' },
       'call-ms': { type: 'string' },
+      'flood-ms': { type: 'string' },
       'call-processes': { type: 'string' },
       'subscriber-processes': { type: 'string' },
       profile: { type: 'string' },
@@ -129,6 +136,7 @@ export function parseConfig(argv: string[]): BenchConfig {
     rounds: positive('rounds', values.rounds, p.rounds),
     events: positive('events', values.events, p.events),
     callMs: positive('call-ms', values['call-ms'], p.callMs),
+    floodMs: positive('flood-ms', values['flood-ms'], p.floodMs),
     callProcesses: positive('call-processes', values['call-processes'], p.callProcesses),
     subscriberProcesses: positive('subscriber-processes', values['subscriber-processes'], p.subscriberProcesses),
     profileDir: values.profile,
