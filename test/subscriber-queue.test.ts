@@ -1,4 +1,4 @@
-// The subscriber queue: FIFO through take(), removeFirst() keeps order,
+// The subscriber queue: FIFO through take(), dropOldest() keeps order,
 // and compaction never loses or reorders items.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Queue } from '../daemon/src/bridge/queue';
 
 test('take drains in order, across compactions', () => {
-  const q = new Queue<number>();
+  const q = new Queue<number>(() => true);
   const out: number[] = [];
   for (let i = 0; i < 10_000; i++) {
     q.push(i);
@@ -18,12 +18,40 @@ test('take drains in order, across compactions', () => {
   assert.equal(q.last(), undefined);
 });
 
-test('removeFirst takes the first match and keeps the rest in order', () => {
-  const q = new Queue<string>();
+test('dropOldest takes the oldest droppable item and keeps the rest in order', () => {
+  const q = new Queue<string>((x) => x.startsWith('e'));
   for (const x of ['lost', 'e1', 'e2', 'link', 'e3']) q.push(x);
-  assert.equal(q.removeFirst((x) => x.startsWith('e')), 'e1');
-  assert.deepEqual([q.at(0), q.at(1), q.at(2), q.at(3)], ['lost', 'e2', 'link', 'e3']);
-  assert.equal(q.removeFirst((x) => x === 'none'), undefined);
-  assert.equal(q.last(), 'e3');
-  assert.deepEqual(q.take(10), ['lost', 'e2', 'link', 'e3']);
+  assert.equal(q.dropOldest(), 'e1');
+  assert.equal(q.dropOldest(), 'e2');
+  assert.equal(q.length, 3);
+  q.push('e4');
+  assert.equal(q.dropOldest(), 'e3');
+  assert.equal(q.last(), 'e4');
+  assert.deepEqual(q.take(10), ['lost', 'link', 'e4']);
+  assert.equal(q.dropOldest(), undefined);
+  assert.equal(q.length, 0);
+});
+
+test('a dropped tail is skipped by last(), and holes never count', () => {
+  const q = new Queue<string>((x) => x.startsWith('e'));
+  q.push('lost');
+  q.push('e1');
+  assert.equal(q.dropOldest(), 'e1');
+  assert.equal(q.last(), 'lost');
+  assert.equal(q.length, 1);
+  assert.deepEqual(q.take(1), ['lost']);
+  assert.equal(q.length, 0);
+});
+
+test('under a long drop_oldest run the queue stays bounded and in order', () => {
+  const q = new Queue<number>((x) => x >= 0);
+  for (let i = 0; i < 50_000; i++) {
+    if (i % 100 === 0) q.push(-i);
+    q.push(i);
+    if (q.length > 64) q.dropOldest();
+  }
+  const rest = q.take(Infinity);
+  const events = rest.filter((x) => x >= 0);
+  assert.deepEqual(events, Array.from({ length: events.length }, (_, k) => 50_000 - events.length + k));
+  assert.equal(q.length, 0);
 });

@@ -45,7 +45,7 @@ export interface SubscriberInfo {
 }
 
 class Subscriber {
-  queue = new Queue<Item>();
+  queue = new Queue<Item>((item) => 'event' in item);
   // Events in queue (it also holds Lost and link items).
   queuedEvents = 0;
   // drop_newest: the Lost item at the queue's tail, while more may merge into it.
@@ -265,7 +265,7 @@ export class EventHub {
         this.#flush(s);
         return;
       }
-      const dropped = s.queue.removeFirst((q) => 'event' in q) as { event: StoredEvent } | undefined;
+      const dropped = s.queue.dropOldest() as { event: StoredEvent } | undefined;
       if (dropped) {
         s.queuedEvents--;
         this.#lose(s, dropped.event, dropped.event);
