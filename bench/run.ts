@@ -19,10 +19,21 @@ import { progress as log } from './lib/progress';
 import { buildRawSeqpacket } from './lib/raw-seqpacket';
 import { renderTable, type Section } from './lib/table';
 
-async function run(c: BenchConfig, dir: string): Promise<Section[]> {
-  const calls = emptyCallSamples();
-  const events = emptyEventSamples();
-  const memory = emptyMemorySamples();
+interface Samples {
+  calls: ReturnType<typeof emptyCallSamples>;
+  events: ReturnType<typeof emptyEventSamples>;
+  memory: ReturnType<typeof emptyMemorySamples>;
+}
+
+function sections(c: BenchConfig, s: Samples): Section[] {
+  const out: Section[] = [];
+  if (c.only.includes('calls')) out.push(callSection(c, s.calls));
+  if (c.only.includes('events')) out.push(eventSection(c, s.events));
+  if (c.only.includes('memory')) out.push(memorySection(c, s.memory));
+  return out;
+}
+
+async function run(c: BenchConfig, dir: string, { calls, events, memory }: Samples): Promise<void> {
   const rawBin = buildRawSeqpacket(dir);
   if (c.only.includes('calls') || c.only.includes('events')) {
     // One daemon for calls and events, so a --profile covers both paths.
@@ -48,11 +59,6 @@ async function run(c: BenchConfig, dir: string): Promise<Section[]> {
       await memoryRound(c, memory);
     }
   }
-  const sections: Section[] = [];
-  if (c.only.includes('calls')) sections.push(callSection(c, calls));
-  if (c.only.includes('events')) sections.push(eventSection(c, events));
-  if (c.only.includes('memory')) sections.push(memorySection(c, memory));
-  return sections;
 }
 
 async function main(): Promise<number> {
@@ -64,9 +70,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const dir = mkdtempSync(join(tmpdir(), 'kb-bench-'));
+  const samples: Samples = { calls: emptyCallSamples(), events: emptyEventSamples(), memory: emptyMemorySamples() };
   const limit = setTimeout(() => {
-    console.error(`bench: stopped at its ${c.limitMs / 1000} s limit`);
+    console.error(`bench: stopped at its ${c.limitMs / 1000} s limit; what was measured so far:`);
     killAll();
+    console.log(`\n${renderTable(sections(c, samples))}\n\nINCOMPLETE: stopped at the ${c.limitMs / 1000} s limit`);
     rmSync(dir, { recursive: true, force: true });
     process.exit(1);
   }, c.limitMs);
@@ -76,9 +84,9 @@ async function main(): Promise<number> {
     `mode ${c.mode}: ${c.rounds} rounds (memory ${c.memoryRounds}); kextsim + kextbridged + bare grpc-js servers + load clients as child processes of this one, all on local sockets`,
   );
   try {
-    const sections = await run(c, dir);
+    await run(c, dir, samples);
     console.log('');
-    console.log(renderTable(sections));
+    console.log(renderTable(sections(c, samples)));
     console.log('');
     console.log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s; ratios are medians of per-round ratios, each round measuring both sides moments apart`);
     return 0;
