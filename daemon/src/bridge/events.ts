@@ -208,7 +208,9 @@ export class EventHub {
     this.counters.fromKernel++;
     this.counters.lastSeq = e.seq;
     this.#ring.push(e);
-    for (const s of this.#subs.values()) if (s.wants(e)) this.#enqueue(s, { event: e });
+    // One queue item for every subscriber: items are never changed once made.
+    let item: Item | null = null;
+    for (const s of this.#subs.values()) if (s.wants(e)) this.#enqueue(s, (item ??= { event: e }));
   }
 
   // A LOSS frame: count events of topic lost between first and last.
