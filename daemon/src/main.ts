@@ -24,9 +24,10 @@ import { loadSchema } from './typed/schema';
 import { TypedProxy } from './typed/proxy';
 import { createServer } from './server/server';
 import { loadApi, type LoadedApi } from './server/protos';
-import { FrameType, Status, decodeLoss, decodeUpcall } from './wire';
-// Per-event helpers straight from their module: the wire barrel re-exports
+import { Status, decodeLoss, decodeUpcall } from './wire';
+// Per-event helpers straight from their modules: the wire barrel re-exports
 // through getters, one more call per event on the hottest path.
+import { FrameType } from './wire/constants';
 import { eventData, eventSeq, eventTimeNs } from './wire/heads';
 import { KernelChannel } from '../../native/lib/channel';
 import { peerCredentials } from '../../native/lib/peer';

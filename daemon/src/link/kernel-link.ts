@@ -4,14 +4,15 @@
 // hands decoded frames to whoever listens.
 import { EventEmitter } from 'node:events';
 
+// What runs per frame comes from its own module: the wire barrel
+// re-exports through getters, a call more per use on the event path.
+import { FrameType } from '../wire/constants';
+import { Frame, decodeDatagram } from '../wire/frame';
+import { Reassembler } from '../wire/reassembler';
 import {
-  Frame,
-  FrameType,
   GoodbyeReason,
   FrameWriter,
-  Reassembler,
   checkWelcome,
-  decodeDatagram,
   decodeText,
   decodeWelcome,
   encodeHello,
