@@ -3,15 +3,15 @@
 // medians over rounds with min-max and the ratio (goal <= 1.5x).
 //
 //   npm run bench:channel [-- --rounds 5 --trips 20000 --size 64]
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { KernelChannel } from '../native/lib/channel';
+import { killAll, stop } from './lib/procs';
+import { buildRawSeqpacket, echoPeer, rawRoundTripNs } from './lib/raw-seqpacket';
+import { quantile } from './lib/stats';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '5' }, trips: { type: 'string', default: '20000' }, size: { type: 'string', default: '64' } },
@@ -24,21 +24,9 @@ if (![rounds, trips, size].every((n) => Number.isInteger(n) && n > 0) || size > 
   process.exit(2);
 }
 
-const root = resolve(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'kb-bench-'));
-const bin = join(dir, 'raw_seqpacket');
-execFileSync('cc', ['-O2', '-o', bin, join(root, 'bench/raw_seqpacket.c')]);
-
-async function echoPeer(path: string): Promise<ChildProcess> {
-  const p = spawn(bin, ['server', path], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await once(createInterface({ input: p.stdout! }), 'line')) as [string];
-  if (line !== 'ready') throw new Error('echo peer did not start');
-  return p;
-}
-
-function rawRoundTrip(path: string): number {
-  return Number(execFileSync(bin, ['client', path, String(trips), String(size)]).toString());
-}
+const bin = buildRawSeqpacket(dir);
+const rawRoundTrip = (path: string): number => rawRoundTripNs(bin, path, trips, size);
 
 function channelRoundTrip(path: string): Promise<number> {
   const ch = KernelChannel.open({ target: path, maxDatagram: 65536 });
@@ -57,10 +45,7 @@ function channelRoundTrip(path: string): Promise<number> {
   });
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
+const median = (xs: number[]): number => quantile(xs, 0.5);
 
 async function main(): Promise<void> {
   const raw: number[] = [];
@@ -68,7 +53,7 @@ async function main(): Promise<void> {
   const deadline = Date.now() + 20_000;
   for (let r = 0; r < rounds && Date.now() < deadline; r++) {
     const path = join(dir, `echo-${r}.sock`);
-    const peer = await echoPeer(path);
+    const peer = await echoPeer(bin, path);
     // Alternate the order so neither side always runs on a warmer machine.
     if (r % 2 === 0) {
       raw.push(rawRoundTrip(path));
@@ -77,7 +62,7 @@ async function main(): Promise<void> {
       chan.push(await channelRoundTrip(path));
       raw.push(rawRoundTrip(path));
     }
-    peer.kill();
+    await stop(peer);
   }
   const fmt = (xs: number[]): string => `${(median(xs) / 1000).toFixed(2)} us (min ${(Math.min(...xs) / 1000).toFixed(2)}, max ${(Math.max(...xs) / 1000).toFixed(2)})`;
   console.log(`machine: ${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown cpu'}, node ${process.version}`);
@@ -91,6 +76,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(`bench/channel: ${(err as Error).message}`);
+  killAll();
   rmSync(dir, { recursive: true, force: true });
   process.exit(1);
 });

@@ -126,3 +126,25 @@ test('a kernel seq gap nobody explained is Lost{KERNEL}; after reconnect seqs ke
   assert.deepEqual([lost.lost.count, lost.lost.firstSeq, lost.lost.lastSeq, lost.lost.source], [2, 3, 4, 'LOSS_SOURCE_KERNEL']);
   assert.deepEqual(sink.events(), [1, 2, 5, 6]);
 });
+
+test('hold/release: the events of one datagram leave as one batch, and holding loses nothing a writable sink would get', () => {
+  const h = hub();
+  const writes: number[] = [];
+  const sink = new FakeSink();
+  const write = sink.write.bind(sink);
+  sink.write = (items) => {
+    writes.push(items.length);
+    return write(items);
+  };
+  h.add({ uid: 0, pid: 1, topics: new Set([1]), overflow: 'drop_oldest', limit: 3, maxBatch: 256, sinceSeq: 0, sink });
+  h.hold();
+  publish(h, 1, 2);
+  assert.deepEqual(writes, [], 'nothing written while held');
+  h.release();
+  assert.deepEqual(writes, [2], 'one write for the held events');
+  h.hold();
+  publish(h, 3, 12);
+  h.release();
+  assert.deepEqual(sink.events(), Array.from({ length: 12 }, (_, i) => i + 1), 'a queue at its limit flushes instead of dropping');
+  assert.equal(sink.lost(), 0);
+});

@@ -24,7 +24,11 @@ import { loadSchema } from './typed/schema';
 import { TypedProxy } from './typed/proxy';
 import { createServer } from './server/server';
 import { loadApi, type LoadedApi } from './server/protos';
-import { FrameType, Status, decodeLoss, decodeUpcall, eventData, eventSeq, eventTimeNs } from './wire';
+import { Status, decodeLoss, decodeUpcall } from './wire';
+// Per-event helpers straight from their modules: the wire barrel re-exports
+// through getters, one more call per event on the hottest path.
+import { FrameType } from './wire/constants';
+import { eventData, eventSeq, eventTimeNs } from './wire/heads';
 import { KernelChannel } from '../../native/lib/channel';
 import { peerCredentials } from '../../native/lib/peer';
 import { systemdListenFds } from '../../native/lib/activation';
@@ -193,6 +197,7 @@ async function main(rawArgv: string[]): Promise<number> {
     upcalls.linkDown();
   });
   link.on('event', (f) => {
+    events.hold();
     if (f.type === FrameType.EVENT) {
       const seq = eventSeq(f);
       if (seq > 0) events.event(seq, eventTimeNs(f), f.code, eventData(f));
@@ -201,6 +206,7 @@ async function main(rawArgv: string[]): Promise<number> {
       if (l.ok) events.loss(f.code, Number(l.value.count), Number(l.value.firstSeq), Number(l.value.lastSeq));
     }
   });
+  link.on('datagramEnd', () => events.release());
   link.on('message', (m) => {
     if (m.type === FrameType.RESPONSE) {
       requests.onResponse(m.id, m.code, m.payload);

@@ -20,68 +20,76 @@ export interface EncodableEvent {
   batchBytes?: Buffer;
 }
 
-function varintSize(n: number | bigint): number {
-  let v = BigInt(n);
-  let size = 1;
-  while (v >= 0x80n) {
-    v >>= 7n;
-    size++;
+// Varints from two unsigned 32-bit halves, with number arithmetic only: a
+// time_ns is a 64-bit value, and going through BigInt for it (a shift and
+// a compare per 7 bits, each a new heap BigInt) was a good part of the
+// encoding's cost and garbage, once per event.
+const TWO_32 = 0x100000000;
+
+function varintSize(lo: number, hi: number): number {
+  if (hi === 0) {
+    if (lo < 0x80) return 1;
+    if (lo < 0x4000) return 2;
+    if (lo < 0x200000) return 3;
+    if (lo < 0x10000000) return 4;
+    return 5;
   }
-  return size;
+  // 32 bits of lo below the significant bits of hi, 7 bits a byte.
+  return Math.ceil((64 - Math.clz32(hi)) / 7);
 }
 
-// Small values (all but time_ns) take the fast path without BigInt.
-function sizeOf(n: number): number {
-  if (n < 0x80) return 1;
-  if (n < 0x4000) return 2;
-  if (n < 0x200000) return 3;
-  if (n < 0x10000000) return 4;
-  return varintSize(n);
-}
-
-function putVarint(buf: Buffer, at: number, n: number | bigint): number {
-  if (typeof n === 'number' && n < 0x80000000) {
-    while (n >= 0x80) {
-      buf[at++] = (n & 0x7f) | 0x80;
-      n >>>= 7;
-    }
-    buf[at++] = n;
-    return at;
+function putVarint(buf: Buffer, at: number, lo: number, hi: number): number {
+  while (hi !== 0) {
+    buf[at++] = (lo & 0x7f) | 0x80;
+    lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+    hi >>>= 7;
   }
-  let v = BigInt(n);
-  while (v >= 0x80n) {
-    buf[at++] = Number(v & 0x7fn) | 0x80;
-    v >>= 7n;
+  while (lo > 0x7f) {
+    buf[at++] = (lo & 0x7f) | 0x80;
+    lo >>>= 7;
   }
-  buf[at++] = Number(v);
+  buf[at++] = lo;
   return at;
+}
+
+// A non-negative safe integer (seq, topic, length) as halves.
+function halvesOf(n: number): [number, number] {
+  return [n >>> 0, Math.floor(n / TWO_32) >>> 0];
 }
 
 export function encodeEventItem(e: EncodableEvent): Buffer {
   if (e.batchBytes) return e.batchBytes;
   const plen = e.payload.length;
+  const [seqLo, seqHi] = halvesOf(e.seq);
+  const timeLo = Number(e.timeNs & 0xffffffffn);
+  const timeHi = Number((e.timeNs >> 32n) & 0xffffffffn);
+  const hasTime = timeLo !== 0 || timeHi !== 0;
   const eventLen =
-    1 + sizeOf(e.seq) + (e.timeNs !== 0n ? 1 + varintSize(e.timeNs) : 0) + (e.topic !== 0 ? 1 + sizeOf(e.topic) : 0) + (plen > 0 ? 1 + sizeOf(plen) + plen : 0);
-  const itemLen = 1 + sizeOf(eventLen) + eventLen;
-  const buf = Buffer.allocUnsafe(1 + sizeOf(itemLen) + itemLen);
+    1 +
+    varintSize(seqLo, seqHi) +
+    (hasTime ? 1 + varintSize(timeLo, timeHi) : 0) +
+    (e.topic !== 0 ? 1 + varintSize(e.topic >>> 0, 0) : 0) +
+    (plen > 0 ? 1 + varintSize(plen, 0) + plen : 0);
+  const itemLen = 1 + varintSize(eventLen, 0) + eventLen;
+  const buf = Buffer.allocUnsafe(1 + varintSize(itemLen, 0) + itemLen);
   let at = 0;
   buf[at++] = 0x0a; // EventBatch.items
-  at = putVarint(buf, at, itemLen);
+  at = putVarint(buf, at, itemLen, 0);
   buf[at++] = 0x0a; // BatchItem.event
-  at = putVarint(buf, at, eventLen);
+  at = putVarint(buf, at, eventLen, 0);
   buf[at++] = 0x08; // Event.seq
-  at = putVarint(buf, at, e.seq);
-  if (e.timeNs !== 0n) {
+  at = putVarint(buf, at, seqLo, seqHi);
+  if (hasTime) {
     buf[at++] = 0x10;
-    at = putVarint(buf, at, e.timeNs);
+    at = putVarint(buf, at, timeLo, timeHi);
   }
   if (e.topic !== 0) {
     buf[at++] = 0x18;
-    at = putVarint(buf, at, e.topic);
+    at = putVarint(buf, at, e.topic >>> 0, 0);
   }
   if (plen > 0) {
     buf[at++] = 0x22;
-    at = putVarint(buf, at, plen);
+    at = putVarint(buf, at, plen, 0);
     buf.set(e.payload, at);
     // The payload now lives here too: drop the reference into the kernel
     // datagram so the ring does not keep whole datagrams alive.

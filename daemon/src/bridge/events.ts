@@ -4,6 +4,8 @@
 // writes. Loss is always told in-band, with its source.
 import { status } from '@grpc/grpc-js';
 import type { EncodableEvent } from './batch-encoding';
+import { Queue } from './queue';
+import { EventRing } from './ring';
 
 export type OverflowPolicy = 'drop_oldest' | 'drop_newest' | 'disconnect';
 export type LossSource = 'LOSS_SOURCE_KERNEL' | 'LOSS_SOURCE_DAEMON' | 'LOSS_SOURCE_SUBSCRIBER' | 'LOSS_SOURCE_LINK';
@@ -43,7 +45,7 @@ export interface SubscriberInfo {
 }
 
 class Subscriber {
-  queue: Item[] = [];
+  queue = new Queue<Item>((item) => 'event' in item);
   // Events in queue (it also holds Lost and link items).
   queuedEvents = 0;
   // drop_newest: the Lost item at the queue's tail, while more may merge into it.
@@ -90,15 +92,19 @@ export class EventHub {
   #o: EventHubOptions;
   #subs = new Map<number, Subscriber>();
   #nextSub = 1;
-  #ring: StoredEvent[] = [];
-  #ringBytes = 0;
+  #ring: EventRing;
   // Kernel seqs restart at 1 per connection; ours never go backwards.
   #seqOffset = 0;
   #expectKernel = 1;
   #wanted = '';
+  // Between hold() and release(): subscribers whose queue grew, flushed
+  // together at release.
+  #holding = false;
+  #dirty = new Set<Subscriber>();
 
   constructor(options: EventHubOptions) {
     this.#o = options;
+    this.#ring = new EventRing(options.ringEvents, options.ringBytes);
   }
 
   get size(): number {
@@ -176,6 +182,21 @@ export class EventHub {
     }));
   }
 
+  // Until release(), events queue without being written, so that the
+  // events of one kernel datagram (hundreds, under load) leave as one
+  // batch rather than a gRPC message each. A queue still flushes as soon
+  // as it holds a full batch or reaches its limit, so holding never makes
+  // a subscriber lose what it would have been sent.
+  hold(): void {
+    this.#holding = true;
+  }
+
+  release(): void {
+    this.#holding = false;
+    for (const s of this.#dirty) this.#flush(s);
+    this.#dirty.clear();
+  }
+
   // One EVENT from the kext (kernel seq); payload is kept by reference.
   event(kernelSeq: number, timeNs: bigint, topic: number, payload: Uint8Array): void {
     if (kernelSeq > this.#expectKernel) {
@@ -187,9 +208,9 @@ export class EventHub {
     this.counters.fromKernel++;
     this.counters.lastSeq = e.seq;
     this.#ring.push(e);
-    this.#ringBytes += payload.length;
-    while (this.#ring.length > this.#o.ringEvents || this.#ringBytes > this.#o.ringBytes) this.#ringBytes -= this.#ring.shift()!.payload.length;
-    for (const s of this.#subs.values()) if (s.wants(e)) this.#enqueue(s, { event: e });
+    // One queue item for every subscriber: items are never changed once made.
+    let item: Item | null = null;
+    for (const s of this.#subs.values()) if (s.wants(e)) this.#enqueue(s, (item ??= { event: e }));
   }
 
   // A LOSS frame: count events of topic lost between first and last.
@@ -206,13 +227,13 @@ export class EventHub {
   }
 
   #replay(s: Subscriber, since: number): void {
-    const oldest = this.#ring[0]?.seq ?? this.counters.lastSeq + 1;
+    const oldest = this.#ring.oldest()?.seq ?? this.counters.lastSeq + 1;
     if (since < oldest) {
       const count = oldest - since;
       this.counters.lostDaemon += count;
       s.queue.push({ lost: { count, firstSeq: since, lastSeq: oldest - 1, source: 'LOSS_SOURCE_DAEMON', topic: 0 } });
     }
-    for (const e of this.#ring) if (e.seq >= since && s.wants(e)) this.#enqueue(s, { event: e });
+    for (const e of this.#ring.from(since)) if (s.wants(e)) this.#enqueue(s, { event: e });
   }
 
   #broadcast(item: Item): void {
@@ -235,7 +256,7 @@ export class EventHub {
         // The loss is told where it happened: after the events kept.
         this.counters.lostSubscriber++;
         s.lost++;
-        const tail = s.queue[s.queue.length - 1];
+        const tail = s.queue.last();
         if (s.tailLoss && tail && 'lost' in tail && tail.lost === s.tailLoss) {
           s.tailLoss.count++;
           s.tailLoss.lastSeq = item.event.seq;
@@ -246,16 +267,16 @@ export class EventHub {
         this.#flush(s);
         return;
       }
-      const i = s.queue.findIndex((q) => 'event' in q);
-      if (i >= 0) {
-        const [dropped] = s.queue.splice(i, 1) as [{ event: StoredEvent }];
+      const dropped = s.queue.dropOldest() as { event: StoredEvent } | undefined;
+      if (dropped) {
         s.queuedEvents--;
         this.#lose(s, dropped.event, dropped.event);
       }
     }
     if ('event' in item) s.queuedEvents++;
     s.queue.push(item);
-    this.#flush(s);
+    if (this.#holding && s.queue.length < s.maxBatch && s.queuedEvents < s.limit) this.#dirty.add(s);
+    else this.#flush(s);
   }
 
   // drop_oldest and disconnect: consecutive losses merge into one Lost
@@ -279,9 +300,7 @@ export class EventHub {
         items.push({ lost: s.pendingLoss });
         s.pendingLoss = null;
       }
-      const n = Math.min(s.maxBatch, s.queue.length);
-      for (let i = 0; i < n; i++) {
-        const item = s.queue[i]!;
+      for (const item of s.queue.take(s.maxBatch)) {
         items.push(item);
         if ('event' in item) {
           s.queuedEvents--;
@@ -290,7 +309,6 @@ export class EventHub {
           s.lastSentSeq = item.event.seq;
         }
       }
-      s.queue.splice(0, n);
       const more = s.sink.write(items);
       if (!more) {
         s.waiting = true;

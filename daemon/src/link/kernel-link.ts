@@ -4,14 +4,15 @@
 // hands decoded frames to whoever listens.
 import { EventEmitter } from 'node:events';
 
+// What runs per frame comes from its own module: the wire barrel
+// re-exports through getters, a call more per use on the event path.
+import { FrameType } from '../wire/constants';
+import { Frame, decodeDatagram } from '../wire/frame';
+import { Reassembler } from '../wire/reassembler';
 import {
-  Frame,
-  FrameType,
   GoodbyeReason,
   FrameWriter,
-  Reassembler,
   checkWelcome,
-  decodeDatagram,
   decodeText,
   decodeWelcome,
   encodeHello,
@@ -71,6 +72,9 @@ export interface KernelLinkEvents {
   event: [frame: Frame];
   // RESPONSE and UPCALL, reassembled.
   message: [message: Message];
+  // Every frame of one datagram has been handed on: what its events
+  // queued can now go out together.
+  datagramEnd: [];
 }
 
 export class KernelLink extends EventEmitter<KernelLinkEvents> {
@@ -220,9 +224,11 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     const { frames, error } = decodeDatagram(d);
     this.counters.framesIn += frames.length;
     for (const f of frames) {
-      if (!this.#channel) return;
+      if (!this.#channel) break;
       this.#onFrame(f);
     }
+    this.emit('datagramEnd');
+    if (!this.#channel) return;
     if (error) {
       this.#violation(`malformed frame from the kext (${error.class} at byte ${error.offset}); resetting the link`);
     }

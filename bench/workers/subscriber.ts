@@ -1,0 +1,66 @@
+// Event consumers: `subscribers` subscriptions to the exec topic through
+// the client library, each decoding every item. Each one is done when it
+// has `expected` events, when its stream ends, or after idleMs without an
+// event; its rate is counted from its first event to its last, so the
+// wait for the end does not count.
+import { KextBridgeClient } from '../../clients/ts/src/client';
+import { ready, report, workerArgs } from '../lib/worker';
+
+export interface SubscriberArgs {
+  socket: string;
+  subscribers: number;
+  expected: number;
+  queueLimit: number;
+  idleMs: number;
+  timeoutMs: number;
+}
+
+export interface SubscriberResult {
+  events: number;
+  lost: number;
+  eventsPerSec: number;
+}
+
+const a = workerArgs<SubscriberArgs>();
+
+async function consume(client: KextBridgeClient, stop: AbortSignal): Promise<SubscriberResult> {
+  let events = 0;
+  let lost = 0;
+  let first = 0n;
+  let last = 0n;
+  let idle: NodeJS.Timeout | undefined;
+  const done = new AbortController();
+  stop.addEventListener('abort', () => done.abort(), { once: true });
+  const items = client.subscribe({ topics: ['exec'], queueLimit: a.queueLimit, maxBatch: 256, reconnect: false, signal: done.signal });
+  for await (const item of items) {
+    if (item.event) {
+      last = process.hrtime.bigint();
+      if (events++ === 0) first = last;
+      if (events >= a.expected) break;
+      // Re-armed per batch, not per event: a timer per event would cost
+      // more than the decoding measured.
+      if (events % 256 === 1) {
+        clearTimeout(idle);
+        idle = setTimeout(() => done.abort(), a.idleMs);
+      }
+    } else if (item.lost) lost += Number(item.lost.count);
+  }
+  clearTimeout(idle);
+  const seconds = Number(last - first) / 1e9;
+  return { events, lost, eventsPerSec: seconds > 0 ? (events - 1) / seconds : 0 };
+}
+
+async function main(): Promise<void> {
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), a.timeoutMs);
+  const clients = Array.from({ length: a.subscribers }, () => new KextBridgeClient({ socket: a.socket }));
+  const runs = clients.map((c) => consume(c, stop.signal));
+  ready();
+  const results = await Promise.all(runs);
+  clearTimeout(timer);
+  report(results);
+  for (const c of clients) c.close();
+  process.exit(0);
+}
+
+void main();
