@@ -148,3 +148,24 @@ test('hold/release: the events of one datagram leave as one batch, and holding l
   assert.deepEqual(sink.events(), Array.from({ length: 12 }, (_, i) => i + 1), 'a queue at its limit flushes instead of dropping');
   assert.equal(sink.lost(), 0);
 });
+
+test('a stalled subscriber under a kernel flood keeps a bounded queue: kernel losses past the limit merge, counts stay exact', () => {
+  const h = hub();
+  const slow = new FakeSink();
+  subscribe(h, slow, 'drop_oldest');
+  slow.open = false;
+  // Every other kernel seq lost: one LOSS per event, 10,000 times.
+  h.event(1, 0n, 1, Uint8Array.of(1));
+  for (let seq = 3; seq <= 20_001; seq += 2) h.event(seq, 0n, 1, Uint8Array.of(seq & 0xff));
+  slow.drain();
+  const lostItems = slow.items.filter((i) => 'lost' in i);
+  const kernel = lostItems.filter((i) => 'lost' in i && i.lost.source === 'LOSS_SOURCE_KERNEL');
+  // At most the limit (4) of them queued one by one, one merged, one pending subscriber loss.
+  assert.ok(lostItems.length <= 4 + 1 + 1, `${lostItems.length} Lost items reached the subscriber`);
+  assert.equal(
+    kernel.reduce((n, i) => n + ('lost' in i ? i.lost.count : 0), 0),
+    10_000,
+    'every kernel loss counted once',
+  );
+  assert.equal(slow.events().length + slow.lost(), 20_001, 'delivered + lost = the kernel seqs');
+});

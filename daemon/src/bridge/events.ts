@@ -56,6 +56,11 @@ class Subscriber {
   waiting = false;
   closed = false;
   pendingLoss: Lost | null = null;
+  // Lost and link items in queue: bounded by limit too (see #enqueue).
+  queuedOther = 0;
+  // This subscriber's own Lost{KERNEL}, still queued, that later kernel
+  // losses merge into once queuedOther reaches the limit.
+  mergedKernelLoss: Lost | null = null;
   readonly since = Date.now();
 
   constructor(
@@ -231,6 +236,7 @@ export class EventHub {
     if (since < oldest) {
       const count = oldest - since;
       this.counters.lostDaemon += count;
+      s.queuedOther++;
       s.queue.push({ lost: { count, firstSeq: since, lastSeq: oldest - 1, source: 'LOSS_SOURCE_DAEMON', topic: 0 } });
     }
     for (const e of this.#ring.from(since)) if (s.wants(e)) this.#enqueue(s, { event: e });
@@ -262,6 +268,7 @@ export class EventHub {
           s.tailLoss.lastSeq = item.event.seq;
         } else {
           s.tailLoss = { count: 1, firstSeq: item.event.seq, lastSeq: item.event.seq, source: 'LOSS_SOURCE_SUBSCRIBER', topic: 0 };
+          s.queuedOther++;
           s.queue.push({ lost: s.tailLoss });
         }
         this.#flush(s);
@@ -274,6 +281,25 @@ export class EventHub {
       }
     }
     if ('event' in item) s.queuedEvents++;
+    else {
+      // A stalled subscriber under a kernel flood would otherwise pile up
+      // one Lost item per LOSS frame without bound (only events are
+      // dropped): past the limit, kernel losses merge into one item of its
+      // own, exact in count, told at the first one's place.
+      if ('lost' in item && item.lost.source === 'LOSS_SOURCE_KERNEL' && s.queuedOther >= s.limit) {
+        const m = s.mergedKernelLoss;
+        if (m) {
+          m.count += item.lost.count;
+          m.firstSeq = Math.min(m.firstSeq, item.lost.firstSeq);
+          m.lastSeq = Math.max(m.lastSeq, item.lost.lastSeq);
+          if (m.topic !== item.lost.topic) m.topic = 0;
+          return;
+        }
+        s.mergedKernelLoss = { ...item.lost };
+        item = { lost: s.mergedKernelLoss };
+      }
+      s.queuedOther++;
+    }
     s.queue.push(item);
     if (this.#holding && s.queue.length < s.maxBatch && s.queuedEvents < s.limit) this.#dirty.add(s);
     else this.#flush(s);
@@ -307,6 +333,9 @@ export class EventHub {
           s.delivered++;
           this.counters.delivered++;
           s.lastSentSeq = item.event.seq;
+        } else {
+          s.queuedOther--;
+          if ('lost' in item && item.lost === s.mergedKernelLoss) s.mergedKernelLoss = null;
         }
       }
       const more = s.sink.write(items);
