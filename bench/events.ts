@@ -21,13 +21,18 @@ export interface EventSamples {
   bareFanout: number[];
   bridgeFanout: number[];
   ingest: number[];
+  // The same with kextsim paced at the goal rate instead of flat out.
+  pacedOne: number[];
+  pacedFanout: number[];
   // Where events were lost in each bridge run (notes only).
   lossOne: string[];
   lossFanout: string[];
+  lossPacedOne: string[];
+  lossPacedFanout: string[];
 }
 
 export function emptyEventSamples(): EventSamples {
-  return { bareOne: [], bridgeOne: [], bareFanout: [], bridgeFanout: [], ingest: [], lossOne: [], lossFanout: [] };
+  return { bareOne: [], bridgeOne: [], bareFanout: [], bridgeFanout: [], ingest: [], pacedOne: [], pacedFanout: [], lossOne: [], lossFanout: [], lossPacedOne: [], lossPacedFanout: [] };
 }
 
 const IDLE_MS = 1000;
@@ -75,12 +80,23 @@ function percent(part: number, whole: number): string {
   return `${((part / whole) * 100).toFixed(1)}%`;
 }
 
+// The goals, as offered loads for the paced runs.
+const GOAL_ONE = 1_000_000;
+const GOAL_EACH = 250_000;
+
 // kextsim `emit` flat out, chunk after chunk, for floodMs: a sustained
 // flood, so that what is measured is the pipeline's steady rate, not how
 // much of one short burst the socket buffers absorb. The kext outruns any
 // reader many times over (about 12 M events/s here), so most of what it
 // emits it counts as lost: that is the kernel side's design, not a fault.
-async function flood(c: BenchConfig, b: Bridge): Promise<{ emitted: number; lost: number }> {
+// With ratePerSec, one emit paced at that rate for floodMs instead: the
+// goal as an offered load, leaving the CPU flat-out emitting would take to
+// the daemon and the clients, as a real kext's event source would.
+async function flood(c: BenchConfig, b: Bridge, ratePerSec = 0): Promise<{ emitted: number; lost: number }> {
+  if (ratePerSec > 0) {
+    const r = await emit(b.client, Math.round((ratePerSec * c.floodMs) / 1000), c.eventBytes, ratePerSec);
+    return { emitted: Number(r.emitted), lost: Number(r.lost) };
+  }
   const until = Date.now() + c.floodMs;
   let emitted = 0;
   let lost = 0;
@@ -92,12 +108,12 @@ async function flood(c: BenchConfig, b: Bridge): Promise<{ emitted: number; lost
   return { emitted, lost };
 }
 
-async function viaBridge(c: BenchConfig, b: Bridge, total: number, processes: number, losses: string[]): Promise<number> {
-  progress(`  bridge emit → ${total}`);
+async function viaBridge(c: BenchConfig, b: Bridge, total: number, processes: number, losses: string[], ratePerSec = 0): Promise<number> {
+  progress(`  bridge emit${ratePerSec ? ` at ${ratePerSec.toLocaleString('en-US')}/s` : ''} → ${total}`);
   const workers = await subscribers(c, b.socket, total, processes, Number.MAX_SAFE_INTEGER);
   await waitForSubscribers(b.client, total, 20_000);
   const before = await counters(b.client);
-  const sent = await flood(c, b);
+  const sent = await flood(c, b, ratePerSec);
   const r = await results(workers);
   // The daemon drops the finished streams before the next run starts.
   await waitForSubscribers(b.client, 0, 20_000, 'at most');
@@ -143,6 +159,8 @@ export async function eventRound(c: BenchConfig, round: number, b: Bridge, dir: 
     fan.reverse();
   }
   for (const step of [...one, ...fan]) await step();
+  s.pacedOne.push(await viaBridge(c, b, 1, 1, s.lossPacedOne, GOAL_ONE));
+  s.pacedFanout.push(await viaBridge(c, b, c.fanoutSubscribers, c.subscriberProcesses, s.lossPacedFanout, GOAL_EACH));
   s.ingest.push(await ingest(c, b));
 }
 
@@ -170,6 +188,22 @@ export function eventSection(c: BenchConfig, s: EventSamples): Section {
         ratio: { samples: ratios(s.bridgeFanout, s.bareFanout), to: 'bare' },
         goal: { on: 'value', op: '>=', limit: 250_000 },
         note: `${spread}; lost per round: ${s.lossFanout.join('; ')}`,
+      },
+      {
+        name: `bridge emit paced at ${GOAL_ONE.toLocaleString('en-US')}/s → 1 client`,
+        unit: 'ev/s',
+        samples: s.pacedOne,
+        ratio: { samples: ratios(s.pacedOne, s.bareOne), to: 'bare' },
+        goal: { on: 'value', op: '>=', limit: GOAL_ONE },
+        note: `the goal as an offered load for ${c.floodMs} ms; lost per round: ${s.lossPacedOne.join('; ')}`,
+      },
+      {
+        name: `bridge emit paced at ${GOAL_EACH.toLocaleString('en-US')}/s → ${fan} subscribers (slowest)`,
+        unit: 'ev/s',
+        samples: s.pacedFanout,
+        ratio: { samples: ratios(s.pacedFanout, s.bareFanout), to: 'bare' },
+        goal: { on: 'value', op: '>=', limit: GOAL_EACH },
+        note: `${spread}; lost per round: ${s.lossPacedFanout.join('; ')}`,
       },
       { name: 'kernel → daemon ingest, no delivery', unit: 'ev/s', samples: s.ingest, note: `kextsim emit flat out for ${c.floodMs} ms; one subscriber whose payload_prefix matches nothing keeps the topic wanted` },
     ],

@@ -41,10 +41,11 @@ export async function startBridge(options: DaemonOptions = {}): Promise<Bridge> 
   };
 }
 
-// kextsim publishes count events of `size` bytes as fast as it can.
-export function emit(client: KextBridgeClient, count: number, size: number): Promise<EmitReply__Output> {
+// kextsim publishes count events of `size` bytes, ratePerSec a second
+// (0: as fast as it can).
+export function emit(client: KextBridgeClient, count: number, size: number, ratePerSec = 0): Promise<EmitReply__Output> {
   return new Promise((resolve, reject) => {
-    client.example.Emit({ topic: EXEC_TOPIC, count, size, ratePerSec: 0 }, client.options(60_000), (err, reply) => (err ? reject(err) : resolve(reply!)));
+    client.example.Emit({ topic: EXEC_TOPIC, count, size, ratePerSec }, client.options(60_000), (err, reply) => (err ? reject(err) : resolve(reply!)));
   });
 }
 
