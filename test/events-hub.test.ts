@@ -169,3 +169,21 @@ test('a stalled subscriber under a kernel flood keeps a bounded queue: kernel lo
   );
   assert.equal(slow.events().length + slow.lost(), 20_001, 'delivered + lost = the kernel seqs');
 });
+
+test('a LOSS opening a session is the link\'s loss (published while no daemon was connected); later ones are the kernel\'s', () => {
+  const h = hub();
+  const sink = new FakeSink();
+  subscribe(h, sink, 'drop_oldest');
+  h.linkReady();
+  publish(h, 1, 2);
+  h.linkDown('reset');
+  h.linkReady();
+  h.loss(1, 3, 1, 3);
+  h.event(4, 0n, 1, Uint8Array.of(4));
+  h.loss(1, 2, 5, 6);
+  h.event(7, 0n, 1, Uint8Array.of(7));
+  const told = sink.items.flatMap((i) => ('lost' in i ? [`${i.lost.source} ${i.lost.firstSeq}-${i.lost.lastSeq}`] : 'event' in i ? [String(i.event.seq)] : []));
+  assert.deepEqual(told, ['1', '2', 'LOSS_SOURCE_LINK 3-5', '6', 'LOSS_SOURCE_KERNEL 7-8', '9']);
+  assert.equal(h.counters.lostLink, 3);
+  assert.equal(h.counters.lostKernel, 2);
+});

@@ -153,9 +153,9 @@ test('GOODBYE(VERSION) from the kext is told as incompatible, not retried in a l
   await waitForState('LINK_STATE_READY');
 });
 
-test('a subscriber lives through a link reset: told the link went and came back, then events continue with seqs that keep growing', async () => {
+test('a subscriber lives through a link reset: told the link went and came back and what the kext missed meanwhile, then events continue with seqs that keep growing', async () => {
   await waitForState('LINK_STATE_READY');
-  type Item = { event?: { seq: string; payload: Buffer }; link?: { state: string } };
+  type Item = { event?: { seq: string; payload: Buffer }; lost?: { firstSeq: string; lastSeq: string; source: string }; link?: { state: string } };
   const stream = client.Subscribe!({ topics: [{ name: 'exec' }] }) as NodeJS.EventEmitter & { cancel(): void };
   const items: Item[] = [];
   stream.on('data', (b: { items: Item[] }) => items.push(...b.items));
@@ -180,14 +180,27 @@ test('a subscriber lives through a link reset: told the link went and came back,
     await puppet.handshake();
     // The new session starts with no topics wanted: the daemon says again which.
     await subscribed();
-    // Kernel seqs restart at 1 on a new connection.
-    puppet.send(event(1, 'three'));
-    await until(5);
-    const seen = items.map((i) => (i.event ? `${i.event.seq}:${i.event.payload.toString()}` : `link:${i.link?.state}`));
-    assert.deepEqual(seen.filter((s) => !s.startsWith('link:')), ['1:one', '2:two', '3:three'], 'seqs keep growing across sessions');
+    // Kernel seqs restart at 1 on a new connection; the kext tells what it
+    // published while the link was down as a LOSS of the session's first seqs.
+    const missed = Buffer.alloc(24);
+    missed.writeBigUInt64LE(2n, 0);
+    missed.writeBigUInt64LE(1n, 8);
+    missed.writeBigUInt64LE(2n, 16);
+    puppet.send(Buffer.concat([Buffer.from(encodeFrame(FrameType.LOSS, 0, 0, 1, missed)), event(3, 'three')]));
+    await until(6);
+    const seen = items.map((i) =>
+      i.event ? `${i.event.seq}:${i.event.payload.toString()}` : i.lost ? `lost ${i.lost.firstSeq}-${i.lost.lastSeq}:${i.lost.source}` : `link:${i.link?.state}`,
+    );
+    assert.deepEqual(
+      seen.filter((s) => !s.startsWith('link:')),
+      ['1:one', '2:two', 'lost 3-4:LOSS_SOURCE_LINK', '5:three'],
+      'seqs keep growing across sessions, the outage told as the link\'s loss',
+    );
     const down = seen.findIndex((s) => s === 'link:LINK_STATE_CONNECTING');
     const up = seen.findIndex((s) => s === 'link:LINK_STATE_READY');
-    assert.ok(down > 1 && up > down && up < seen.indexOf('3:three'), `told down, then up, between the events: ${seen.join(' ')}`);
+    assert.ok(down > 1 && up > down && up < seen.indexOf('5:three'), `told down, then up, between the events: ${seen.join(' ')}`);
+    const counters = (await status()).counters as unknown as { lostLink: string };
+    assert.equal(counters.lostLink, '2');
   } finally {
     stream.cancel();
   }

@@ -364,8 +364,13 @@ void kb_session_reset(struct kb_engine *e)
 		}
 	}
 	for (i = 0; i < e->cat->n_topics; i++) {
-		e->topics[i].wanted = 0;
-		e->topics[i].lost = 0;
+		struct kb_topic_state *t = &e->topics[i];
+
+		/* A connection that never finished its handshake changes nothing. */
+		if (e->welcomed)
+			t->wanted_when_left = t->wanted;
+		t->wanted = 0;
+		t->lost = 0;
 	}
 	e->loss_pending = 0;
 	e->seq = 0;

@@ -26,7 +26,12 @@ struct kb_upslot {
 
 struct kb_topic_state {
 	uint8_t wanted;
-	uint64_t lost, first_lost, last_lost;
+	/* Wanted when the last session ended: what is published to it until the
+	 * next daemon SUBSCRIBEs is counted in missed, and told to that daemon
+	 * as a LOSS (seqs 1..missed of its session), so a link that drops and
+	 * comes back shows the gap instead of hiding it. */
+	uint8_t wanted_when_left;
+	uint64_t lost, first_lost, last_lost, missed;
 };
 
 /* Which share of the backlog a frame may use; see engine_tx.c. */

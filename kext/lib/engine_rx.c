@@ -296,6 +296,22 @@ static void handle_subscribe(struct kb_engine *e, const uint8_t *p, uint32_t len
 		else
 			e->topics[t].wanted = 1;
 	}
+	/* What the last session wanted and missed while no daemon was here:
+	 * told as lost with the next seqs, if this daemon still wants it. */
+	for (i = 0; i < e->cat->n_topics; i++) {
+		struct kb_topic_state *t = &e->topics[i];
+
+		if (t->missed && t->wanted && !t->lost) {
+			t->first_lost = e->seq + 1;
+			e->seq += t->missed;
+			t->last_lost = e->seq;
+			t->lost = t->missed;
+			e->loss_pending++;
+			e->st.events_lost += t->missed;
+		}
+		t->missed = 0;
+		t->wanted_when_left = 0;
+	}
 }
 
 static void dispatch(struct kb_engine *e, uint8_t type, uint32_t id, uint32_t code,

@@ -318,6 +318,9 @@ int kb_publish(struct kb_engine *e, uint32_t topic, const void *data, size_t len
 
 	e->p.lock(e->p.ctx);
 	if (!e->connected || !e->welcomed) {
+		i = kb_find_topic(e, topic);
+		if (i >= 0 && e->topics[i].wanted_when_left)
+			e->topics[i].missed++;
 		e->p.unlock(e->p.ctx);
 		return KB_R_NOCONN;
 	}

@@ -684,6 +684,59 @@ static void test_second_hello(void)
 	fake_stop(&f);
 }
 
+/* Events a topic would have had while no daemon was connected are told to
+ * the next daemon that wants the topic, as a LOSS of the first seqs of its
+ * session; a topic it no longer wants has its count forgotten. */
+static void test_missed_while_disconnected(void)
+{
+	static const uint32_t a[] = { 1 }, b[] = { 2 };
+	struct kb_frame fr;
+	struct fake f;
+	int i, loss_at = -1, event_at = -1;
+	uint64_t count = 0, first = 0, last = 0, event_seq = 0;
+
+	started(&f, 0);
+	subscribe(&f, a, 1);
+	CHECK(kb_publish(f.e, 1, "x", 1) == KB_R_OK, "missed: published while connected");
+	kb_engine_disconnect(f.e, 1);
+	for (i = 0; i < 3; i++)
+		CHECK(kb_publish(f.e, 1, "x", 1) == KB_R_NOCONN, "missed: no daemon");
+	CHECK(kb_publish(f.e, 2, "x", 1) == KB_R_NOCONN, "missed: a topic nobody wanted");
+	CHECK(kb_engine_connect(f.e, 1) == KB_R_OK, "missed: the daemon is back");
+	fake_clear(&f);
+	fake_hello(&f, 0, 0);
+	CHECK(kb_publish(f.e, 1, "x", 1) == KB_R_UNWANTED, "missed: nothing wanted before SUBSCRIBE");
+	subscribe(&f, a, 1);
+	CHECK(kb_publish(f.e, 1, "y", 1) == KB_R_OK, "missed: published after SUBSCRIBE");
+	for (i = 0; fake_frame(&f, i, &fr) == 0; i++) {
+		if (fr.type == KB_LOSS && fr.code == 1 && loss_at < 0) {
+			loss_at = i;
+			count = kb_get_u64(fr.payload);
+			first = kb_get_u64(fr.payload + 8);
+			last = kb_get_u64(fr.payload + 16);
+		}
+		if (fr.type == KB_EVENT && event_at < 0) {
+			event_at = i;
+			event_seq = kb_get_u64(fr.payload);
+		}
+	}
+	CHECK(loss_at >= 0 && count == 3 && first == 1 && last == 3,
+	      "missed: told as a LOSS of 3, seqs 1..3 of the new session");
+	CHECK(event_at > loss_at && event_seq == 4, "missed: the next event follows the LOSS with seq 4");
+	CHECK(stats(&f).events_lost == 3, "missed: counted as lost");
+
+	kb_engine_disconnect(f.e, 1);
+	kb_publish(f.e, 1, "x", 1);
+	CHECK(kb_engine_connect(f.e, 1) == KB_R_OK, "missed: back again");
+	fake_clear(&f);
+	fake_hello(&f, 0, 0);
+	subscribe(&f, b, 1);
+	CHECK(kb_publish(f.e, 2, "z", 1) == KB_R_OK, "missed: another topic wanted now");
+	CHECK(fake_last(&f, KB_LOSS, &fr) < 0, "missed: not told to a daemon that does not want the topic");
+	CHECK(fake_last(&f, KB_EVENT, &fr) >= 0 && kb_get_u64(fr.payload) == 1, "missed: its seqs start at 1");
+	fake_stop(&f);
+}
+
 int main(void)
 {
 	test_init_validation();
@@ -700,5 +753,6 @@ int main(void)
 	test_malformed();
 	test_stop_and_disconnect();
 	test_second_hello();
+	test_missed_while_disconnected();
 	return kb_checks_done();
 }

@@ -93,7 +93,7 @@ export interface EventHubOptions {
 }
 
 export class EventHub {
-  readonly counters = { fromKernel: 0, delivered: 0, lostKernel: 0, lostDaemon: 0, lostSubscriber: 0, lastSeq: 0 };
+  readonly counters = { fromKernel: 0, delivered: 0, lostKernel: 0, lostDaemon: 0, lostSubscriber: 0, lostLink: 0, lastSeq: 0 };
   #o: EventHubOptions;
   #subs = new Map<number, Subscriber>();
   #nextSub = 1;
@@ -219,15 +219,19 @@ export class EventHub {
   }
 
   // A LOSS frame: count events of topic lost between first and last.
+  // A LOSS that opens a session (seq 1, before any event) counts what the
+  // kext published while no daemon was connected: the link's loss.
   loss(topic: number, count: number, firstKernelSeq: number, lastKernelSeq: number): void {
-    this.#kernelLoss(count, firstKernelSeq, lastKernelSeq, topic);
+    const whileDown = firstKernelSeq === 1 && this.#expectKernel === 1;
+    this.#kernelLoss(count, firstKernelSeq, lastKernelSeq, topic, whileDown ? 'LOSS_SOURCE_LINK' : 'LOSS_SOURCE_KERNEL');
     if (lastKernelSeq + 1 > this.#expectKernel) this.#expectKernel = lastKernelSeq + 1;
   }
 
-  #kernelLoss(count: number, first: number, last: number, topic: number): void {
-    this.counters.lostKernel += count;
+  #kernelLoss(count: number, first: number, last: number, topic: number, source: LossSource = 'LOSS_SOURCE_KERNEL'): void {
+    if (source === 'LOSS_SOURCE_LINK') this.counters.lostLink += count;
+    else this.counters.lostKernel += count;
     this.counters.lastSeq = Math.max(this.counters.lastSeq, this.#seqOffset + last);
-    const lost: Lost = { count, firstSeq: this.#seqOffset + first, lastSeq: this.#seqOffset + last, source: 'LOSS_SOURCE_KERNEL', topic };
+    const lost: Lost = { count, firstSeq: this.#seqOffset + first, lastSeq: this.#seqOffset + last, source, topic };
     for (const s of this.#subs.values()) if (topic === 0 || s.topics.has(topic)) this.#enqueue(s, { lost });
   }
 

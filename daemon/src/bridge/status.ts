@@ -52,6 +52,7 @@ export function statusSnapshot(d: StatusSources): Record<string, unknown> {
       lostKernel: ev.lostKernel,
       lostDaemon: ev.lostDaemon,
       lostSubscriber: ev.lostSubscriber,
+      lostLink: ev.lostLink,
       lastSeq: ev.lastSeq,
       upcalls: u.upcalls,
       upcallsAnswered: u.answered,

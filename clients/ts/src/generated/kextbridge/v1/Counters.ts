@@ -31,6 +31,11 @@ export interface Counters {
   'lostSubscriber'?: (number | string | Long);
   'lastSeq'?: (number | string | Long);
   /**
+   * Published by the kext while the link was down, for topics wanted
+   * before it dropped (told by the kext when the link is back).
+   */
+  'lostLink'?: (number | string | Long);
+  /**
    * Upcalls.
    */
   'upcalls'?: (number | string | Long);
@@ -72,6 +77,11 @@ export interface Counters__Output {
   'lostDaemon': (string);
   'lostSubscriber': (string);
   'lastSeq': (string);
+  /**
+   * Published by the kext while the link was down, for topics wanted
+   * before it dropped (told by the kext when the link is back).
+   */
+  'lostLink': (string);
   /**
    * Upcalls.
    */

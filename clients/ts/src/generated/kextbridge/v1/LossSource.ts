@@ -15,7 +15,8 @@ export const LossSource = {
    */
   LOSS_SOURCE_SUBSCRIBER: 'LOSS_SOURCE_SUBSCRIBER',
   /**
-   * The kext link was down: events of that time were never seen.
+   * Published while the kext link was down, for topics wanted before it
+   * dropped: the kext counts them and tells them when the link is back.
    */
   LOSS_SOURCE_LINK: 'LOSS_SOURCE_LINK',
 } as const;
@@ -39,7 +40,8 @@ export type LossSource =
   | 'LOSS_SOURCE_SUBSCRIBER'
   | 3
   /**
-   * The kext link was down: events of that time were never seen.
+   * Published while the kext link was down, for topics wanted before it
+   * dropped: the kext counts them and tells them when the link is back.
    */
   | 'LOSS_SOURCE_LINK'
   | 4
