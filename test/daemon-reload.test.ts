@@ -4,13 +4,12 @@
 // and the policy in force stays.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { loadSchema } from '../daemon/src/typed/schema';
-import { startKextsim } from './support/kextsim';
-import { bridgeClient, startDaemon, unary } from './support/daemon';
+import { loggedLine, unary } from './support/daemon';
+import { startStack } from './support/stack';
 import { startSession } from './support/session';
 
 const NOBODY = 65534;
@@ -18,24 +17,9 @@ const root = resolve(__dirname, '../..');
 const EmitRequest = loadSchema([join(root, 'proto/example/v1/example.proto')]).lookupType('kextbridge.example.v1.EmitRequest');
 const emitOne = { command: { name: 'emit' }, payload: Buffer.from(EmitRequest.encode({ topic: 1, count: 1 }).finish()).toString('base64') };
 
-async function logged(logs: string[], text: string, from: number): Promise<string> {
-  for (let i = 0; i < 200; i++) {
-    const hit = logs.slice(from).find((l) => l.includes(text));
-    if (hit) return hit;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.fail(`the daemon never logged ${text}`);
-}
-
 test('SIGHUP applies a new policy to open connections, keeps streams, and refuses a bad config keeping the old policy', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kb-reload-'));
-  chmodSync(dir, 0o755);
-  const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ logLevel: 'info' }));
-  const sim = await startKextsim([]);
   // The level comes from the file alone: a flag would win over it.
-  const daemon = await startDaemon(sim.socket, ['--config', config], { logLevel: null });
-  const client = bridgeClient(daemon.socket);
+  const { daemon, client, configFile, stop } = await startStack({ logLevel: 'info' }, [], { logLevel: null });
   const nobody = startSession(daemon.socket, NOBODY);
   // A stream open across both reloads.
   const stream = client.Subscribe!({ topics: [{ name: 'exec' }] }) as NodeJS.EventEmitter & { cancel(): void };
@@ -50,11 +34,11 @@ test('SIGHUP applies a new policy to open connections, keeps streams, and refuse
     assert.equal(denied.code, 7, 'emit is privileged: a plain user is denied');
     const clientsBefore = (await unary<{ clients: number }>(client, 'GetStatus', {})).clients;
 
-    writeFileSync(config, JSON.stringify({ logLevel: 'warn', policy: { commands: { emit: { users: ['*'] } } } }));
+    writeFileSync(configFile, JSON.stringify({ logLevel: 'warn', policy: { commands: { emit: { users: ['*'] } } } }));
     let from = daemon.logs.length;
     daemon.process.kill('SIGHUP');
     // Logged at info, so before the new level (warn) takes effect.
-    await logged(daemon.logs, 'reloaded policy and log level', from);
+    await loggedLine(daemon, 'reloaded policy and log level', from);
     const allowed = await nobody.call('Call', emitOne);
     assert.equal(allowed.code, 0, `the same connection is allowed now: ${allowed.details}`);
     assert.equal((await unary<{ clients: number }>(client, 'GetStatus', {})).clients, clientsBefore, 'no client was dropped');
@@ -63,10 +47,10 @@ test('SIGHUP applies a new policy to open connections, keeps streams, and refuse
     await new Promise((r) => setTimeout(r, 100));
     assert.ok(!daemon.logs.slice(from).some((l) => l.includes('"level":"info"')), 'the new log level (warn) holds');
 
-    writeFileSync(config, JSON.stringify({ logLevel: 'warn', policy: { commands: { emit: { userz: ['*'] } } } }));
+    writeFileSync(configFile, JSON.stringify({ logLevel: 'warn', policy: { commands: { emit: { userz: ['*'] } } } }));
     from = daemon.logs.length;
     daemon.process.kill('SIGHUP');
-    const refusal = await logged(daemon.logs, 'reload refused', from);
+    const refusal = await loggedLine(daemon, 'reload refused', from);
     assert.match(refusal, /policy\.commands\.emit/, 'names the key');
     assert.match(refusal, /userz/);
     const still = await nobody.call('Call', emitOne);
@@ -79,9 +63,6 @@ test('SIGHUP applies a new policy to open connections, keeps streams, and refuse
   } finally {
     stream.cancel();
     await nobody.close();
-    client.close();
-    await daemon.stop();
-    await sim.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
 });

@@ -139,6 +139,7 @@ async function main(rawArgv: string[]): Promise<number> {
     send: (type, id, code, payload) => link.send(type, id, code, payload),
     maxQueued: config.limits.maxQueued,
     defaultDeadlineMs: config.limits.defaultDeadlineMs,
+    log: moduleLogger(log, 'requests'),
   });
   const events = new EventHub({
     ringEvents: config.limits.ringEvents,

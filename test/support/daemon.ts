@@ -94,6 +94,17 @@ export function healthClient(socket: string): Client {
   return new pkg.grpc.health.v1.Health(`unix://${socket}`, grpc.credentials.createInsecure()) as unknown as Client;
 }
 
+// The first log line from index `from` on that contains text, waited for
+// up to 2 s: how a test sees the daemon react to a signal or a call.
+export async function loggedLine(daemon: Daemon, text: string, from: number): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const hit = daemon.logs.slice(from).find((l) => l.includes(text));
+    if (hit) return hit;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`the daemon never logged ${text}`);
+}
+
 export function unary<T>(client: Client, method: string, request: unknown, deadlineMs = 5000): Promise<T> {
   return new Promise((res, rej) => {
     client[method]!(request, { deadline: Date.now() + deadlineMs }, (err: grpc.ServiceError | null, reply: T) => (err ? rej(err) : res(reply)));

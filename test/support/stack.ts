@@ -5,27 +5,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startKextsim, type Kextsim } from './kextsim';
-import { bridgeClient, startDaemon, type Client, type Daemon } from './daemon';
+import { bridgeClient, startDaemon, type Client, type Daemon, type DaemonStart } from './daemon';
 
 export interface Stack {
   // A directory readable by every uid, removed by stop().
   dir: string;
+  // The daemon's config file: rewrite it and send SIGHUP to reload.
+  configFile: string;
   sim: Kextsim;
   daemon: Daemon;
   client: Client;
   stop(): Promise<void>;
 }
 
-export async function startStack(config: object = {}, kextsimArgs: string[] = []): Promise<Stack> {
+export async function startStack(config: object = {}, kextsimArgs: string[] = [], daemonStart: DaemonStart = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'kb-stack-'));
   chmodSync(dir, 0o755);
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify(config));
   const sim = await startKextsim(kextsimArgs);
-  const daemon = await startDaemon(sim.socket, ['--config', file]);
+  const daemon = await startDaemon(sim.socket, ['--config', file], daemonStart);
   const client = bridgeClient(daemon.socket);
   return {
     dir,
+    configFile: file,
     sim,
     daemon,
     client,

@@ -4,7 +4,8 @@
 // everything the moment the link goes down.
 import { status } from '@grpc/grpc-js';
 
-import { FrameType } from '../wire';
+import { payloadForLog, type Logger } from '../log';
+import { FRAME_TYPE_NAMES, FrameType } from '../wire';
 
 export type RequestKind = 'request' | 'opt_get' | 'opt_set';
 
@@ -19,6 +20,8 @@ export interface RequestsOptions {
   send: (type: number, id: number, code: number, payload?: Uint8Array) => boolean;
   maxQueued: number;
   defaultDeadlineMs: number;
+  // Each call and reply at debug, payloads included (see payloadForLog).
+  log?: Logger;
 }
 
 interface Pending {
@@ -129,6 +132,8 @@ export class Requests {
       this.#admit();
       return;
     }
+    const log = this.#o.log;
+    if (log?.isLevelEnabled('debug')) log.debug({ id, status: code, payload: payloadForLog(log, payload) }, 'reply from the kext');
     const body = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
     this.#finish(p, { status: code, payload: code === 0 ? Buffer.from(body) : Buffer.alloc(0), message: code === 0 ? '' : body.toString('utf8') });
     this.#admit();
@@ -136,6 +141,8 @@ export class Requests {
 
   #send(p: Pending): void {
     p.sent = true;
+    const log = this.#o.log;
+    if (log?.isLevelEnabled('debug')) log.debug({ id: p.id, type: FRAME_TYPE_NAMES[p.type], code: p.code, payload: payloadForLog(log, p.payload) }, 'call to the kext');
     this.#o.send(p.type, p.id, p.code, p.payload);
   }
 

@@ -42,7 +42,9 @@ export function encodeJson(type: protobuf.Type, json: string): Buffer {
 }
 
 // proto3 JSON conventions: 64-bit integers as strings, enums by name,
-// bytes as base64; fields left at their defaults are shown too.
-export function decodeToJson(type: protobuf.Type, bytes: Uint8Array): Record<string, unknown> {
-  return type.toObject(type.decode(bytes), { longs: String, enums: String, bytes: String, defaults: true, oneofs: true });
+// bytes as base64. Fields left at their defaults are shown unless
+// `defaults` is false: scripts want every key, a one-line human view
+// wants only what was set.
+export function decodeToJson(type: protobuf.Type, bytes: Uint8Array, defaults = true): Record<string, unknown> {
+  return type.toObject(type.decode(bytes), { longs: String, enums: String, bytes: String, defaults, oneofs: true });
 }

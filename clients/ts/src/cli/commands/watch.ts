@@ -42,7 +42,7 @@ export async function watch(ctx: Context): Promise<number> {
       const binding = types.find('topic', e.topic);
       let decoded: Record<string, unknown> | undefined;
       try {
-        decoded = binding ? decodeToJson(binding.response, e.payload) : undefined;
+        decoded = binding ? decodeToJson(binding.response, e.payload, ctx.json) : undefined;
       } catch {
         decoded = undefined;
       }
