@@ -22,13 +22,16 @@ export interface DaemonStart {
   until?: string;
   // --log-level flag; null leaves the level to the config file.
   logLevel?: string | null;
+  // Listen here (its directory is the caller's): how a test restarts a
+  // daemon where its clients expect it.
+  socket?: string;
 }
 
-export async function startDaemon(kextSocket: string, extra: string[] = [], { until = '"msg":"kext link ready"', logLevel = 'debug' }: DaemonStart = {}): Promise<Daemon> {
-  const dir = mkdtempSync(join(tmpdir(), 'kb-d-'));
+export async function startDaemon(kextSocket: string, extra: string[] = [], { until = '"msg":"kext link ready"', logLevel = 'debug', socket: at }: DaemonStart = {}): Promise<Daemon> {
+  const dir = at ? null : mkdtempSync(join(tmpdir(), 'kb-d-'));
   // Unprivileged clients in the tests must reach the socket.
-  chmodSync(dir, 0o755);
-  const socket = join(dir, 'kextbridge.sock');
+  if (dir) chmodSync(dir, 0o755);
+  const socket = at ?? join(dir!, 'kextbridge.sock');
   const child = spawn(
     process.execPath,
     [join(root, 'dist/daemon/src/main.js'), '--socket', socket, '--kext-socket', kextSocket, ...(logLevel ? ['--log-level', logLevel] : []), ...extra],
@@ -62,7 +65,7 @@ export async function startDaemon(kextSocket: string, extra: string[] = [], { un
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       const code = await exited;
       clearTimeout(timer);
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
       return code;
     },
   };
