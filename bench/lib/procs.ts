@@ -31,11 +31,13 @@ export function waitForLine(child: ChildProcess, accept: (line: string) => boole
     child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
     const lines = createInterface({ input: child.stdout! });
     const timer = setTimeout(() => finish(new Error(`${what}: not ready within ${timeoutMs} ms`)), timeoutMs);
+    // 'close', not 'exit': a worker that reports and exits at once can be
+    // seen to exit before its last line has been read.
     const onExit = (code: number | null): void => finish(new Error(`${what} exited (${code}) before it was ready: ${stderr.join('').slice(-2000)}`));
     function finish(err: Error | null, line?: string): void {
       clearTimeout(timer);
       lines.off('line', onLine);
-      child.off('exit', onExit);
+      child.off('close', onExit);
       if (err) reject(err);
       else resolve(line!);
     }
@@ -43,7 +45,7 @@ export function waitForLine(child: ChildProcess, accept: (line: string) => boole
       if (accept(line)) finish(null, line);
     }
     lines.on('line', onLine);
-    child.once('exit', onExit);
+    child.once('close', onExit);
   });
 }
 
