@@ -13,6 +13,7 @@ import type { BatchItem__Output } from '../clients/ts/src/generated/kextbridge/v
 import { loadSchema } from '../daemon/src/typed/schema';
 import { startKextsim } from './support/kextsim';
 import { bridgeClient, startDaemon, unary, type Daemon } from './support/daemon';
+import { until } from './support/wait';
 
 const root = resolve(__dirname, '../..');
 const EmitRequest = loadSchema([join(root, 'proto/example/v1/example.proto')]).lookupType('kextbridge.example.v1.EmitRequest');
@@ -23,14 +24,6 @@ async function emit(socket: string, count: number): Promise<void> {
     await unary(client, 'Call', { command: { name: 'emit' }, payload: Buffer.from(EmitRequest.encode({ topic: 1, count }).finish()) });
   } finally {
     client.close();
-  }
-}
-
-async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

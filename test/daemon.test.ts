@@ -6,6 +6,7 @@ import type { ServiceError } from '@grpc/grpc-js';
 
 import { startKextsim, type Kextsim } from './support/kextsim';
 import { bridgeClient, healthClient, startDaemon, unary, unaryAs, type Client, type Daemon } from './support/daemon';
+import { until } from './support/wait';
 
 const NOBODY = 65534;
 let sim: Kextsim;
@@ -212,12 +213,7 @@ test('the kext killed mid-call: the call ends UNAVAILABLE at once; the link come
   // The kext comes back on the same path: the daemon reconnects by itself.
   await sim.stop(true);
   sim = await startKextsim([], { socket: sim.socket, ownDir: true });
-  let status = '';
-  for (let i = 0; i < 100 && status !== 'SERVING'; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    status = (await unary<{ status: string }>(h, 'Check', { service: '' })).status;
-  }
-  assert.equal(status, 'SERVING', 'SERVING again once the kext is back');
+  await until('SERVING again once the kext is back', async () => (await unary<{ status: string }>(h, 'Check', { service: '' })).status === 'SERVING', 10_000);
   const again = await unary<{ payload: Buffer }>(client, 'Call', { command: { name: 'echo' }, payload: echoRequest('back') });
   assert.deepEqual(again.payload, echoRequest('back'));
   h.close();

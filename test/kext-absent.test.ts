@@ -11,6 +11,7 @@ import type { ServiceError } from '@grpc/grpc-js';
 
 import { startKextsim } from './support/kextsim';
 import { bridgeClient, healthClient, startDaemon, unary } from './support/daemon';
+import { until } from './support/wait';
 
 const linkLines = (logs: string[]): Array<{ link: string; detail: string }> =>
   logs.filter((l) => l.includes('"module":"link"')).map((l) => JSON.parse(l) as { link: string; detail: string });
@@ -42,12 +43,7 @@ test('no kext: NOT_SERVING, calls refused at once naming the socket, one log lin
 
     const sim = await startKextsim([], { socket: kextSocket, ownDir: false });
     try {
-      let status = '';
-      for (let i = 0; i < 100 && status !== 'SERVING'; i++) {
-        status = (await unary<{ status: string }>(health, 'Check', { service: '' })).status;
-        if (status !== 'SERVING') await new Promise((r) => setTimeout(r, 50));
-      }
-      assert.equal(status, 'SERVING');
+      await until('health SERVING', async () => (await unary<{ status: string }>(health, 'Check', { service: '' })).status === 'SERVING', 5000);
       const reply = await unary<{ payload: Buffer }>(client, 'Call', { command: { name: 'echo' }, payload: Buffer.from([0x0a, 0x01, 0x78]) });
       assert.deepEqual(reply.payload, Buffer.from([0x0a, 0x01, 0x78]));
       // Still one line per change: a new reason (the socket appearing

@@ -15,6 +15,7 @@ import { loadSchema } from '../daemon/src/typed/schema';
 import { startKextsim } from './support/kextsim';
 import { bridgeClient, healthClient, startDaemon, unary, type Client, type Daemon } from './support/daemon';
 import { startPuppet, welcomeDatagram, type Puppet } from './support/puppet-kext';
+import { until } from './support/wait';
 
 const root = resolve(__dirname, '../..');
 const example = loadSchema([join(root, 'proto/example/v1/example.proto')]);
@@ -144,12 +145,7 @@ test('the kext killed with 50 calls outstanding: every call ends UNAVAILABLE wit
         await back.handshake();
         const health = healthClient(daemon.socket);
         try {
-          let status = '';
-          for (let i = 0; i < 200 && status !== 'SERVING'; i++) {
-            status = (await unary<{ status: string }>(health, 'Check', { service: '' })).status;
-            if (status !== 'SERVING') await new Promise((r) => setTimeout(r, 25));
-          }
-          assert.equal(status, 'SERVING');
+          await until('health SERVING', async () => (await unary<{ status: string }>(health, 'Check', { service: '' })).status === 'SERVING', 5000);
           const again = echo(client, 'again');
           const [req] = await requests(back, 1);
           back.send(encodeFrame(FrameType.RESPONSE, 0, req!.id, 0, Buffer.from('back')));

@@ -11,6 +11,7 @@ import { loadSchema } from '../daemon/src/typed/schema';
 import { finished, type CliResult } from './support/cli';
 import { unary, type Client, type Daemon } from './support/daemon';
 import { startStack, type Stack } from './support/stack';
+import { until } from './support/wait';
 
 const NOBODY = 65534;
 const root = resolve(__dirname, '../..');
@@ -37,14 +38,6 @@ function python(args: string[]): ReturnType<typeof spawn> {
   return spawn(PYTHON, [script, '--socket', daemon.socket, ...args], { uid: NOBODY, gid: NOBODY, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-async function until(what: string, ok: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await ok()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.fail(`never ${what}`);
-}
-
 async function simulateExec(pid: number, path: string): Promise<{ allowed: boolean; decidedBy: string }> {
   const payload = Buffer.from(SimulateExecRequest.encode({ pid, ppid: 1, uid: 501, path }).finish());
   const r = await unary<{ payload: Buffer }>(client, 'Call', { command: { name: 'simulate_exec' }, payload });
@@ -62,7 +55,7 @@ test('echo as a plain user', () => {
 test('watch-exec as a plain user sees each exec the kext reports', async () => {
   const watch = python(['watch-exec', '--count', '2']);
   const done = finished(watch);
-  await until('a subscriber', async () => (await unary<{ subscribers: unknown[] }>(client, 'ListSubscribers', {})).subscribers.length === 1);
+  await until('a subscriber', async () => (await unary<{ subscribers: unknown[] }>(client, 'ListSubscribers', {})).subscribers.length === 1, 6000);
   await simulateExec(101, '/usr/bin/true');
   await simulateExec(102, '/bin/ls');
   const r = await done;
@@ -73,7 +66,7 @@ test('watch-exec as a plain user sees each exec the kext reports', async () => {
 test('serve-authorize as a plain user decides authorize_exec, answers in order', async () => {
   const serve = python(['serve-authorize', '--deny-prefix', '/tmp/', '--count', '2']);
   const done = finished(serve);
-  await until('a handler', async () => (await unary<{ upcallHandlers: number }>(client, 'GetStatus', {})).upcallHandlers === 1);
+  await until('a handler', async () => (await unary<{ upcallHandlers: number }>(client, 'GetStatus', {})).upcallHandlers === 1, 6000);
   const denied = await simulateExec(201, '/tmp/dropped');
   const allowed = await simulateExec(202, '/usr/bin/env');
   const r = await done;

@@ -10,6 +10,7 @@ import type { ServiceError } from '@grpc/grpc-js';
 import { loadSchema } from '../daemon/src/typed/schema';
 import { bridgeClient, unary, type Client, type Daemon } from './support/daemon';
 import { startStack, type Stack } from './support/stack';
+import { until } from './support/wait';
 
 const RING = 200;
 const root = resolve(__dirname, '../..');
@@ -99,12 +100,7 @@ function subscribe(c: Client, request: object): { stream: Stream; tally: Tally; 
 }
 
 async function subscribed(n: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const r = await unary<{ subscribers: unknown[] }>(client, 'ListSubscribers', {});
-    if (r.subscribers.length === n) return;
-    await new Promise((res) => setTimeout(res, 10));
-  }
-  assert.fail(`never ${n} subscribers`);
+  await until(`${n} subscribers`, async () => (await unary<{ subscribers: unknown[] }>(client, 'ListSubscribers', {})).subscribers.length === n, 2000);
 }
 
 // ratePerSec: paced so the kext's own backlog does not overflow first (that loss is KERNEL's).

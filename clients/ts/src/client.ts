@@ -55,14 +55,6 @@ type HealthClient = grpc.Client & {
   Check(req: { service: string }, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: { status: string }) => void): void;
 };
 
-// Subscribe through grpc-js directly, so that batches of events take the
-// fast decoder and anything else proto-loader's.
-const SUBSCRIBE = api().kextbridge.v1.Bridge.service.Subscribe;
-
-function decodeSubscribeResponse(bytes: Buffer): { items: BatchItem__Output[] } {
-  return decodeEventOnlyBatch(bytes) ?? (SUBSCRIBE.responseDeserialize(bytes) as { items: BatchItem__Output[] });
-}
-
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 5000;
 
@@ -184,10 +176,15 @@ export class KextBridgeClient {
   // the iterator per batch instead of per item, for consumers of high
   // event rates. A reconnect notice comes as a batch of its own.
   async *subscribeBatches(o: SubscribeOptions): AsyncGenerator<BatchItem__Output[]> {
+    // Through grpc-js directly, so that batches of events take the fast
+    // decoder and anything else proto-loader's.
+    const method = api().kextbridge.v1.Bridge.service.Subscribe;
+    const decode = (bytes: Buffer): { items: BatchItem__Output[] } =>
+      decodeEventOnlyBatch(bytes) ?? (method.responseDeserialize(bytes) as { items: BatchItem__Output[] });
     let since = o.sinceSeq ?? 0;
     let attempt = 0;
     for (;;) {
-      const call = this.bridge.makeServerStreamRequest(SUBSCRIBE.path, SUBSCRIBE.requestSerialize, decodeSubscribeResponse, {
+      const call = this.bridge.makeServerStreamRequest(method.path, method.requestSerialize, decode, {
         topics: o.topics.map(target),
         sinceSeq: String(since),
         overflow: o.overflow ?? 'OVERFLOW_POLICY_DROP_OLDEST',
