@@ -1,59 +1,49 @@
-// The hand encoding of Subscribe's batches against the generated
-// serializer: what clients decode must be the same either way.
+// Subscribe's batches (bridge/batch-encoding.ts): slices of event chunks,
+// Lost and link items, and the epoch message, as a client decodes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { batchEncoder, encodeEventItem } from '../daemon/src/bridge/batch-encoding';
-import type { Item } from '../daemon/src/bridge/events';
+import { batchEncoder, epochBatch } from '../daemon/src/bridge/batch-encoding';
+import { Slice, type OutItem } from '../daemon/src/core/event';
 import { loadApi } from '../daemon/src/server/protos';
+import { chunkOf } from './support/event-frames';
 
 const api = loadApi([]);
 const subscribe = api.packageDefinition['kextbridge.v1.Bridge'] as unknown as Record<string, { responseDeserialize: (b: Buffer) => unknown }>;
-const decode = (b: Buffer): unknown => subscribe['Subscribe']!.responseDeserialize(b);
+const decode = (b: Buffer): { items: Array<Record<string, unknown>>; epoch: string } => subscribe['Subscribe']!.responseDeserialize(b) as never;
 const encode = batchEncoder(api.serializeBatch);
 
-const cases: Array<{ seq: number; timeNs: bigint; topic: number; payload: Uint8Array }> = [
-  { seq: 1, timeNs: 0n, topic: 1, payload: new Uint8Array(0) },
-  { seq: 127, timeNs: 1n, topic: 2, payload: Uint8Array.of(1, 2, 3) },
-  { seq: 128, timeNs: 0xffffffffffffffffn, topic: 0xffff, payload: new Uint8Array(300).fill(7) },
-  { seq: 2 ** 31 + 5, timeNs: 10_158_038_660_662n, topic: 300, payload: new Uint8Array(70_000).fill(9) },
-  { seq: Number.MAX_SAFE_INTEGER, timeNs: 2n ** 63n, topic: 1, payload: Uint8Array.of(0) },
-];
+const c = chunkOf([1, 2, 3].map((seq) => ({ seq, topic: 1, payload: Uint8Array.of(seq), timeNs: 5n })));
 
-test('an event item decodes to the same message as the generated serializer makes', () => {
-  for (const c of cases) {
-    const expected = api.serializeBatch({
-      items: [{ event: { seq: String(c.seq), timeNs: c.timeNs.toString(), topic: c.topic, payload: Buffer.from(c.payload) } }],
-    });
-    const mine = encodeEventItem({ ...c });
-    assert.deepEqual(decode(mine), decode(expected), `seq ${c.seq}`);
-    // The generated one writes zero-valued fields out; ours omits them.
-    assert.ok(mine.length <= expected.length, `seq ${c.seq}: no larger`);
-  }
+test('one whole slice is written as the chunk\'s own bytes, no copy', () => {
+  assert.equal(encode([new Slice(c, 0, 3)]), c.bytes);
 });
 
-test('an event is encoded once and its payload then lives in the encoding', () => {
-  const e = { ...cases[1]! };
-  const first = encodeEventItem(e);
-  assert.equal(encodeEventItem(e), first, 'the second call returns the cached bytes');
-  assert.equal(e.payload.buffer, first.buffer, 'the payload is a view of the encoding');
-  assert.deepEqual([...e.payload], [1, 2, 3]);
-});
-
-test('a batch of events, losses and link changes decodes item for item', () => {
-  const items: Item[] = [
+test('a batch of slices, losses and link changes decodes item for item', () => {
+  const items: OutItem[] = [
     { lost: { count: 3, firstSeq: 4, lastSeq: 6, source: 'LOSS_SOURCE_SUBSCRIBER', topic: 0 } },
-    { event: { ...cases[0]! } },
+    new Slice(c, 0, 1),
     { link: { state: 'LINK_STATE_READY', detail: 'kext link ready' } },
-    { event: { ...cases[2]! } },
+    new Slice(c, 1, 3),
+    { lost: { count: 0, firstSeq: 9, lastSeq: 9, source: 'LOSS_SOURCE_DAEMON', topic: 0, detail: 'since_seq from another epoch' } },
   ];
-  const batch = decode(encode(items)) as { items: Array<Record<string, unknown>> };
+  const batch = decode(encode(items));
   assert.deepEqual(
     batch.items.map((i) => i['item']),
-    ['lost', 'event', 'link', 'event'],
+    ['lost', 'event', 'link', 'event', 'event', 'lost'],
   );
   assert.equal((batch.items[0]!['lost'] as { count: string }).count, '3');
   assert.equal((batch.items[0]!['lost'] as { source: string }).source, 'LOSS_SOURCE_SUBSCRIBER');
-  assert.equal((batch.items[3]!['event'] as { seq: string }).seq, '128');
+  assert.deepEqual(
+    batch.items.filter((i) => i['item'] === 'event').map((i) => (i['event'] as { seq: string }).seq),
+    ['1', '2', '3'],
+  );
   assert.equal((batch.items[2]!['link'] as { detail: string }).detail, 'kext link ready');
+  assert.equal((batch.items[5]!['lost'] as { detail: string }).detail, 'since_seq from another epoch');
+});
+
+test('the first message carries the epoch and no items', () => {
+  const b = decode(epochBatch(api.serializeBatch, '18446744073709551615'));
+  assert.equal(b.epoch, '18446744073709551615');
+  assert.deepEqual(b.items, []);
 });

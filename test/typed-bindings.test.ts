@@ -103,11 +103,21 @@ test('drift: a missing id, a name that disagrees, a value type that cannot fit, 
 
 test('typed watch settings come from metadata and bad ones are named', () => {
   const md = new Metadata();
-  assert.deepEqual(watchSettings(md), { sinceSeq: 0, overflow: 'drop_oldest', queueLimit: 0 });
+  assert.deepEqual(watchSettings(md), { sinceSeq: 0, sinceEpoch: '', overflow: 'drop_oldest', queueLimit: 0 });
   md.set('kextbridge-since-seq', '42');
+  md.set('kextbridge-since-epoch', '18446744073709551615');
   md.set('kextbridge-overflow', 'disconnect');
   md.set('kextbridge-queue-limit', '7');
-  assert.deepEqual(watchSettings(md), { sinceSeq: 42, overflow: 'disconnect', queueLimit: 7 });
+  assert.deepEqual(watchSettings(md), { sinceSeq: 42, sinceEpoch: '18446744073709551615', overflow: 'disconnect', queueLimit: 7 });
+  // The enum's own names are the generic API's, not this header's.
+  md.set('kextbridge-overflow', 'OVERFLOW_POLICY_DISCONNECT');
+  assert.throws(() => watchSettings(md), /kextbridge-overflow must be one of drop-oldest, drop-newest, disconnect, not "OVERFLOW_POLICY_DISCONNECT"/);
+  md.set('kextbridge-overflow', '');
+  assert.throws(() => watchSettings(md), /kextbridge-overflow must be one of/);
+  md.set('kextbridge-overflow', 'disconnect');
+  md.set('kextbridge-since-epoch', 'x1');
+  assert.throws(() => watchSettings(md), /kextbridge-since-epoch must be a whole number, not "x1"/);
+  md.remove('kextbridge-since-epoch');
   md.set('kextbridge-overflow', 'drop-everything');
   assert.throws(() => watchSettings(md), /kextbridge-overflow must be one of drop-oldest, drop-newest, disconnect, not "drop-everything"/);
   md.set('kextbridge-overflow', 'drop-newest');

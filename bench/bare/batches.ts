@@ -1,7 +1,7 @@
 // EventBatch bytes for the bare streaming baseline, encoded once, up front,
 // by the daemon's own encoder: the baseline then streams exactly the bytes
 // the daemon would, at no cost per event.
-import { encodeEventItem } from '../../daemon/src/bridge/batch-encoding';
+import { chunkOf, type SynthEvent } from '../../test/support/event-frames';
 
 // A nanosecond wall-clock time, so time_ns takes its real 9-byte varint.
 const TIME_NS = 1_795_000_000_000_000_000n;
@@ -22,12 +22,11 @@ export function preEncodedBatches(payloadBytes: number, perBatch: number): Batch
   const counts: number[] = [];
   const events = DISTINCT_BATCHES * perBatch;
   for (let first = 1; first <= events; first += perBatch) {
-    const parts: Buffer[] = [];
-    for (let seq = first; seq < first + perBatch && seq <= events; seq++) {
-      parts.push(encodeEventItem({ seq, timeNs: TIME_NS + BigInt(seq), topic: 1, payload }));
-    }
-    batches.push(Buffer.concat(parts));
-    counts.push(parts.length);
+    const batch: SynthEvent[] = [];
+    for (let seq = first; seq < first + perBatch && seq <= events; seq++) batch.push({ seq, timeNs: TIME_NS + BigInt(seq), topic: 1, payload });
+    const chunk = chunkOf(batch);
+    batches.push(chunk.bytes);
+    counts.push(chunk.count);
   }
   return { batches, counts };
 }

@@ -8,7 +8,7 @@ import { protoPath as healthProtoPath } from 'grpc-health-check';
 
 import { api, LOADER_OPTIONS } from './api';
 import { KextBridgeError, isTransient } from './errors';
-import { decodeEventOnlyBatch } from './event-batch';
+import { decodeBatch, numericItems, type Longs, type NumericItem } from './event-batch';
 import { defaultSocketPath } from './socket';
 import type { BridgeClient } from './generated/kextbridge/v1/Bridge';
 import type { ExampleClient } from './generated/kextbridge/example/v1/Example';
@@ -26,12 +26,23 @@ export interface ClientOptions {
   socket?: string;
   // Deadline of unary calls (ms); default 10 s.
   deadlineMs?: number;
+  // HTTP/2 flow-control window of this client's connection, in bytes;
+  // default 1 MiB (HTTP/2's own 64 KiB caps an event stream well below
+  // what the daemon can send).
+  flowControlWindow?: number;
 }
+
+export const DEFAULT_FLOW_CONTROL_WINDOW = 1024 * 1024;
 
 export interface SubscribeOptions {
   topics: Array<string | number>;
   // Resume from this seq (events still in the daemon's ring); 0 = live.
   sinceSeq?: number;
+  // The epoch sinceSeq is from (onEpoch's argument): lets the daemon say
+  // exactly what it cannot replay when it has restarted since.
+  sinceEpoch?: string;
+  // Called with the daemon's epoch when each stream (re)starts.
+  onEpoch?: (epoch: string) => void;
   overflow?: OverflowPolicy;
   maxBatch?: number;
   queueLimit?: number;
@@ -88,7 +99,10 @@ export class KextBridgeClient {
     const address = `unix://${this.socket}`;
     const credentials = grpc.credentials.createInsecure();
     const p = api();
-    this.bridge = new p.kextbridge.v1.Bridge(address, credentials);
+    // A connection of its own (grpc-js otherwise shares one per target
+    // across clients, so one client's flow control would hold up another's).
+    const window = options.flowControlWindow ?? DEFAULT_FLOW_CONTROL_WINDOW;
+    this.bridge = new p.kextbridge.v1.Bridge(address, credentials, { 'grpc.use_local_subchannel_pool': 1, 'grpc-node.flow_control_window': window });
     // One channel for all three stubs.
     const channel = { channelOverride: this.bridge.getChannel() };
     this.example = new p.kextbridge.example.v1.Example(address, credentials, channel);
@@ -175,18 +189,36 @@ export class KextBridgeClient {
   // The same items a batch at a time, as the daemon sent them: one step of
   // the iterator per batch instead of per item, for consumers of high
   // event rates. A reconnect notice comes as a batch of its own.
-  async *subscribeBatches(o: SubscribeOptions): AsyncGenerator<BatchItem__Output[]> {
-    // Through grpc-js directly, so that batches of events take the fast
-    // decoder and anything else proto-loader's.
+  subscribeBatches(o: SubscribeOptions): AsyncGenerator<BatchItem__Output[]> {
+    return this.#batches(o, 'string');
+  }
+
+  // subscribeBatches with seqs and counts as numbers and time_ns as a
+  // bigint: no decimal strings to make, or to parse back.
+  subscribeNumeric(o: SubscribeOptions): AsyncGenerator<NumericItem[]> {
+    return this.#batches(o, 'number');
+  }
+
+  #batches(o: SubscribeOptions, longs: 'string'): AsyncGenerator<BatchItem__Output[]>;
+  #batches(o: SubscribeOptions, longs: 'number'): AsyncGenerator<NumericItem[]>;
+  async *#batches(o: SubscribeOptions, longs: Longs): AsyncGenerator<BatchItem__Output[] | NumericItem[]> {
+    // Through grpc-js directly, so that batches take the fast decoder and
+    // only what it declines proto-loader's.
     const method = api().kextbridge.v1.Bridge.service.Subscribe;
-    const decode = (bytes: Buffer): { items: BatchItem__Output[] } =>
-      decodeEventOnlyBatch(bytes) ?? (method.responseDeserialize(bytes) as { items: BatchItem__Output[] });
+    const decode = (bytes: Buffer): { items: BatchItem__Output[] | NumericItem[]; epoch: string } => {
+      const fast = decodeBatch(bytes, longs);
+      if (fast) return fast;
+      const slow = method.responseDeserialize(bytes) as { items: BatchItem__Output[]; epoch: string };
+      return longs === 'number' ? { items: numericItems(slow.items), epoch: slow.epoch } : slow;
+    };
     let since = o.sinceSeq ?? 0;
+    let epoch = o.sinceEpoch ?? '0';
     let attempt = 0;
     for (;;) {
       const call = this.bridge.makeServerStreamRequest(method.path, method.requestSerialize, decode, {
         topics: o.topics.map(target),
         sinceSeq: String(since),
+        sinceEpoch: since > 0 ? epoch : '0',
         overflow: o.overflow ?? 'OVERFLOW_POLICY_DROP_OLDEST',
         maxBatch: o.maxBatch ?? 0,
         queueLimit: o.queueLimit ?? 0,
@@ -195,25 +227,31 @@ export class KextBridgeClient {
       const stop = (): void => call.cancel();
       o.signal?.addEventListener('abort', stop, { once: true });
       try {
-        for await (const batch of call as AsyncIterable<{ items: BatchItem__Output[] }>) {
+        for await (const batch of call as AsyncIterable<{ items: (BatchItem__Output | NumericItem)[]; epoch: string }>) {
           attempt = 0;
+          if (batch.epoch !== '0') {
+            epoch = batch.epoch;
+            o.onEpoch?.(epoch);
+          }
           const items = batch.items;
+          if (items.length === 0) continue;
           // The last event or Lost of a batch sets the resume point.
           for (let i = items.length - 1; i >= 0; i--) {
             const item = items[i]!;
-            if (item.event) since = Number(item.event.seq) + 1;
-            else if (item.lost) since = Math.max(since, Number(item.lost.lastSeq) + 1);
+            if (item.item === 'event') since = Number(item.event!.seq) + 1;
+            else if (item.item === 'lost' && Number(item.lost!.count) > 0) since = Math.max(since, Number(item.lost!.lastSeq) + 1);
             else continue;
             break;
           }
-          yield items;
+          yield items as BatchItem__Output[];
         }
         return;
       } catch (err) {
         if (o.signal?.aborted) return;
         const e = KextBridgeError.from(err);
         if (o.reconnect === false || !isTransient(e)) throw e;
-        yield [{ item: 'link', link: { state: 'LINK_STATE_CONNECTING', detail: `daemon unreachable (${e.details}); reconnecting` } }];
+        const notice = { item: 'link' as const, link: { state: 'LINK_STATE_CONNECTING' as const, detail: `daemon unreachable (${e.details}); reconnecting` } };
+        yield [notice];
         const wait = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** attempt++);
         await sleep(wait / 2 + Math.random() * (wait / 2), o.signal);
         if (o.signal?.aborted) return;

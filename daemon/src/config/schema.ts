@@ -50,6 +50,9 @@ export interface LimitsConfig {
   ringBytes: number;
   subscriberQueueDefault: number;
   subscriberQueueMax: number;
+  // Encoded bytes one subscriber's queue may hold; past it, its overflow
+  // policy applies as it does past its event limit.
+  subscriberQueueBytes: number;
   maxBatch: number;
 }
 
@@ -118,7 +121,8 @@ export function defaultConfig(platform: NodeJS.Platform = process.platform): Con
       ringBytes: 64 * 1024 * 1024,
       subscriberQueueDefault: 1_024,
       subscriberQueueMax: 65_536,
-      maxBatch: 256,
+      subscriberQueueBytes: 16 * 1024 * 1024,
+      maxBatch: 1_024,
     },
     logLevel: 'info',
     adminGroup: 'admin',

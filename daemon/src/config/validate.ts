@@ -289,6 +289,7 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
       ringBytes: [0, 1 << 30],
       subscriberQueueDefault: [1, 1 << 20],
       subscriberQueueMax: [1, 1 << 20],
+      subscriberQueueBytes: [64 * 1024, 1 << 30],
       maxBatch: [1, 65_536],
     };
     const limits = object(errors, raw.limits, 'limits', Object.keys(bounds));

@@ -6,8 +6,8 @@ import { EventEmitter } from 'node:events';
 
 // What runs per frame comes from its own module: the wire barrel
 // re-exports through getters, a call more per use on the event path.
-import { FrameType } from '../wire/constants';
-import { Frame, decodeDatagram } from '../wire/frame';
+import { FLAG_MORE, FLAGS_KNOWN, FRAME_HEADER_SIZE, FRAME_TYPE_MAX, FrameType, MAGIC } from '../wire/constants';
+import { Frame } from '../wire/frame';
 import { Reassembler } from '../wire/reassembler';
 import {
   GoodbyeReason,
@@ -68,14 +68,21 @@ export interface KernelLinkEvents {
   // The link went down; everything in flight must end now.
   down: [reason: string];
   state: [state: LinkState, detail: string];
-  // EVENT and LOSS frames, zero-copy: valid while the handler runs.
-  event: [frame: Frame];
-  // RESPONSE and UPCALL, reassembled.
-  message: [message: Message];
-  // Every frame of one datagram has been handed on: what its events
-  // queued can now go out together.
-  datagramEnd: [];
 }
+
+// Who takes the frames the link does not handle itself (the session).
+export interface FrameConsumer {
+  // Whole EVENT frames of one datagram, in order, as the offsets of their
+  // headers: checked (in bounds, type EVENT, no MORE), not yet read. The
+  // datagram and offsets are valid only while the call runs.
+  eventRun(datagram: Uint8Array, starts: Uint32Array, count: number): void;
+  // RESPONSE, UPCALL, LOSS, and EVENTs that came in MORE pieces, whole.
+  message(message: Message): void;
+  // Everything one reader wake brought has been handed on.
+  wakeEnd(): void;
+}
+
+const IGNORE: FrameConsumer = { eventRun() {}, message() {}, wakeEnd() {} };
 
 export class KernelLink extends EventEmitter<KernelLinkEvents> {
   readonly counters: LinkCounters = { datagramsIn: 0, datagramsOut: 0, framesIn: 0, framesOut: 0, malformed: 0, resets: 0 };
@@ -100,6 +107,10 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
   // file, its control) a moment before it accepts.
   #quickRetries = 0;
   #lastLogged = '';
+  #consumer: FrameConsumer = IGNORE;
+  // Header offsets of the EVENT run being gathered; reused.
+  #starts = new Uint32Array(1024);
+  #wakeQueued = false;
 
   constructor(options: KernelLinkOptions) {
     super();
@@ -113,6 +124,11 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
       name: options.name,
     };
     this.#reassembler = new Reassembler(options.maxMessage);
+  }
+
+  // Frames go to consumer from now on.
+  attach(consumer: FrameConsumer): void {
+    this.#consumer = consumer;
   }
 
   start(): void {
@@ -219,26 +235,77 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     this.#handshakeTimer = setTimeout(() => this.#reset('no WELCOME within the handshake timeout'), this.#o.handshakeTimeoutMs ?? 3000);
   }
 
+  // Walks the datagram once with the checks of decodeDatagram (the same
+  // classes, in the same order). Runs of whole EVENT frames go to the
+  // consumer as offsets, with no object per frame; anything else becomes
+  // a Frame and takes the general path.
   #onDatagram(d: Buffer): void {
     this.counters.datagramsIn++;
-    const { frames, error } = decodeDatagram(d);
-    this.counters.framesIn += frames.length;
-    for (const f of frames) {
-      if (!this.#channel) break;
-      this.#onFrame(f);
+    if (!this.#wakeQueued) {
+      this.#wakeQueued = true;
+      queueMicrotask(this.#wakeEnd);
     }
-    this.emit('datagramEnd');
-    if (!this.#channel) return;
-    if (error) {
-      this.#violation(`malformed frame from the kext (${error.class} at byte ${error.offset}); resetting the link`);
+    const len = d.length;
+    let eventsPass = this.state === 'ready' && !this.#reassembler.holds(FrameType.EVENT);
+    let starts = this.#starts;
+    let n = 0;
+    let off = 0;
+    let bad: string | null = null;
+    while (off < len) {
+      if (len - off < FRAME_HEADER_SIZE) {
+        bad = 'SHORT';
+        break;
+      }
+      if ((d[off]! | (d[off + 1]! << 8)) !== MAGIC) {
+        bad = 'BAD_MAGIC';
+        break;
+      }
+      const type = d[off + 2]!;
+      if (type === 0 || type > FRAME_TYPE_MAX) {
+        bad = 'BAD_TYPE';
+        break;
+      }
+      const flags = d[off + 3]!;
+      if ((flags & ~FLAGS_KNOWN) !== 0) {
+        bad = 'BAD_FLAGS';
+        break;
+      }
+      const length = d.readUInt32LE(off + 12);
+      if (length > len - off - FRAME_HEADER_SIZE) {
+        bad = 'OVERRUN';
+        break;
+      }
+      this.counters.framesIn++;
+      if (type === FrameType.EVENT && (flags & FLAG_MORE) === 0 && eventsPass) {
+        if (n === starts.length) {
+          const grown = new Uint32Array(starts.length * 2);
+          grown.set(starts);
+          this.#starts = starts = grown;
+        }
+        starts[n++] = off;
+      } else {
+        if (n > 0) {
+          this.#consumer.eventRun(d, starts, n);
+          n = 0;
+        }
+        if (!this.#channel) return;
+        this.#onFrame(new Frame(type, flags, d.readUInt32LE(off + 4), d.readUInt32LE(off + 8), d, off + FRAME_HEADER_SIZE, length));
+        if (!this.#channel) return;
+        // That frame may have made the link ready or begun a MORE event.
+        eventsPass = this.state === 'ready' && !this.#reassembler.holds(FrameType.EVENT);
+      }
+      off += FRAME_HEADER_SIZE + length;
     }
+    if (n > 0) this.#consumer.eventRun(d, starts, n);
+    if (bad && this.#channel) this.#violation(`malformed frame from the kext (${bad} at byte ${off}); resetting the link`);
   }
 
+  readonly #wakeEnd = (): void => {
+    this.#wakeQueued = false;
+    this.#consumer.wakeEnd();
+  };
+
   #onFrame(f: Frame): void {
-    if (this.state === 'ready' && (f.type === FrameType.EVENT || f.type === FrameType.LOSS) && this.#reassembler.passesThrough(f)) {
-      this.emit('event', f);
-      return;
-    }
     const r = this.#reassembler.push(f);
     if (r.kind === 'pending') return;
     if (r.kind === 'refused') {
@@ -260,13 +327,12 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
         return;
       case FrameType.RESPONSE:
       case FrameType.UPCALL:
-        if (this.state === 'ready') this.emit('message', m);
+        if (this.state === 'ready') this.#consumer.message(m);
         else this.#violation(`frame type ${m.type} before WELCOME`);
         return;
       case FrameType.EVENT:
       case FrameType.LOSS:
-        // A MORE-continued event: hand on the whole message, not its last piece.
-        if (this.state === 'ready') this.emit('event', new Frame(m.type, 0, m.id, m.code, m.payload, 0, m.payload.length));
+        if (this.state === 'ready') this.#consumer.message(m);
         return;
       default:
         this.#violation(`the kext sent frame type ${m.type}, which only the daemon sends`);

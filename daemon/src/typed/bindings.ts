@@ -4,14 +4,16 @@
 // time, named by service and method, so a bad .proto never starts serving.
 import * as protobuf from 'protobufjs';
 
-export type BindingKind = 'command' | 'topic' | 'upcall' | 'option';
+import type { ItemKind } from '../wire/catalog';
+
+export type { ItemKind } from '../wire/catalog';
 
 export interface MethodBinding {
   // '/kextbridge.example.v1.Example/Echo', as grpc-js routes it.
   path: string;
   // 'kextbridge.example.v1.Example.Echo', for messages.
   label: string;
-  kind: BindingKind;
+  kind: ItemKind;
   id: number;
   // The catalog name the option says the id carries; '' when it names none.
   name: string;
@@ -26,8 +28,8 @@ export interface MethodBinding {
 }
 
 const OPTION = '(kextbridge.v1.kernel)';
-const KINDS: readonly BindingKind[] = ['command', 'topic', 'upcall', 'option'];
-const SHAPES: Record<BindingKind, { req: boolean; res: boolean; text: string }> = {
+const KINDS: readonly ItemKind[] = ['command', 'topic', 'upcall', 'option'];
+const SHAPES: Record<ItemKind, { req: boolean; res: boolean; text: string }> = {
   command: { req: false, res: false, text: 'unary: rpc M(Request) returns (Reply)' },
   option: { req: false, res: false, text: 'unary: rpc M(Request) returns (Value)' },
   topic: { req: false, res: true, text: 'server-streaming: rpc M(Request) returns (stream Event)' },

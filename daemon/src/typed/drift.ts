@@ -4,9 +4,9 @@
 // answers FAILED_PRECONDITION with that sentence until a kext arrives
 // that agrees.
 import { ValueType, type Catalog, type CatalogEntry, type OptionEntry } from '../wire';
-import type { BindingKind, MethodBinding } from './bindings';
+import type { ItemKind, MethodBinding } from './bindings';
 
-const MAPS: Record<BindingKind, keyof Catalog> = { command: 'commands', topic: 'topics', option: 'options', upcall: 'upcalls' };
+const MAPS: Record<ItemKind, keyof Catalog> = { command: 'commands', topic: 'topics', option: 'options', upcall: 'upcalls' };
 
 const INTEGER_TYPES = new Set(['int64', 'uint64', 'sint64', 'int32', 'uint32', 'sint32', 'fixed64', 'sfixed64', 'fixed32', 'sfixed32']);
 

@@ -3,10 +3,11 @@
 // or every reason some method cannot be served.
 import type * as grpc from '@grpc/grpc-js';
 import type * as protobuf from 'protobufjs';
-import type { LoadedApi } from '../server/protos';
+import type { Config } from '../config/schema';
+import { loadApi, type LoadedApi } from '../server/protos';
 import { bindService, type MethodBinding } from './bindings';
-import { rawDefinition } from './proxy';
-import { typedServices } from './schema';
+import { rawDefinition } from './raw';
+import { loadSchema, typedServices } from './schema';
 
 export interface TypedService {
   name: string;
@@ -33,4 +34,23 @@ export function loadTypedServices(api: LoadedApi, root: protobuf.Root): TypedLoa
   }
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, services, bindings: services.flatMap((s) => s.bindings) };
+}
+
+export type ServedApi = { ok: true; api: LoadedApi; typedServices: TypedService[]; bindings: MethodBinding[] } | { ok: false; errors: string[] };
+
+// The API to serve: a .proto that does not parse, or a typed method that
+// cannot be served, stops the daemon before it serves anything.
+export function loadServedApi(config: Pick<Config, 'protoFiles' | 'protoIncludeDirs'>): ServedApi {
+  let api: LoadedApi;
+  let root: protobuf.Root;
+  try {
+    // protobufjs first: its parse errors name the file and line.
+    root = loadSchema(config.protoFiles, config.protoIncludeDirs);
+    api = loadApi(config.protoFiles, config.protoIncludeDirs);
+  } catch (err) {
+    return { ok: false, errors: [`protoFiles: cannot load ${config.protoFiles.join(', ')}: ${(err as Error).message}`] };
+  }
+  const typed = loadTypedServices(api, root);
+  if (!typed.ok) return { ok: false, errors: typed.errors.map((e) => `protoFiles: ${e}`) };
+  return { ok: true, api, typedServices: typed.services, bindings: typed.bindings };
 }

@@ -8,30 +8,16 @@
 import * as grpc from '@grpc/grpc-js';
 import type * as protobuf from 'protobufjs';
 
-import type { Authorizer } from '../auth/audit';
 import type { PeerIdentity } from '../auth/identity';
-import type { ItemActionKind } from '../auth/policy';
+import { Slice, type OutItem } from '../core/event';
+import type { Operations, Outcome } from '../core/operations';
 import type { Logger } from '../log';
-import type { KernelLink } from '../link/kernel-link';
+import { callContext, endWithStatus, fail, failure, type Failure } from '../server/calls';
 import { withIdentity } from '../server/identity';
-import { decodeOptionValue, encodeOptionValue, type CatalogEntry, type OptionEntry, type OptionValue } from '../wire';
-import type { EventHub, Item } from '../bridge/events';
-import type { Requests } from '../bridge/requests';
-import { abortOn, authorize, deadlineMs, endWithStatus, fail, isFailure, type Failure } from '../bridge/rpc';
-import type { UpcallRouter } from '../bridge/upcalls';
+import type { CatalogEntry, CommandEntry, OptionEntry, OptionValue, TopicEntry, UpcallEntry } from '../wire';
 import type { MethodBinding } from './bindings';
 import { checkBindings } from './drift';
 import { watchSettings, type WatchSettings } from './watch-metadata';
-
-export interface TypedDeps {
-  link: KernelLink;
-  requests: Requests;
-  events: EventHub;
-  upcalls: UpcallRouter;
-  auth: Authorizer;
-  limits: { subscriberQueueDefault: number; subscriberQueueMax: number; maxBatch: number };
-  log: Logger;
-}
 
 type Raw = Buffer;
 
@@ -52,35 +38,34 @@ function reencode(type: protobuf.Type, bytes: Buffer): Buffer | Failure {
   }
 }
 
-function asBuffer(p: Uint8Array): Buffer {
-  return Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+function isFailure(v: unknown): v is Failure {
+  return !Buffer.isBuffer(v);
 }
 
 // The drift problems of the catalog now, refreshed at each WELCOME.
 export class TypedProxy {
-  #d: TypedDeps;
+  #ops: Operations;
+  #log: Logger;
   #bindings: readonly MethodBinding[];
   #problems = new Map<string, string>();
   #warned = new Set<string>();
 
-  constructor(deps: TypedDeps, bindings: readonly MethodBinding[]) {
-    this.#d = deps;
+  constructor(ops: Operations, log: Logger, bindings: readonly MethodBinding[]) {
+    this.#ops = ops;
+    this.#log = log;
     this.#bindings = bindings;
+    ops.session.on('ready', () => this.#linkReady());
   }
 
   // The link is ready with a (possibly new) catalog.
-  linkReady(): void {
-    const w = this.#d.link.welcome;
+  #linkReady(): void {
+    const w = this.#ops.session.link.welcome;
     this.#problems = w ? checkBindings(this.#bindings, w.catalog) : new Map();
     for (const [path, problem] of this.#problems) {
       if (this.#warned.has(problem)) continue;
       this.#warned.add(problem);
-      this.#d.log.warn({ method: path }, problem);
+      this.#log.warn({ method: path }, problem);
     }
-  }
-
-  problem(path: string): string | undefined {
-    return this.#problems.get(path);
   }
 
   // grpc-js handlers by method name, for one service's bindings.
@@ -93,16 +78,16 @@ export class TypedProxy {
     return impl;
   }
 
-  // The catalog entry a call may use now, or the status it ends with.
-  #entry(b: MethodBinding, identity: PeerIdentity, action: ItemActionKind): CatalogEntry | Failure {
-    const w = this.#d.link.welcome;
-    if (!w) return fail(grpc.status.UNAVAILABLE, `kext link not ready: ${this.#d.link.detail}`);
+  // The catalog entry a method is bound to, while the kext has it as bound.
+  #entry<E extends CatalogEntry>(b: MethodBinding): Outcome<E> {
+    const catalog = this.#ops.catalog();
+    if (!catalog.ok) return catalog;
     const problem = this.#problems.get(b.path);
-    if (problem) return fail(grpc.status.FAILED_PRECONDITION, problem);
-    const map = { command: w.catalog.commands, topic: w.catalog.topics, option: w.catalog.options, upcall: w.catalog.upcalls }[b.kind];
-    const e = (map as ReadonlyMap<number, CatalogEntry>).get(b.id);
-    if (!e) return fail(grpc.status.FAILED_PRECONDITION, `${b.label}: ${b.kind} ${b.id} is not in the kext's catalog`);
-    return authorize(this.#d.auth, identity, action, e) ?? e;
+    if (problem) return { ok: false, code: grpc.status.FAILED_PRECONDITION, message: problem };
+    const map = { command: catalog.value.commands, topic: catalog.value.topics, option: catalog.value.options, upcall: catalog.value.upcalls }[b.kind];
+    const e = (map as ReadonlyMap<number, E>).get(b.id);
+    if (!e) return { ok: false, code: grpc.status.FAILED_PRECONDITION, message: `${b.label}: ${b.kind} ${b.id} is not in the kext's catalog` };
+    return { ok: true, value: e };
   }
 
   #handler(b: MethodBinding): grpc.UntypedHandleCall {
@@ -119,39 +104,33 @@ export class TypedProxy {
   }
 
   #command(b: MethodBinding, identity: PeerIdentity, call: grpc.ServerUnaryCall<Raw, Raw>, cb: grpc.sendUnaryData<Raw>): void {
-    const e = this.#entry(b, identity, 'call');
-    if (isFailure(e)) return cb(e);
+    const e = this.#entry<CommandEntry>(b);
+    if (!e.ok) return cb(failure(e));
     const body = reencode(b.request, call.request);
     if (isFailure(body)) return cb(body);
-    const limit = this.#d.link.session?.sendMessage ?? 0;
-    if (body.length > limit) return cb(fail(grpc.status.INVALID_ARGUMENT, `${b.request.name} of ${body.length} bytes exceeds the kext's ${limit}-byte message limit`));
-    void this.#d.requests.call('request', e.id, body, deadlineMs(call), abortOn(call)).then((r) => {
-      if (r.status !== 0) return cb(fail(r.status, r.message || `the kext answered ${grpc.status[r.status] ?? r.status}`));
+    void this.#ops.call(identity, e.value, body, callContext(call)).then((r) => {
+      if (!r.ok) return cb(failure(r));
       try {
-        b.response.decode(r.payload);
+        b.response.decode(r.value);
       } catch (err) {
-        return cb(fail(grpc.status.INTERNAL, `the kext's reply to ${e.name} is not a valid ${b.response.name}: ${(err as Error).message}`));
+        return cb(fail(grpc.status.INTERNAL, `the kext's reply to ${e.value.name} is not a valid ${b.response.name}: ${(err as Error).message}`));
       }
-      cb(null, r.payload);
+      cb(null, r.value);
     });
   }
 
   #option(b: MethodBinding, identity: PeerIdentity, call: grpc.ServerUnaryCall<Raw, Raw>, cb: grpc.sendUnaryData<Raw>): void {
-    const e = this.#entry(b, identity, b.access === 'set' ? 'set' : 'get');
-    if (isFailure(e)) return cb(e);
-    const o = e as OptionEntry;
-    const reply = (v: OptionValue): void => {
+    const e = this.#entry<OptionEntry>(b);
+    if (!e.ok) return cb(failure(e));
+    const o = e.value;
+    const reply = (r: Outcome<OptionValue>): void => {
+      if (!r.ok) return cb(failure(r));
       const field = b.response.fieldsArray[0]!;
-      const value = typeof v === 'bigint' ? v.toString() : v;
+      const value = typeof r.value === 'bigint' ? r.value.toString() : r.value;
       cb(null, Buffer.from(b.response.encode(b.response.fromObject({ [field.name]: value })).finish()));
     };
     if (b.access === 'get') {
-      void this.#d.requests.call('opt_get', o.id, new Uint8Array(0), deadlineMs(call), abortOn(call)).then((r) => {
-        if (r.status !== 0) return cb(fail(r.status, `${o.name}: ${r.message}`));
-        const v = decodeOptionValue(o, r.payload);
-        if (!v.ok) return cb(fail(grpc.status.INTERNAL, `the kext sent a bad value for ${o.name}: ${v.error.message}`));
-        reply(v.value);
-      });
+      void this.#ops.getOption(identity, o, callContext(call)).then(reply);
       return;
     }
     let message: Record<string, unknown>;
@@ -165,50 +144,37 @@ export class TypedProxy {
     if (typeof raw === 'string' && /^-?\d+$/.test(raw) && b.request.fieldsArray[0]!.type !== 'string') value = BigInt(raw);
     else if (typeof raw === 'number') value = BigInt(raw);
     else value = raw as OptionValue;
-    const encoded = encodeOptionValue(o, value);
-    if (!encoded.ok) return cb(fail(encoded.error.class === 'OUT_OF_RANGE' ? grpc.status.OUT_OF_RANGE : grpc.status.INVALID_ARGUMENT, encoded.error.message));
-    void this.#d.requests.call('opt_set', o.id, encoded.value, deadlineMs(call), abortOn(call)).then((r) => {
-      if (r.status !== 0) return cb(fail(r.status, `${o.name}: ${r.message}`));
-      reply(value);
-    });
+    void this.#ops.setOption(identity, o, value, callContext(call)).then(reply);
   }
 
   #watch(b: MethodBinding, identity: PeerIdentity, call: grpc.ServerWritableStream<Raw, Raw>): void {
-    const e = this.#entry(b, identity, 'subscribe');
-    const body = isFailure(e) ? e : reencode(b.request, call.request);
-    if (isFailure(body)) {
-      endWithStatus(call, body);
-      return;
-    }
+    const e = this.#entry<TopicEntry>(b);
+    const body = e.ok ? reencode(b.request, call.request) : failure(e);
+    if (isFailure(body)) return endWithStatus(call, body);
     let settings: WatchSettings;
     try {
       settings = watchSettings(call.metadata);
     } catch (err) {
-      endWithStatus(call, fail(grpc.status.INVALID_ARGUMENT, (err as Error).message));
-      return;
+      return endWithStatus(call, fail(grpc.status.INVALID_ARGUMENT, (err as Error).message));
     }
-    const { limits } = this.#d;
-    const lostMessage = (item: Extract<Item, { lost: unknown }>): Buffer | null => {
-      const f = b.lostField;
-      if (!f) return null;
-      return Buffer.from(b.response.encode(b.response.fromObject({ [f.name]: item.lost })).finish());
-    };
-    const id = this.#d.events.add({
-      uid: identity.uid,
-      pid: identity.pid,
-      topics: new Set([(e as CatalogEntry).id]),
-      overflow: settings.overflow,
-      limit: Math.min(limits.subscriberQueueMax, settings.queueLimit || limits.subscriberQueueDefault),
-      maxBatch: limits.maxBatch,
-      sinceSeq: settings.sinceSeq,
-      sink: {
-        write: (items) => {
+    const lostField = b.lostField;
+    const sub = this.#ops.subscribe(
+      identity,
+      { topics: [(e as { value: TopicEntry }).value], sinceSeq: settings.sinceSeq, sinceEpoch: settings.sinceEpoch, overflow: settings.overflow, queueLimit: settings.queueLimit, maxBatch: 0 },
+      {
+        start: (epoch) => {
+          const md = new grpc.Metadata();
+          md.set('kextbridge-epoch', epoch);
+          call.sendMetadata(md);
+        },
+        // Each event is a message of its own: the kext's event message.
+        write: (items: readonly OutItem[]) => {
           let more = true;
           for (const item of items) {
-            if ('event' in item) more = call.write(asBuffer(item.event.payload)) && more;
-            else if ('lost' in item) {
-              const m = lostMessage(item);
-              if (m) more = call.write(m) && more;
+            if (item instanceof Slice) {
+              for (let i = item.from; i < item.to; i++) more = call.write(item.chunk.payload(i)) && more;
+            } else if ('lost' in item && lostField) {
+              more = call.write(Buffer.from(b.response.encode(b.response.fromObject({ [lostField.name]: item.lost })).finish())) && more;
             }
           }
           return more;
@@ -217,30 +183,32 @@ export class TypedProxy {
         end: () => call.end(),
         destroy: (err) => endWithStatus(call, err),
       },
-    });
-    const gone = (): void => this.#d.events.remove(id);
-    call.on('cancelled', gone);
-    call.on('close', gone);
+    );
+    if (!sub.ok) return endWithStatus(call, failure(sub));
+    call.on('cancelled', sub.value);
+    call.on('close', sub.value);
   }
 
   #serve(b: MethodBinding, identity: PeerIdentity, call: grpc.ServerDuplexStream<Raw, Raw>): void {
-    const e = this.#entry(b, identity, 'serve');
-    if (isFailure(e)) return endWithStatus(call, e);
+    const e = this.#entry<UpcallEntry>(b);
+    if (!e.ok) return endWithStatus(call, failure(e));
     // Typed answers carry no id: they answer the questions in the order asked.
     const asked: number[] = [];
-    let key: number | null = this.#d.upcalls.add(e.id, {
+    const h = this.#ops.serve(identity, e.value, {
       write: (q) => {
         asked.push(q.id);
         if (asked.length > MAX_UNANSWERED) asked.shift();
         call.write(q.payload);
       },
     });
+    if (!h.ok) return endWithStatus(call, failure(h));
+    let handler: typeof h.value | null = h.value;
     const gone = (): void => {
-      if (key !== null) this.#d.upcalls.remove(key);
-      key = null;
+      handler?.leave();
+      handler = null;
     };
     call.on('data', (answer: Raw) => {
-      if (key === null) return;
+      if (handler === null) return;
       const id = asked.shift();
       if (id === undefined) return endWithStatus(call, fail(grpc.status.INVALID_ARGUMENT, `an answer arrived with no ${b.response.name} question waiting; answer each question once, in order`));
       const body = reencode(b.request, answer);
@@ -248,7 +216,7 @@ export class TypedProxy {
         gone();
         return endWithStatus(call, body);
       }
-      this.#d.upcalls.answer(key, id, 0, body);
+      handler.answer(id, 0, body);
     });
     call.on('end', () => {
       gone();
@@ -258,14 +226,4 @@ export class TypedProxy {
     call.on('close', gone);
     call.on('error', gone);
   }
-}
-
-// grpc-js definitions that hand the handlers raw request bytes and send
-// raw reply bytes: the proxy decodes and encodes itself, once.
-export function rawDefinition(definition: grpc.ServiceDefinition): grpc.ServiceDefinition {
-  const out: Record<string, grpc.MethodDefinition<Raw, Raw>> = {};
-  for (const [name, m] of Object.entries(definition)) {
-    out[name] = { ...m, requestDeserialize: (b: Buffer) => b, responseSerialize: (v: Raw) => v, requestSerialize: (v: Raw) => v, responseDeserialize: (b: Buffer) => b };
-  }
-  return out as grpc.ServiceDefinition;
 }

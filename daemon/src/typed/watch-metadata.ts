@@ -4,16 +4,22 @@
 //   kextbridge-since-seq: 1234           resume from this seq (0: live only)
 //   kextbridge-overflow:  drop-oldest | drop-newest | disconnect
 //   kextbridge-queue-limit: 4096         events queued for this watch
+//   kextbridge-since-epoch: 1234…        the epoch since-seq is from
+//
+// The daemon's epoch comes back in the response's initial metadata
+// (kextbridge-epoch).
 import type { Metadata } from '@grpc/grpc-js';
-import type { OverflowPolicy } from '../bridge/events';
+import { parseOverflow } from '../core/operations';
+import type { OverflowPolicy } from '../core/event';
 
 export interface WatchSettings {
   sinceSeq: number;
+  sinceEpoch: string;
   overflow: OverflowPolicy;
   queueLimit: number;
 }
 
-const POLICIES: Record<string, OverflowPolicy> = { 'drop-oldest': 'drop_oldest', 'drop-newest': 'drop_newest', disconnect: 'disconnect' };
+const SPELLINGS = ['drop-oldest', 'drop-newest', 'disconnect'];
 
 function one(md: Metadata, key: string): string | undefined {
   const v = md.get(key);
@@ -31,12 +37,16 @@ function count(md: Metadata, key: string): number {
 // Throws with a message naming the header when one is malformed.
 export function watchSettings(md: Metadata): WatchSettings {
   const policy = one(md, 'kextbridge-overflow');
-  if (policy !== undefined && !(policy in POLICIES)) {
-    throw new Error(`kextbridge-overflow must be one of ${Object.keys(POLICIES).join(', ')}, not "${policy}"`);
+  const overflow = parseOverflow(policy);
+  if (policy === '' || !SPELLINGS.includes(policy ?? SPELLINGS[0]!) || !overflow.ok) {
+    throw new Error(`kextbridge-overflow must be one of ${SPELLINGS.join(', ')}, not "${policy}"`);
   }
+  const epoch = one(md, 'kextbridge-since-epoch') ?? '';
+  if (epoch !== '' && !/^\d{1,20}$/.test(epoch)) throw new Error(`kextbridge-since-epoch must be a whole number, not "${epoch}"`);
   return {
     sinceSeq: count(md, 'kextbridge-since-seq'),
-    overflow: policy === undefined ? 'drop_oldest' : POLICIES[policy]!,
+    sinceEpoch: epoch,
+    overflow: overflow.value,
     queueLimit: count(md, 'kextbridge-queue-limit'),
   };
 }

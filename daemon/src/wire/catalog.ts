@@ -55,6 +55,9 @@ export interface UpcallEntry extends EntryBase {
 
 export type CatalogEntry = CommandEntry | TopicEntry | OptionEntry | UpcallEntry;
 
+/** A CatalogKind by name: how every layer above the wire names the kinds. */
+export type ItemKind = 'command' | 'topic' | 'option' | 'upcall';
+
 export interface Catalog {
   /** Every entry in wire order. */
   readonly entries: readonly CatalogEntry[];

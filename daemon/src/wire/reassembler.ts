@@ -63,6 +63,11 @@ export class Reassembler {
     return (f.flags & FLAG_MORE) === 0 && !(this.active && f.type === this.type && f.id === this.id);
   }
 
+  /** True while a MORE-continued message of this type is in progress. */
+  holds(type: number): boolean {
+    return this.active && this.type === type;
+  }
+
   push(f: Frame): ReassemblyResult {
     if (this.passesThrough(f)) {
       return { kind: 'message', message: { type: f.type, id: f.id, code: f.code, payload: f.payload } };

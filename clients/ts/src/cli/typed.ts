@@ -4,7 +4,7 @@
 // event bytes back into JSON.
 import type * as protobuf from 'protobufjs';
 
-import { bindService, type BindingKind, type MethodBinding } from '../../../../daemon/src/typed/bindings';
+import { bindService, type ItemKind, type MethodBinding } from '../../../../daemon/src/typed/bindings';
 import { loadSchema, typedServices } from '../../../../daemon/src/typed/schema';
 
 export class TypedApi {
@@ -15,12 +15,12 @@ export class TypedApi {
     this.#bindings = typedServices(root).flatMap((s) => bindService(s).bindings);
   }
 
-  find(kind: BindingKind, nameOrId: string | number): MethodBinding | undefined {
+  find(kind: ItemKind, nameOrId: string | number): MethodBinding | undefined {
     return this.#bindings.find((b) => b.kind === kind && (b.name === String(nameOrId) || b.id === Number(nameOrId)));
   }
 
   // Another kind is named so: for messages ("watch echo": echo is a command).
-  kindOf(name: string): BindingKind | undefined {
+  kindOf(name: string): ItemKind | undefined {
     return this.#bindings.find((b) => b.name === name)?.kind;
   }
 }

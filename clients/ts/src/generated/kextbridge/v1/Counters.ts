@@ -36,6 +36,10 @@ export interface Counters {
    */
   'lostLink'?: (number | string | Long);
   /**
+   * EVENT frames too short for their head or with seq 0, dropped.
+   */
+  'malformedEvents'?: (number | string | Long);
+  /**
    * Upcalls.
    */
   'upcalls'?: (number | string | Long);
@@ -82,6 +86,10 @@ export interface Counters__Output {
    * before it dropped (told by the kext when the link is back).
    */
   'lostLink': (string);
+  /**
+   * EVENT frames too short for their head or with seq 0, dropped.
+   */
+  'malformedEvents': (string);
   /**
    * Upcalls.
    */

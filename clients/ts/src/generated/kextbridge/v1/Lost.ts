@@ -12,6 +12,11 @@ export interface Lost {
    * Topic the loss belongs to, when known.
    */
   'topic'?: (number);
+  /**
+   * Set when the count cannot be known (count is then 0): a since_seq
+   * from another daemon epoch, or ahead of the newest seq. Says why.
+   */
+  'detail'?: (string);
 }
 
 export interface Lost__Output {
@@ -23,4 +28,9 @@ export interface Lost__Output {
    * Topic the loss belongs to, when known.
    */
   'topic': (number);
+  /**
+   * Set when the count cannot be known (count is then 0): a since_seq
+   * from another daemon epoch, or ahead of the newest seq. Says why.
+   */
+  'detail': (string);
 }

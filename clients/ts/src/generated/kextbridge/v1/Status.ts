@@ -19,6 +19,11 @@ export interface Status {
   'clients'?: (number);
   'subscribers'?: (number);
   'upcallHandlers'?: (number);
+  /**
+   * This daemon run's id, random at each start: seqs are numbered per
+   * epoch, so a since_seq means something only with the epoch it is from.
+   */
+  'epoch'?: (number | string | Long);
 }
 
 export interface Status__Output {
@@ -36,4 +41,9 @@ export interface Status__Output {
   'clients': (number);
   'subscribers': (number);
   'upcallHandlers': (number);
+  /**
+   * This daemon run's id, random at each start: seqs are numbered per
+   * epoch, so a since_seq means something only with the epoch it is from.
+   */
+  'epoch': (string);
 }

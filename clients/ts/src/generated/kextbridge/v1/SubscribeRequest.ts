@@ -29,6 +29,13 @@ export interface SubscribeRequest {
    * filter applied before queuing). Empty means every event.
    */
   'payloadPrefix'?: (Buffer | Uint8Array | string);
+  /**
+   * The epoch since_seq belongs to (EventBatch.epoch or Status.epoch of
+   * the daemon it came from). Another epoch's since_seq cannot be
+   * resumed exactly: the daemon says so with a Lost{DAEMON} and replays
+   * its own epoch from seq 1. 0: unknown.
+   */
+  'sinceEpoch'?: (number | string | Long);
 }
 
 export interface SubscribeRequest__Output {
@@ -56,4 +63,11 @@ export interface SubscribeRequest__Output {
    * filter applied before queuing). Empty means every event.
    */
   'payloadPrefix': (Buffer);
+  /**
+   * The epoch since_seq belongs to (EventBatch.epoch or Status.epoch of
+   * the daemon it came from). Another epoch's since_seq cannot be
+   * resumed exactly: the daemon says so with a Lost{DAEMON} and replays
+   * its own epoch from seq 1. 0: unknown.
+   */
+  'sinceEpoch': (string);
 }

@@ -1,0 +1,167 @@
+// One subscriber's queue: slices of shared chunks and the rare Lost and
+// link items, in the order they are to be sent. It counts events and
+// bytes, drains from the head in batches, and gives up events from either
+// end (drop_oldest, drop_newest) exactly, event by event, without moving
+// the other items: a dropped slice leaves a hole that draining skips, and
+// a cursor remembers how far from the head no event remains.
+import { Slice, type OutItem } from './event';
+
+// What was cut from the queue: count and seq range.
+export interface Cut {
+  count: number;
+  firstSeq: number;
+  lastSeq: number;
+}
+
+export class SubscriberQueue {
+  #items: (OutItem | null)[] = [];
+  #head = 0;
+  // No slice lies in [#head, #scan).
+  #scan = 0;
+  events = 0;
+  bytes = 0;
+  // Lost and link items held.
+  others = 0;
+
+  get empty(): boolean {
+    return this.events === 0 && this.others === 0;
+  }
+
+  // Items held (slices count one each).
+  get length(): number {
+    return this.#items.length - this.#head;
+  }
+
+  last(): OutItem | null {
+    for (let i = this.#items.length - 1; i >= this.#head; i--) {
+      const v = this.#items[i];
+      if (v) return v;
+    }
+    return null;
+  }
+
+  push(item: OutItem): void {
+    this.#items.push(item);
+    if (item instanceof Slice) {
+      this.events += item.count;
+      this.bytes += item.size;
+    } else this.others++;
+  }
+
+  // Up to maxItems items from the head (a slice counts its events), a
+  // slice split where the batch ends. onEvents sees each slice taken.
+  take(maxItems: number, out: OutItem[]): void {
+    let room = maxItems;
+    let i = this.#head;
+    while (room > 0 && i < this.#items.length) {
+      const v = this.#items[i];
+      if (!v) {
+        i++;
+        continue;
+      }
+      if (v instanceof Slice) {
+        const n = v.count;
+        if (n <= room) {
+          out.push(v);
+          this.events -= n;
+          this.bytes -= v.size;
+          room -= n;
+          this.#items[i++] = null;
+        } else {
+          const part = new Slice(v.chunk, v.from, v.from + room);
+          out.push(part);
+          this.events -= room;
+          this.bytes -= part.size;
+          v.from += room;
+          room = 0;
+        }
+      } else {
+        out.push(v);
+        this.others--;
+        room--;
+        this.#items[i++] = null;
+      }
+    }
+    while (i < this.#items.length && this.#items[i] === null) i++;
+    this.#advance(i);
+  }
+
+  // Drops the oldest events until at most maxEvents and maxBytes remain.
+  dropOldest(maxEvents: number, maxBytes: number): Cut | null {
+    let cut: Cut | null = null;
+    let i = Math.max(this.#scan, this.#head);
+    while ((this.events > maxEvents || this.bytes > maxBytes) && i < this.#items.length) {
+      const v = this.#items[i];
+      if (!(v instanceof Slice)) {
+        i++;
+        continue;
+      }
+      const c = v.chunk;
+      let to = v.from;
+      const overEvents = this.events - maxEvents;
+      const overBytes = this.bytes - maxBytes;
+      if (overEvents >= v.count || overBytes >= v.size) to = v.to;
+      else {
+        to += Math.max(0, overEvents);
+        while (to < v.to && c.sizeOf(v.from, to) < overBytes) to++;
+      }
+      cut = merge(cut, to - v.from, c.seq(v.from), c.seq(to - 1));
+      this.events -= to - v.from;
+      this.bytes -= c.sizeOf(v.from, to);
+      if (to === v.to) {
+        this.#items[i] = null;
+        i++;
+      } else v.from = to;
+    }
+    this.#scan = i;
+    return cut;
+  }
+
+  // Drops the newest events until at most maxEvents and maxBytes remain.
+  dropNewest(maxEvents: number, maxBytes: number): Cut | null {
+    let cut: Cut | null = null;
+    for (let i = this.#items.length - 1; i >= this.#head && (this.events > maxEvents || this.bytes > maxBytes); i--) {
+      const v = this.#items[i];
+      if (!(v instanceof Slice)) continue;
+      const c = v.chunk;
+      let from = v.to;
+      const overEvents = this.events - maxEvents;
+      const overBytes = this.bytes - maxBytes;
+      if (overEvents >= v.count || overBytes >= v.size) from = v.from;
+      else {
+        from -= Math.max(0, overEvents);
+        while (from > v.from && c.sizeOf(from, v.to) < overBytes) from--;
+      }
+      // Cuts from the tail come newest first: the range grows downward.
+      cut = merge(cut, v.to - from, c.seq(from), c.seq(v.to - 1));
+      this.events -= v.to - from;
+      this.bytes -= c.sizeOf(from, v.to);
+      if (from === v.from) {
+        if (i === this.#items.length - 1) this.#items.pop();
+        else this.#items[i] = null;
+      } else v.to = from;
+    }
+    return cut;
+  }
+
+  #advance(to: number): void {
+    this.#head = to;
+    if (this.#head >= this.#items.length) {
+      this.#items = [];
+      this.#head = 0;
+      this.#scan = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#scan = Math.max(0, this.#scan - this.#head);
+      this.#head = 0;
+    }
+  }
+}
+
+function merge(cut: Cut | null, count: number, firstSeq: number, lastSeq: number): Cut {
+  if (!cut) return { count, firstSeq, lastSeq };
+  cut.count += count;
+  cut.firstSeq = Math.min(cut.firstSeq, firstSeq);
+  cut.lastSeq = Math.max(cut.lastSeq, lastSeq);
+  return cut;
+}

@@ -1,0 +1,100 @@
+// The ring of recent events kept for since_seq resume, bounded by event
+// count and by encoded bytes. It holds slices of the chunks the event hub
+// builds (one per datagram), so it costs an entry per datagram, not per
+// event; the oldest are trimmed event by event, so both bounds are exact.
+import { Slice, type Chunk } from './event';
+
+export class EventRing {
+  readonly #maxEvents: number;
+  readonly #maxBytes: number;
+  #slices: Slice[] = [];
+  #head = 0;
+  #events = 0;
+  #bytes = 0;
+
+  constructor(maxEvents: number, maxBytes: number) {
+    this.#maxEvents = maxEvents;
+    this.#maxBytes = maxBytes;
+  }
+
+  get enabled(): boolean {
+    return this.#maxEvents > 0 && this.#maxBytes > 0;
+  }
+
+  get size(): number {
+    return this.#events;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  // Seq of the oldest event held, or 0 when empty.
+  oldestSeq(): number {
+    const s = this.#slices[this.#head];
+    return s ? s.chunk.seq(s.from) : 0;
+  }
+
+  push(chunk: Chunk): void {
+    if (!this.enabled) return;
+    this.#slices.push(new Slice(chunk, 0, chunk.count));
+    this.#events += chunk.count;
+    this.#bytes += chunk.bytes.length;
+    while (this.#events > this.#maxEvents || this.#bytes > this.#maxBytes) this.#trimOldest();
+  }
+
+  // Slices (new ones, the caller's to change) holding every event with
+  // seq >= since, oldest first.
+  from(since: number): Slice[] {
+    const out: Slice[] = [];
+    for (let k = this.#head; k < this.#slices.length; k++) {
+      const s = this.#slices[k]!;
+      const c = s.chunk;
+      if (c.seq(s.to - 1) < since) continue;
+      let i = s.from;
+      // Binary search within the slice: seqs increase along a chunk.
+      let hi = s.to;
+      while (i < hi) {
+        const mid = (i + hi) >>> 1;
+        if (c.seq(mid) < since) i = mid + 1;
+        else hi = mid;
+      }
+      out.push(new Slice(c, i, s.to));
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.#slices = [];
+    this.#head = 0;
+    this.#events = 0;
+    this.#bytes = 0;
+  }
+
+  #trimOldest(): void {
+    const s = this.#slices[this.#head];
+    if (!s) return;
+    const overEvents = this.#events - this.#maxEvents;
+    const overBytes = this.#bytes - this.#maxBytes;
+    const c = s.chunk;
+    let i = s.from;
+    if (overEvents >= s.count || overBytes >= s.size) i = s.to;
+    else {
+      // Whole events only: as many as the count bound needs, then more
+      // until the bytes fit.
+      i += Math.max(0, overEvents);
+      while (i < s.to && c.sizeOf(s.from, i) < overBytes) i++;
+    }
+    const dropped = i - s.from;
+    this.#events -= dropped;
+    this.#bytes -= c.sizeOf(s.from, i);
+    if (i === s.to) {
+      this.#slices[this.#head] = undefined as unknown as Slice;
+      this.#head++;
+      if (this.#head > 1024 && this.#head * 2 > this.#slices.length) {
+        this.#slices = this.#slices.slice(this.#head);
+        this.#head = 0;
+      }
+    } else s.from = i;
+  }
+}

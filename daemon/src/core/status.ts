@@ -1,0 +1,65 @@
+// One snapshot of every pipeline stage's counters (GetStatus, WatchStatus,
+// kextbridge status), in the shape of kextbridge.v1.Status.
+import * as grpc from '@grpc/grpc-js';
+
+import type { Authorizer } from '../auth/audit';
+import type { KernelLink } from '../link/kernel-link';
+import type { EventHub } from './events';
+import type { Requests } from './requests';
+import type { UpcallRouter } from './upcalls';
+
+export interface StatusSources {
+  link: KernelLink;
+  requests: Requests;
+  events: EventHub;
+  upcalls: UpcallRouter;
+  auth: Authorizer;
+  startedAt: number;
+  connections: () => number;
+}
+
+export function statusSnapshot(d: StatusSources): Record<string, unknown> {
+  const l = d.link.counters;
+  const r = d.requests.counters;
+  const ev = d.events.counters;
+  const u = d.upcalls.counters;
+  return {
+    linkState: `LINK_STATE_${d.link.state.toUpperCase()}`,
+    linkDetail: d.link.detail,
+    linkGeneration: d.link.generation,
+    uptimeMs: Date.now() - d.startedAt,
+    counters: {
+      datagramsIn: l.datagramsIn,
+      datagramsOut: l.datagramsOut,
+      framesIn: l.framesIn,
+      framesOut: l.framesOut,
+      malformedFromKext: l.malformed,
+      linkResets: l.resets,
+      callsStarted: r.started,
+      callsInflight: d.requests.inflight,
+      callsQueued: d.requests.queued,
+      callsByStatus: Object.fromEntries([...r.byStatus].map(([k, v]) => [grpc.status[k] ?? String(k), v])),
+      responsesUnknownId: r.unknownResponses,
+      cancelsSent: r.cancelsSent,
+      eventsFromKernel: ev.fromKernel,
+      eventsDelivered: ev.delivered,
+      lostKernel: ev.lostKernel,
+      lostDaemon: ev.lostDaemon,
+      lostSubscriber: ev.lostSubscriber,
+      lostLink: ev.lostLink,
+      lastSeq: ev.lastSeq,
+      malformedEvents: ev.malformed,
+      upcalls: u.upcalls,
+      upcallsAnswered: u.answered,
+      upcallsNoHandler: u.noHandler,
+      upcallsLate: u.late,
+      upcallsHandlerGone: u.handlerGone,
+      denied: d.auth.denied,
+    },
+    clients: d.connections(),
+    subscribers: d.events.size,
+    upcallHandlers: d.upcalls.handlerCount,
+    epoch: d.events.epoch,
+  };
+}
+

@@ -1,0 +1,48 @@
+// Signals: SIGTERM and SIGINT drain and stop; SIGHUP reloads the policy
+// and the log level without dropping a client. Resolves with the exit code.
+import type { Authorizer } from './auth/audit';
+import { compilePolicy } from './auth/compile';
+import { loadConfig } from './config/load';
+import type { Config } from './config/schema';
+import { setLogLevel, type Logger } from './log';
+
+export interface LifecycleOptions {
+  log: Logger;
+  config: Config;
+  // The arguments the configuration was loaded from, loaded again on SIGHUP.
+  argv: string[];
+  auth: Authorizer;
+  // Ends streams, drains calls for up to graceMs, closes the kext link.
+  stop: (signal: string, graceMs: number) => Promise<void>;
+}
+
+export function untilStopped(o: LifecycleOptions): Promise<number> {
+  const { log } = o;
+  return new Promise<number>((done) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal, graceMs: o.config.drainGraceMs }, 'stopping: draining calls');
+      void o.stop(signal, o.config.drainGraceMs).then(() => {
+        log.info('stopped');
+        done(0);
+      });
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGHUP', () => {
+      const again = loadConfig({ argv: o.argv });
+      if (again.kind !== 'config') {
+        log.error({ errors: again.kind === 'error' ? again.errors : [] }, 'reload refused: the configuration is invalid; keeping the current one');
+        return;
+      }
+      const next = compilePolicy(again.config, log);
+      if (!next) return;
+      o.auth.setPolicy(next);
+      // Said at the old level: a quieter new one would hide the confirmation.
+      log.info({ logLevel: again.config.logLevel }, 'reloaded policy and log level');
+      setLogLevel(log, again.config.logLevel);
+    });
+  });
+}
