@@ -4,11 +4,12 @@
 // client code; and the daemon's ingest alone (a subscriber whose filter
 // matches nothing keeps the topic wanted while nothing is delivered).
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { bareServer } from './lib/bare';
 import { counters, emit, sleep, waitForSubscribers, type Bridge } from './lib/bridge';
-import type { BenchConfig } from './lib/config';
+import { EVENT_BATCH, type BenchConfig } from './lib/config';
 import { startWorker, stop, waitForLine } from './lib/procs';
 import { progress } from './lib/progress';
 import { ratios } from './lib/stats';
@@ -29,20 +30,26 @@ export interface EventSamples {
   lossFanout: string[];
   lossPacedOne: string[];
   lossPacedFanout: string[];
+  // Daemon CPU per event taken (µs) in the paced runs.
+  cpuPacedOne: number[];
+  cpuPacedFanout: number[];
+  // Runs whose counts did not add up.
+  unbalanced: number;
 }
 
 export function emptyEventSamples(): EventSamples {
-  return { bareOne: [], bridgeOne: [], bareFanout: [], bridgeFanout: [], ingest: [], pacedOne: [], pacedFanout: [], lossOne: [], lossFanout: [], lossPacedOne: [], lossPacedFanout: [] };
+  return { bareOne: [], bridgeOne: [], bareFanout: [], bridgeFanout: [], ingest: [], pacedOne: [], pacedFanout: [], lossOne: [], lossFanout: [], lossPacedOne: [], lossPacedFanout: [], cpuPacedOne: [], cpuPacedFanout: [], unbalanced: 0 };
 }
 
 const IDLE_MS = 1000;
 // Events per emit call while flooding (the kext allows 10 M).
 const EMIT_CHUNK = 2_000_000;
-// Deep enough to ride out a scheduling hiccup of the client, shallow
+// Deep enough to ride out a GC pause or scheduling hiccup of the client
+// (32 ms at a million events a second), shallow
 // enough that what is queued when a flood ends drains in a moment (a
 // client slower than the flood is fed at its own pace, the excess dropped
 // and told as Lost, whatever the depth).
-const QUEUE_LIMIT = 8192;
+const QUEUE_LIMIT = 32_768;
 
 // Starts `subscribers` subscriptions over `processes` worker processes.
 async function subscribers(c: BenchConfig, socket: string, total: number, processes: number, expected: number): Promise<ChildProcess[]> {
@@ -50,7 +57,7 @@ async function subscribers(c: BenchConfig, socket: string, total: number, proces
   return Promise.all(
     Array.from({ length: n }, (_, i) => {
       const share = Math.floor(total / n) + (i < total % n ? 1 : 0);
-      const args: SubscriberArgs = { socket, subscribers: share, expected, queueLimit: QUEUE_LIMIT, idleMs: IDLE_MS, timeoutMs: c.floodMs + 60_000 };
+      const args: SubscriberArgs = { socket, subscribers: share, expected, queueLimit: QUEUE_LIMIT, maxBatch: EVENT_BATCH, decode: c.decode, idleMs: IDLE_MS, timeoutMs: c.floodMs + 60_000 };
       return startWorker('subscriber', args, 20_000);
     }),
   );
@@ -108,20 +115,46 @@ async function flood(c: BenchConfig, b: Bridge, ratePerSec = 0): Promise<{ emitt
   return { emitted, lost };
 }
 
-async function viaBridge(c: BenchConfig, b: Bridge, total: number, processes: number, losses: string[], ratePerSec = 0): Promise<number> {
+// The daemon's CPU seconds so far (user + system), from /proc.
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = 100;
+
+export interface BridgeRun {
+  // The slowest subscriber's rate.
+  rate: number;
+  // Daemon CPU per event taken from the kernel, µs.
+  cpuUs: number;
+  // Every event given to a subscriber is delivered, lost or abandoned.
+  balanced: boolean;
+}
+
+async function viaBridge(c: BenchConfig, b: Bridge, total: number, processes: number, losses: string[], ratePerSec = 0): Promise<BridgeRun> {
   progress(`  bridge emit${ratePerSec ? ` at ${ratePerSec.toLocaleString('en-US')}/s` : ''} → ${total}`);
   const workers = await subscribers(c, b.socket, total, processes, Number.MAX_SAFE_INTEGER);
   await waitForSubscribers(b.client, total, 20_000);
   const before = await counters(b.client);
+  const cpu0 = cpuSeconds(b.daemon.pid!);
   const sent = await flood(c, b, ratePerSec);
+  const cpu1 = cpuSeconds(b.daemon.pid!);
   const r = await results(workers);
   // The daemon drops the finished streams before the next run starts.
   await waitForSubscribers(b.client, 0, 20_000, 'at most');
   const after = await counters(b.client);
-  const taken = Number(after.eventsFromKernel) - Number(before.eventsFromKernel);
-  const queues = Number(after.lostSubscriber) - Number(before.lostSubscriber);
-  losses.push(`kernel ${percent(sent.lost, sent.emitted + sent.lost)}, subscriber queues ${percent(queues, taken * total)}`);
-  return slowest(r);
+  const delta = (k: 'eventsFromKernel' | 'lostSubscriber' | 'eventsDelivered' | 'eventsAbandoned'): number => Number(after[k]) - Number(before[k]);
+  const taken = delta('eventsFromKernel');
+  const queues = delta('lostSubscriber');
+  const given = taken * total;
+  const accounted = delta('eventsDelivered') + queues + delta('eventsAbandoned');
+  const balanced = given === accounted;
+  losses.push(`kernel ${percent(sent.lost, sent.emitted + sent.lost)}, subscriber queues ${percent(queues, given)}${balanced ? '' : `, UNBALANCED: ${given} given, ${accounted} accounted`}`);
+  return { rate: slowest(r), cpuUs: ((cpu1 - cpu0) / taken) * 1e6, balanced };
 }
 
 // Ingest: the kernel reader, the ring and the filter, no delivery: events
@@ -149,18 +182,23 @@ async function ingest(c: BenchConfig, b: Bridge): Promise<number> {
 
 export async function eventRound(c: BenchConfig, round: number, b: Bridge, dir: string, s: EventSamples): Promise<void> {
   const socket = (what: string): string => join(dir, `bare-${what}-${round}.sock`);
-  const one = [async () => s.bareOne.push(await bare(c, socket('one'), 1, 1, c.events)), async () => s.bridgeOne.push(await viaBridge(c, b, 1, 1, s.lossOne))];
+  const run = (r: BridgeRun, rates: number[], cpu?: number[]): void => {
+    rates.push(r.rate);
+    cpu?.push(r.cpuUs);
+    if (!r.balanced) s.unbalanced++;
+  };
+  const one = [async () => s.bareOne.push(await bare(c, socket('one'), 1, 1, c.events)), async () => run(await viaBridge(c, b, 1, 1, s.lossOne), s.bridgeOne)];
   const fan = [
     async () => s.bareFanout.push(await bare(c, socket('fan'), c.fanoutSubscribers, c.subscriberProcesses, c.fanoutEvents)),
-    async () => s.bridgeFanout.push(await viaBridge(c, b, c.fanoutSubscribers, c.subscriberProcesses, s.lossFanout)),
+    async () => run(await viaBridge(c, b, c.fanoutSubscribers, c.subscriberProcesses, s.lossFanout), s.bridgeFanout),
   ];
   if (round % 2 === 1) {
     one.reverse();
     fan.reverse();
   }
   for (const step of [...one, ...fan]) await step();
-  s.pacedOne.push(await viaBridge(c, b, 1, 1, s.lossPacedOne, GOAL_ONE));
-  s.pacedFanout.push(await viaBridge(c, b, c.fanoutSubscribers, c.subscriberProcesses, s.lossPacedFanout, GOAL_EACH));
+  run(await viaBridge(c, b, 1, 1, s.lossPacedOne, GOAL_ONE), s.pacedOne, s.cpuPacedOne);
+  run(await viaBridge(c, b, c.fanoutSubscribers, c.subscriberProcesses, s.lossPacedFanout, GOAL_EACH), s.pacedFanout, s.cpuPacedFanout);
   s.ingest.push(await ingest(c, b));
 }
 
@@ -171,7 +209,7 @@ export function eventSection(c: BenchConfig, s: EventSamples): Section {
   return {
     title: `events, ${size} payloads`,
     rows: [
-      { name: 'bare grpc-js stream → 1 client', unit: 'ev/s', samples: s.bareOne, note: `pre-encoded EventBatch bytes (256 events a batch), ${c.events.toLocaleString('en-US')} events, decoded by the client library in 1 process` },
+      { name: 'bare grpc-js stream → 1 client', unit: 'ev/s', samples: s.bareOne, note: `pre-encoded EventBatch bytes (${EVENT_BATCH} events a batch), ${c.events.toLocaleString('en-US')} events, decoded by the client library (${c.decode === 'number' ? 'subscribeNumeric' : 'subscribeBatches'}) in 1 process` },
       {
         name: 'bridge emit → 1 client',
         unit: 'ev/s',
@@ -206,6 +244,14 @@ export function eventSection(c: BenchConfig, s: EventSamples): Section {
         note: `${spread}; lost per round: ${s.lossPacedFanout.join('; ')}`,
       },
       { name: 'kernel → daemon ingest, no delivery', unit: 'ev/s', samples: s.ingest, note: `kextsim emit flat out for ${c.floodMs} ms; one subscriber whose payload_prefix matches nothing keeps the topic wanted` },
+      {
+        name: `daemon CPU per event, paced → 1 client`,
+        unit: 'µs',
+        samples: s.cpuPacedOne,
+        goal: { on: 'value', op: '<=', limit: 0.5 },
+        note: `user + system time of the daemon process (/proc) while kextsim emits, over the events it took in; heap allocations per event: npm run bench:event-path`,
+      },
+      { name: `daemon CPU per event, paced → ${fan} subscribers`, unit: 'µs', samples: s.cpuPacedFanout, note: 'as above' },
     ],
   };
 }

@@ -89,6 +89,10 @@ async function main(): Promise<number> {
     console.log(renderTable(sections(c, samples)));
     console.log('');
     console.log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s; ratios are medians of per-round ratios, each round measuring both sides moments apart`);
+    if (samples.events.unbalanced > 0) {
+      console.log(`UNBALANCED: in ${samples.events.unbalanced} event runs delivered + lost + abandoned did not add up to what subscribers were given (see the notes)`);
+      return 1;
+    }
     return 0;
   } catch (err) {
     console.error(`bench: ${(err as Error).stack ?? String(err)}`);

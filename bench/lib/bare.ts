@@ -2,6 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
+import { EVENT_BATCH } from './config';
 import { ROOT } from './paths';
 import { track, waitForLine } from './procs';
 
@@ -11,7 +12,7 @@ export interface BareServer {
 }
 
 export async function bareServer(socket: string, o: { eventsPerStream: number; eventBytes: number }): Promise<BareServer> {
-  const child = track(process.execPath, [join(ROOT, 'dist/bench/bare/server.js'), JSON.stringify({ socket, ...o, batch: 256 })]);
+  const child = track(process.execPath, [join(ROOT, 'dist/bench/bare/server.js'), JSON.stringify({ socket, ...o, batch: EVENT_BATCH })]);
   await waitForLine(child, (l) => l === 'ready', 10_000, 'bare grpc-js server');
   return { socket, process: child };
 }

@@ -33,9 +33,16 @@ export interface BenchConfig {
   // Profile the daemon (node --cpu-prof) into this directory.
   profileDir: string | undefined;
   only: string[];
+  // How subscribers decode: the client's numbers-and-bigint API
+  // (subscribeNumeric) or its proto-loader-shaped strings (subscribeBatches).
+  decode: 'number' | 'string';
 }
 
-const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDir' | 'only'>> = {
+// Events per Subscribe message, bridge (the daemon's default max_batch)
+// and bare baseline alike.
+export const EVENT_BATCH = 1024;
+
+const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDir' | 'only' | 'decode'>> = {
   full: {
     rounds: 5,
     warmupMs: 300,
@@ -99,7 +106,8 @@ const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDi
 };
 
 export const USAGE = `usage: npm run bench -- [--smoke | --quick] [--rounds N] [--events N] [--call-ms N] [--flood-ms N]
-                     [--call-processes N] [--subscriber-processes N] [--profile DIR] [--only calls,events,memory]`;
+                     [--call-processes N] [--subscriber-processes N] [--profile DIR] [--only calls,events,memory]
+                     [--decode number|string]`;
 
 function positive(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -122,6 +130,7 @@ export function parseConfig(argv: string[]): BenchConfig {
       'subscriber-processes': { type: 'string' },
       profile: { type: 'string' },
       only: { type: 'string' },
+      decode: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -141,5 +150,11 @@ export function parseConfig(argv: string[]): BenchConfig {
     subscriberProcesses: positive('subscriber-processes', values['subscriber-processes'], p.subscriberProcesses),
     profileDir: values.profile,
     only,
+    decode: decodeMode(values.decode),
   };
+}
+
+function decodeMode(v: string | undefined): 'number' | 'string' {
+  if (v === undefined || v === 'number' || v === 'string') return v ?? 'number';
+  throw new Error(`--decode must be number or string, not ${v}`);
 }

@@ -12,6 +12,8 @@ export interface SubscriberArgs {
   subscribers: number;
   expected: number;
   queueLimit: number;
+  maxBatch: number;
+  decode: 'number' | 'string';
   idleMs: number;
   timeoutMs: number;
 }
@@ -32,7 +34,9 @@ async function consume(client: KextBridgeClient, stop: AbortSignal): Promise<Sub
   let idle: NodeJS.Timeout | undefined;
   const done = new AbortController();
   stop.addEventListener('abort', () => done.abort(), { once: true });
-  const batches = client.subscribeBatches({ topics: ['exec'], queueLimit: a.queueLimit, maxBatch: 256, reconnect: false, signal: done.signal });
+  const options = { topics: ['exec'], queueLimit: a.queueLimit, maxBatch: a.maxBatch, reconnect: false, signal: done.signal };
+  const batches: AsyncIterable<ReadonlyArray<{ item?: string; event?: unknown; lost?: { count: string | number } | null }>> =
+    a.decode === 'number' ? client.subscribeNumeric(options) : client.subscribeBatches(options);
   consuming: for await (const items of batches) {
     // Timed per batch: a clock read per event would cost more than a
     // tenth of what is measured. From the first batch with an event

@@ -65,7 +65,7 @@ async function main(rawArgv: string[]): Promise<number> {
 
   const link = new KernelLink({
     target,
-    open: (t, maxDatagram) => KernelChannel.open({ target: t, maxDatagram }),
+    open: (t, maxDatagram) => KernelChannel.open({ target: t, maxDatagram, reuseBuffers: true }),
     log: moduleLogger(log, 'link'),
     name: `kextbridged ${VERSION}`,
     maxDatagram: 256 * 1024,

@@ -25,7 +25,7 @@
 struct options {
 	const char *socket_path;
 	long allow_uid;
-	uint32_t recv_size, send_size, backlog, max_message, upcall_timeout_ms;
+	uint32_t recv_size, send_size, max_datagram, backlog, max_message, upcall_timeout_ms;
 };
 
 static const char usage[] =
@@ -39,8 +39,10 @@ static const char usage[] =
 	"  --allow-uid N            also accept this uid besides root (tests)\n"
 	"  --send-size N            largest datagram the daemon may send, like\n"
 	"                           ctl_sendsize (default 16384; the kernel's default is 2048)\n"
-	"  --recv-size N            kext->daemon socket buffer and largest datagram sent,\n"
-	"                           like ctl_recvsize (default 65536; kernel default 8192)\n"
+	"  --recv-size N            kext->daemon socket buffer, like ctl_recvsize (default\n"
+	"                           2097152: a 20 ms stall of the daemon at a million 64-byte\n"
+	"                           events a second; the kernel's default is 8192)\n"
+	"  --max-datagram N         largest datagram sent (default 65536, at most recv-size)\n"
 	"  --backlog N              bytes the engine holds while the daemon is not reading\n"
 	"                           (default 262144)\n"
 	"  --max-message N          largest MORE-reassembled message (default 65536)\n"
@@ -77,7 +79,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	o->socket_path = 0;
 	o->allow_uid = -1;
 	o->send_size = 16384;
-	o->recv_size = 65536;
+	o->recv_size = 2u << 20;
+	o->max_datagram = 65536;
 	o->backlog = 262144;
 	o->max_message = 65536;
 	o->upcall_timeout_ms = KB_EXAMPLE_UPCALL_TIMEOUT_MS;
@@ -100,7 +103,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		} else if (!strcmp(a, "--send-size")) {
 			r = parse_u32(a, v, KB_MIN_DATAGRAM, KB_MAX_DATAGRAM, &o->send_size);
 		} else if (!strcmp(a, "--recv-size")) {
-			r = parse_u32(a, v, KB_MIN_DATAGRAM, KB_MAX_DATAGRAM, &o->recv_size);
+			r = parse_u32(a, v, KB_MIN_DATAGRAM, 64u << 20, &o->recv_size);
+		} else if (!strcmp(a, "--max-datagram")) {
+			r = parse_u32(a, v, KB_MIN_DATAGRAM, KB_MAX_DATAGRAM, &o->max_datagram);
 		} else if (!strcmp(a, "--backlog")) {
 			r = parse_u32(a, v, 16384, 64u << 20, &o->backlog);
 		} else if (!strcmp(a, "--max-message")) {
@@ -123,6 +128,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		fprintf(stderr, "kextsim: --max-message must be at least --send-size\n");
 		return -1;
 	}
+	/* One datagram must fit the buffer, as in the kernel. */
+	if (o->max_datagram > o->recv_size)
+		o->max_datagram = o->recv_size;
 	return 0;
 }
 
@@ -222,7 +230,12 @@ static void accept_client(struct sim *s)
 		return;
 	}
 	size = (int)s->opt.recv_size;
-	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	/*
+	 * Past net.core.wmem_max only root may go (SO_SNDBUFFORCE), as only
+	 * kern.ipc.maxsockbuf bounds ctl_recvsize; anyone else gets the cap.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 	pthread_mutex_lock(&s->plat.mu);
 	s->plat.fd = fd;
 	s->plat.unit = unit;
@@ -367,7 +380,7 @@ int main(int argc, char **argv)
 	kb_example_configure(s.opt.upcall_timeout_ms);
 	kb_engine_default_config(&cfg);
 	cfg.max_datagram_in = s.opt.send_size;
-	cfg.max_datagram_out = s.opt.recv_size;
+	cfg.max_datagram_out = s.opt.max_datagram;
 	cfg.max_message = s.opt.max_message;
 	cfg.backlog_bytes = s.opt.backlog;
 	if (kb_posix_init(&s.plat)) {
@@ -400,9 +413,9 @@ int main(int argc, char **argv)
 	s.next_unit = 0;
 
 	printf("KEXTSIM READY {\"socket\":\"%s\",\"pid\":%d,\"protocol\":%u,\"identity\":\"%s\","
-	       "\"version\":\"%s\",\"send_size\":%u,\"recv_size\":%u}\n",
+	       "\"version\":\"%s\",\"send_size\":%u,\"recv_size\":%u,\"max_datagram\":%u}\n",
 	       s.opt.socket_path, (int)getpid(), KB_PROTOCOL_VERSION, KB_EXAMPLE_IDENTITY,
-	       KB_EXAMPLE_VERSION, s.opt.send_size, s.opt.recv_size);
+	       KB_EXAMPLE_VERSION, s.opt.send_size, s.opt.recv_size, s.opt.max_datagram);
 	fflush(stdout);
 
 	rc = run(&s, sig_fd);

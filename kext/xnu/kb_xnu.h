@@ -10,9 +10,12 @@
 /*
  * ctl_sendsize bounds what the daemon may send in one datagram; ctl_recvsize
  * is the daemon's receive buffer, which holds several of our datagrams.
+ * 2 MiB rides out a 20 ms stall of the daemon (a GC pause) at a million
+ * 64-byte events a second; it is memory only while the daemon lags, and
+ * the kernel clamps it to kern.ipc.maxsockbuf (see docs/kext-authors.md).
  */
 #define KB_XNU_SENDSIZE      (16u * 1024u)
-#define KB_XNU_RECVSIZE      (64u * 1024u)
+#define KB_XNU_RECVSIZE      (2u * 1024u * 1024u)
 #define KB_XNU_MAX_DATAGRAM  (16u * 1024u)
 
 struct kb_xnu {

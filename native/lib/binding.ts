@@ -22,7 +22,7 @@ export interface NativeBinding {
   activateSocket?: (name: string) => number[];
   // macOS only: a kernel-event socket filtered to kernel-control events.
   openKernelEvents?: () => number;
-  Channel: new (fd: number, maxDatagram: number, onEvent: (kind: string, value: unknown) => void) => NativeChannel;
+  Channel: new (fd: number, maxDatagram: number, onEvent: (kind: string, value: unknown) => void, reuse?: boolean) => NativeChannel;
 }
 
 // From dist/native/lib or native/lib up to the package root.

@@ -21,6 +21,10 @@ export interface OpenOptions {
   target: string;
   // Largest datagram the kext may send; larger ones close the channel.
   maxDatagram: number;
+  // Read every wake's datagrams into one reused buffer: each 'message'
+  // datagram is then valid only while its listeners run (copy what must
+  // outlive them). Saves an ArrayBuffer per datagram.
+  reuseBuffers?: boolean;
 }
 
 export class KernelChannel extends EventEmitter<KernelChannelEvents> {
@@ -35,7 +39,7 @@ export class KernelChannel extends EventEmitter<KernelChannelEvents> {
   // and a sentence saying what to check.
   static open(options: OpenOptions): KernelChannel {
     const fd = binding.openKext(options.target);
-    return new KernelChannel((onEvent) => new binding.Channel(fd, options.maxDatagram, onEvent));
+    return new KernelChannel((onEvent) => new binding.Channel(fd, options.maxDatagram, onEvent, options.reuseBuffers === true));
   }
 
   get closed(): boolean {
@@ -63,7 +67,8 @@ export class KernelChannel extends EventEmitter<KernelChannelEvents> {
   #onEvent(kind: string, value: unknown): void {
     switch (kind) {
       case 'messages':
-        for (const d of value as Buffer[]) this.emit('message', d);
+        // Views of the reused buffer come as Uint8Arrays: Buffer views of them.
+        for (const d of value as Uint8Array[]) this.emit('message', Buffer.isBuffer(d) ? d : Buffer.from(d.buffer, d.byteOffset, d.byteLength));
         break;
       case 'drain':
         this.emit('drain');

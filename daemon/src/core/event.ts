@@ -126,6 +126,27 @@ export class EventFilter {
 }
 
 const TWO_32 = 0x100000000;
+// Payloads up to this size are copied byte by byte (see encodeChunk).
+const COPY_LOOP_MAX = 512;
+
+// Chunks are cut from slabs: one ArrayBuffer per few thousand events
+// instead of one per chunk. Events are kept oldest-first (ring, queues),
+// so a slab is freed soon after its last chunk is dropped.
+const SLAB_BYTES = 4 * 1024 * 1024;
+let slab = Buffer.allocUnsafeSlow(0);
+let slabAt = 0;
+
+function chunkBytes(size: number): Buffer {
+  if (size > SLAB_BYTES / 4) return Buffer.allocUnsafeSlow(size);
+  if (slab.length - slabAt < size) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    slabAt = 0;
+  }
+  const b = slab.subarray(slabAt, slabAt + size);
+  // 8-byte steps keep the next chunk aligned.
+  slabAt += (size + 7) & ~7;
+  return b;
+}
 
 function varintSize(lo: number, hi: number): number {
   if (hi === 0) {
@@ -277,7 +298,7 @@ export function encodeChunk(run: EventRun, from: number, to: number, filter: Eve
     size += run.itemSize[i]!;
   }
   if (count === 0) return null;
-  const buf = Buffer.allocUnsafe(size);
+  const buf = chunkBytes(size);
   const meta = new Float64Array(count * STRIDE);
   const d = run.datagram;
   let at = 0;
@@ -311,7 +332,10 @@ export function encodeChunk(run: EventRun, from: number, to: number, filter: Eve
       at = putVarint(buf, at, dataLen, 0);
       payloadAt = at;
       const src = run.dataAt[i]!;
-      d.copy(buf, at, src, src + dataLen);
+      if (dataLen <= COPY_LOOP_MAX) {
+        // Buffer.copy makes a view object per call; a loop makes none.
+        for (let k = 0; k < dataLen; k++) buf[at + k] = d[src + k]!;
+      } else d.copy(buf, at, src, src + dataLen);
       at += dataLen;
     }
     meta[m] = at;
@@ -334,7 +358,7 @@ export function filterChunk(c: Chunk, from: number, to: number, filter: EventFil
     size += c.end(i) - c.start(i);
   }
   if (count === 0) return null;
-  const buf = Buffer.allocUnsafe(size);
+  const buf = chunkBytes(size);
   const meta = new Float64Array(count * STRIDE);
   let at = 0;
   let m = 0;

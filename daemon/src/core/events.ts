@@ -105,7 +105,7 @@ export function newEpoch(): string {
 }
 
 export class EventHub {
-  readonly counters = { fromKernel: 0, delivered: 0, lostKernel: 0, lostDaemon: 0, lostSubscriber: 0, lostLink: 0, lastSeq: 0, malformed: 0, chunks: 0 };
+  readonly counters = { fromKernel: 0, delivered: 0, lostKernel: 0, lostDaemon: 0, lostSubscriber: 0, lostLink: 0, lastSeq: 0, malformed: 0, chunks: 0, abandoned: 0 };
   readonly epoch: string;
   #o: EventHubOptions;
   #subs = new Map<number, Subscriber>();
@@ -170,6 +170,8 @@ export class EventHub {
     const s = this.#subs.get(id);
     if (!s) return;
     s.closed = true;
+    // Still queued when the stream ended: neither delivered nor lost.
+    this.counters.abandoned += s.queue.events;
     this.#subs.delete(id);
     this.#dirty.delete(s);
     const g = this.#groups.get(s.filter.key);
@@ -366,16 +368,17 @@ export class EventHub {
   #overflow(s: Subscriber): void {
     const q = s.queue;
     if (s.overflow === 'disconnect') {
-      const excess = Math.max(1, q.events - s.limit);
+      const overEvents = q.events > s.limit;
+      // What did not fit is lost; what did is abandoned with the stream.
+      const excess = q.dropNewest(s.limit, s.byteLimit)?.count ?? 0;
       this.counters.lostSubscriber += excess;
       s.lost += excess;
       this.remove(s.id);
       s.sink.destroy({
         code: status.RESOURCE_EXHAUSTED,
-        details:
-          q.events > s.limit
-            ? `your queue of ${s.limit} events overflowed; read faster, raise queue_limit, or choose drop_oldest / drop_newest`
-            : `your queue reached its ${s.byteLimit}-byte bound; read faster, or choose drop_oldest / drop_newest`,
+        details: overEvents
+          ? `your queue of ${s.limit} events overflowed; read faster, raise queue_limit, or choose drop_oldest / drop_newest`
+          : `your queue reached its ${s.byteLimit}-byte bound; read faster, or choose drop_oldest / drop_newest`,
       });
       return;
     }

@@ -53,7 +53,8 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> implements 
     });
     this.upcalls = new UpcallRouter({ reply: (id, status, payload) => link.send(FrameType.UPCALL_REPLY, id, status, payload) });
     this.#routes = new Map<number, (m: Message) => void>([
-      [FrameType.RESPONSE, (m) => this.requests.onResponse(m.id, m.code, m.payload)],
+      // A copy: the datagram it is in may be reused once this returns.
+      [FrameType.RESPONSE, (m) => this.requests.onResponse(m.id, m.code, Buffer.from(m.payload))],
       [FrameType.UPCALL, (m) => this.#upcall(m)],
       [FrameType.LOSS, (m) => this.#loss(m)],
       [FrameType.EVENT, (m) => this.#pieced(m)],

@@ -49,6 +49,7 @@ export function statusSnapshot(d: StatusSources): Record<string, unknown> {
       lostLink: ev.lostLink,
       lastSeq: ev.lastSeq,
       malformedEvents: ev.malformed,
+      eventsAbandoned: ev.abandoned,
       upcalls: u.upcalls,
       upcallsAnswered: u.answered,
       upcallsNoHandler: u.noHandler,

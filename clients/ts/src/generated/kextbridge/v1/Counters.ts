@@ -40,6 +40,12 @@ export interface Counters {
    */
   'malformedEvents'?: (number | string | Long);
   /**
+   * Queued for a subscriber when its stream ended (it left, or was cut):
+   * neither delivered nor lost. Delivered + lost_subscriber + abandoned is
+   * every event each subscriber was given.
+   */
+  'eventsAbandoned'?: (number | string | Long);
+  /**
    * Upcalls.
    */
   'upcalls'?: (number | string | Long);
@@ -90,6 +96,12 @@ export interface Counters__Output {
    * EVENT frames too short for their head or with seq 0, dropped.
    */
   'malformedEvents': (string);
+  /**
+   * Queued for a subscriber when its stream ended (it left, or was cut):
+   * neither delivered nor lost. Delivered + lost_subscriber + abandoned is
+   * every event each subscriber was given.
+   */
+  'eventsAbandoned': (string);
   /**
    * Upcalls.
    */
