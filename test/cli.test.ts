@@ -34,6 +34,7 @@ test('status and describe, human and --json', async () => {
   const human = await cli(daemon.socket, ['status']);
   assert.equal(human.code, 0, human.stderr);
   assert.match(human.stdout, /^link\s+ready: org\.kextbridge\.example/m);
+  assert.match(human.stdout, /, epoch [1-9]\d*$/m, 'the daemon epoch is shown');
   const json = await cli(daemon.socket, ['status', '--json']);
   const s = jsonLines(json)[0]!;
   assert.equal(s['linkState'], 'LINK_STATE_READY');

@@ -48,8 +48,9 @@ test('subscribe and subscribeBatches: same events in order, a daemon restart tol
   const stop = new AbortController();
   const perItem: BatchItem__Output[] = [];
   const batches: BatchItem__Output[][] = [];
+  const epochs: string[] = [];
   const byItem = (async () => {
-    for await (const item of client.subscribe({ topics: ['exec'], signal: stop.signal })) perItem.push(item);
+    for await (const item of client.subscribe({ topics: ['exec'], signal: stop.signal, onEpoch: (e) => epochs.push(e) })) perItem.push(item);
   })();
   const byBatch = (async () => {
     for await (const items of client.subscribeBatches({ topics: [1], signal: stop.signal })) batches.push(items);
@@ -67,6 +68,8 @@ test('subscribe and subscribeBatches: same events in order, a daemon restart tol
     assert.equal(e.topic, 1);
     assert.ok(Buffer.isBuffer(e.payload) && e.payload.length > 0, 'payload bytes as a Buffer');
     assert.match(e.timeNs, /^\d+$/, 'time_ns as a decimal string, like every 64-bit field');
+    const firstEpoch = (await client.status()).epoch;
+    assert.deepEqual(epochs, [firstEpoch], "the stream's first message carries the daemon's epoch");
 
     await daemon.stop();
     const isReconnect = (i: BatchItem__Output): boolean => i.link?.state === 'LINK_STATE_CONNECTING' && /daemon unreachable.*reconnecting/.test(i.link.detail);
@@ -78,6 +81,12 @@ test('subscribe and subscribeBatches: same events in order, a daemon restart tol
     const beforeBatches = batches.length;
     await emit(socket, 3);
     await until('3 more events each', () => eventSeqs(perItem.slice(before)).length === 3 && eventSeqs(batches.slice(beforeBatches).flat()).length === 3);
+    // Resumed with the old epoch's since_seq: the new daemon says so.
+    assert.equal(epochs.length, 2);
+    assert.notEqual(epochs[1], epochs[0], 'a new epoch per daemon start');
+    const told = perItem.find((i) => i.lost?.source === 'LOSS_SOURCE_DAEMON' && i.lost.detail !== '');
+    assert.ok(told, 'resuming across the restart is told, not silent');
+    assert.match(told.lost!.detail, new RegExp(`epoch ${epochs[0]}`));
   } finally {
     stop.abort();
     await Promise.all([byItem, byBatch]);

@@ -80,6 +80,35 @@ test('10,000 requests and their responses keep their boundaries', async () => {
   ch.close();
 });
 
+test('reuseBuffers: 10,000 responses arrive whole through one reused buffer, each view good while its listener runs', async () => {
+  const ch = KernelChannel.open({ target: sim.socket, maxDatagram: 65536, reuseBuffers: true });
+  ch.send(helloDatagram());
+  await nextMessage(ch);
+  const n = 10_000;
+  const seen = new Set<number>();
+  let bad = 0;
+  const backing = new Set<ArrayBufferLike>();
+  const done = new Promise<void>((res) => {
+    ch.on('message', (d) => {
+      backing.add(d.buffer);
+      for (const f of frames(d)) {
+        if (f.type !== 4 || f.payload.subarray(2).toString() !== `msg-${f.id}`) bad++;
+        seen.add(f.id);
+      }
+      if (seen.size === n) res();
+    });
+  });
+  // Sent in bursts, so wakes bring many datagrams and the buffer wraps.
+  for (let id = 1; id <= n; id++) {
+    const body = Buffer.from(`msg-${id}`);
+    while (!ch.send(frameBytes(3, id, 1, Buffer.concat([Buffer.from([0x0a, body.length]), body])))) await once(ch, 'drain');
+  }
+  await done;
+  assert.equal(bad, 0, 'every response matched its request');
+  assert.equal(backing.size, 1, 'one backing buffer for every datagram');
+  ch.close();
+});
+
 test('a full kext side makes send() return false, then drain', async () => {
   // A peer that does not read: a plain SEQPACKET pair through the addon is
   // not available, so stall kextsim's reader by flooding faster than it reads.

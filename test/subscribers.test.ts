@@ -203,3 +203,14 @@ test('since_seq resumes exactly after the last event seen; what left the ring is
   assert.deepEqual(late.tally.events, Array.from({ length: RING }, (_, i) => lastResumed + 1 + 300 - RING + i), 'the ring replayed from its oldest');
   await subscribed(0);
 });
+
+test('an overflow policy the daemon does not know is INVALID_ARGUMENT naming the choices, not a silent drop_oldest', async () => {
+  const stream = client['Subscribe']!({ topics: [{ name: 'heartbeat' }], overflow: 9 }) as NodeJS.EventEmitter;
+  const err = await new Promise<ServiceError>((res) => {
+    stream.on('data', () => undefined);
+    stream.on('error', res);
+  });
+  assert.equal(err.code, 3);
+  assert.match(err.details, /overflow policy 9 is not one of OVERFLOW_POLICY_DROP_OLDEST, OVERFLOW_POLICY_DROP_NEWEST, OVERFLOW_POLICY_DISCONNECT/);
+  await subscribed(0);
+});

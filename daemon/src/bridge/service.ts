@@ -11,6 +11,7 @@ import { callContext, endWithStatus, fail, failure } from '../server/calls';
 import { withIdentity } from '../server/identity';
 import { ValueType, type CommandEntry, type OptionEntry, type OptionValue, type TopicEntry, type UpcallEntry } from '../wire';
 import { epochBatch, type SerializeBatch } from './batch-encoding';
+import { PacedStream, StreamBudget } from './paced-stream';
 import type { StatusWatchers } from './status-watch';
 
 export interface BridgeDeps {
@@ -65,6 +66,8 @@ function optionValueOf(o: OptionEntry, v: SetValue | undefined): Outcome<OptionV
 
 export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplementation {
   const { ops } = d;
+  // What all Subscribe streams may have written and not yet sent.
+  const budget = new StreamBudget();
 
   const describe: Unary<unknown, unknown> = withIdentity((identity: PeerIdentity, _call, cb) => {
     const may = ops.mayLook(identity, 'describe');
@@ -135,6 +138,7 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
     }
     const overflow = parseOverflow(req.overflow);
     if (!overflow.ok) return endWithStatus(c, failure(overflow));
+    const paced = new PacedStream(c, budget);
     const sub = ops.subscribe(
       identity,
       {
@@ -150,15 +154,22 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
         // First, so the client knows which numbering its seqs are in.
         start: (epoch) => c.write(epochBatch(d.serializeBatch, epoch)),
         // Pre-encoded: the Subscribe serializer passes Buffers through.
-        write: (items) => c.write(d.encodeBatch(items)),
-        once: (ev, fn) => c.once(ev, fn),
+        write: (items) => paced.write(d.encodeBatch(items)),
+        once: (ev, fn) => paced.once(ev, fn),
         end: () => c.end(),
         destroy: (err) => endWithStatus(c, err),
       },
     );
-    if (!sub.ok) return endWithStatus(c, failure(sub));
-    c.on('cancelled', sub.value);
-    c.on('close', sub.value);
+    if (!sub.ok) {
+      paced.close();
+      return endWithStatus(c, failure(sub));
+    }
+    const gone = (): void => {
+      paced.close();
+      sub.value();
+    };
+    c.on('cancelled', gone);
+    c.on('close', gone);
   });
 
   const listSubscribers: Unary<unknown, unknown> = withIdentity((identity: PeerIdentity, _c, cb) =>

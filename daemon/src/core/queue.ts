@@ -18,6 +18,8 @@ export class SubscriberQueue {
   #head = 0;
   // No slice lies in [#head, #scan).
   #scan = 0;
+  // Null slots after #head: dropped slices not yet drained past.
+  #holes = 0;
   events = 0;
   bytes = 0;
   // Lost and link items held.
@@ -27,8 +29,13 @@ export class SubscriberQueue {
     return this.events === 0 && this.others === 0;
   }
 
-  // Items held (slices count one each).
+  // Items held (slices count one each, holes none).
   get length(): number {
+    return this.#items.length - this.#head - this.#holes;
+  }
+
+  // Slots the queue occupies, holes included: bounded by what it holds.
+  get slots(): number {
     return this.#items.length - this.#head;
   }
 
@@ -56,6 +63,7 @@ export class SubscriberQueue {
     while (room > 0 && i < this.#items.length) {
       const v = this.#items[i];
       if (!v) {
+        this.#holes--;
         i++;
         continue;
       }
@@ -82,7 +90,10 @@ export class SubscriberQueue {
         this.#items[i++] = null;
       }
     }
-    while (i < this.#items.length && this.#items[i] === null) i++;
+    while (i < this.#items.length && this.#items[i] === null) {
+      this.#holes--;
+      i++;
+    }
     this.#advance(i);
   }
 
@@ -110,10 +121,12 @@ export class SubscriberQueue {
       this.bytes -= c.sizeOf(v.from, to);
       if (to === v.to) {
         this.#items[i] = null;
+        this.#holes++;
         i++;
       } else v.from = to;
     }
     this.#scan = i;
+    this.#compact();
     return cut;
   }
 
@@ -138,10 +151,29 @@ export class SubscriberQueue {
       this.bytes -= c.sizeOf(from, v.to);
       if (from === v.from) {
         if (i === this.#items.length - 1) this.#items.pop();
-        else this.#items[i] = null;
+        else {
+          this.#items[i] = null;
+          this.#holes++;
+        }
       } else v.to = from;
     }
+    this.#compact();
     return cut;
+  }
+
+  // A subscriber that never reads never drains past its holes: past a
+  // size, the live items move down so the array stays as long as they are.
+  #compact(): void {
+    if (this.#holes < 256 || this.#holes * 2 < this.#items.length - this.#head) return;
+    const live: OutItem[] = [];
+    for (let i = this.#head; i < this.#items.length; i++) {
+      const v = this.#items[i];
+      if (v) live.push(v);
+    }
+    this.#items = live;
+    this.#head = 0;
+    this.#scan = 0;
+    this.#holes = 0;
   }
 
   #advance(to: number): void {
@@ -150,6 +182,7 @@ export class SubscriberQueue {
       this.#items = [];
       this.#head = 0;
       this.#scan = 0;
+      this.#holes = 0;
     } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
       this.#items = this.#items.slice(this.#head);
       this.#scan = Math.max(0, this.#scan - this.#head);

@@ -53,6 +53,7 @@ export async function watch(ctx: Context): Promise<number> {
     } else if (item.lost) {
       const l = item.lost;
       if (ctx.json) printJson(ctx, { lost: l });
+      else if (l.detail) ctx.out(`LOST events: ${SOURCES[l.source] ?? l.source}: ${l.detail}`);
       else ctx.out(`LOST ${l.count} events, seq ${l.firstSeq}..${l.lastSeq}: ${SOURCES[l.source] ?? l.source}`);
     } else if (item.link) {
       if (ctx.json) printJson(ctx, { link: item.link });
