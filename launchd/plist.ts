@@ -27,6 +27,9 @@ export const DEFAULT_LABEL = 'org.kextbridge.kextbridged';
 export const LAUNCHD_SOCKET_NAME = 'Listener';
 // Seconds launchd waits after a crash before starting the job again.
 export const THROTTLE_INTERVAL_S = 10;
+// Descriptors the job may open: limits.maxConnections (default 4,096) and
+// what the daemon needs besides (256) fit, with room to raise the former.
+export const DAEMON_FILE_LIMIT = 8192;
 // ExitTimeOut: the drain, plus time for GOODBYE to the kext and exit.
 export function exitTimeoutSeconds(drainGraceMs: number): number {
   return Math.max(10, Math.ceil(drainGraceMs / 1000) + 5);
@@ -61,6 +64,10 @@ export function launchdJob(o: LaunchdOptions): PlistObject {
     ThrottleInterval: THROTTLE_INTERVAL_S,
     ExitTimeOut: exitTimeoutSeconds(o.drainGraceMs),
     ProcessType: 'Interactive',
+    // launchd's default soft limit (256) is below one user's connection
+    // cap; the daemon raises its own too, within these.
+    SoftResourceLimits: { NumberOfFiles: DAEMON_FILE_LIMIT },
+    HardResourceLimits: { NumberOfFiles: DAEMON_FILE_LIMIT },
     StandardOutPath: `${o.logDir}/kextbridged.log`,
     StandardErrorPath: `${o.logDir}/kextbridged.err.log`,
   };

@@ -1,5 +1,6 @@
 // systemd units for Linux hosts (kextsim-backed or future Linux backends):
 // a service, and a socket unit for activation through LISTEN_FDS.
+import { DAEMON_FILE_LIMIT } from './plist';
 
 export interface SystemdOptions {
   nodePath: string;
@@ -27,6 +28,7 @@ export function serviceUnit(o: SystemdOptions, activated: boolean): string {
     'Type=simple',
     `ExecStart=${args.map(quote).join(' ')}`,
     'Restart=on-failure',
+    `LimitNOFILE=${DAEMON_FILE_LIMIT}`,
     'RestartSec=2',
     // SIGTERM drains; systemd's stop timeout must outlast it.
     `TimeoutStopSec=${Math.ceil(o.drainGraceMs / 1000) + 5}`,

@@ -81,3 +81,25 @@ test('under a long drop_oldest run the queue stays bounded and in order', () => 
   const seqs = out.flatMap((i) => (i instanceof Slice ? Array.from({ length: i.count }, (_, k) => i.chunk.seq(i.from + k)) : []));
   assert.deepEqual(seqs, Array.from({ length: 100 }, (_, i) => 29_901 + i));
 });
+
+test('a batch stops at its byte budget on an event boundary, and always takes one event', () => {
+  const q = new SubscriberQueue();
+  const s = slice(1, 10);
+  q.push(s);
+  const per = s.size / 10;
+  const out: OutItem[] = [];
+  q.take(100, out, per * 3.5);
+  assert.deepEqual(show(out), ['1-3']);
+  out.length = 0;
+  q.take(100, out, 1);
+  assert.deepEqual(show(out), ['4-4'], 'one event even past the budget');
+  out.length = 0;
+  q.push(lost(1));
+  q.push(slice(11, 12));
+  q.take(100, out, per * 6.5);
+  assert.deepEqual(show(out), ['5-10', 'lost1'], 'the next slice does not fit once the batch has bytes');
+  out.length = 0;
+  q.take(100, out, Infinity);
+  assert.deepEqual(show(out), ['11-12']);
+  assert.ok(q.empty);
+});

@@ -39,6 +39,7 @@ test('plist has the documented keys with the right types', () => {
   assert.equal(p.UserName, 'root');
   assert.equal(typeof p.ThrottleInterval, 'number');
   assert.ok(Number.isInteger(p.ExitTimeOut) && (p.ExitTimeOut as number) * 1000 > base.drainGraceMs, 'ExitTimeOut outlasts the drain');
+  assert.deepEqual([p.SoftResourceLimits, p.HardResourceLimits], [{ NumberOfFiles: 8192 }, { NumberOfFiles: 8192 }], 'room for limits.maxConnections, not launchd\'s 256');
   assert.match(p.StandardOutPath as string, /^\/Library\/Logs\/kextbridge\//);
   assert.match(p.StandardErrorPath as string, /^\/Library\/Logs\/kextbridge\//);
   assert.equal(p.Sockets, undefined, 'no Sockets entry without socket activation');
@@ -118,6 +119,7 @@ test('systemd units: service outlasts the drain, socket unit has path and mode',
   const svc = serviceUnit(o, true);
   assert.match(svc, /^ExecStart=\/usr\/bin\/node \/opt\/kb\/dist\/daemon\/src\/main\.js --systemd-socket$/m);
   assert.match(svc, /^TimeoutStopSec=10$/m);
+  assert.match(svc, /^LimitNOFILE=8192$/m);
   assert.match(svc, /^Requires=kextbridged\.socket$/m);
   const sock = socketUnit(o);
   assert.match(sock, /^ListenStream=\/run\/kextbridge\/kextbridge\.sock$/m);

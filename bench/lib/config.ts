@@ -101,7 +101,7 @@ const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDi
     stalledSubscribers: 10,
     stalledEvents: 20_000,
     memoryRounds: 1,
-    limitMs: 25_000,
+    limitMs: 60_000,
   },
 };
 

@@ -23,29 +23,62 @@ export function track(command: string, args: readonly string[], options: SpawnOp
   return child;
 }
 
-// Resolves with the first stdout line that satisfies accept; rejects when
-// the process exits first or the time is up.
+// Each child's stdout is read by one line reader for its whole life, and
+// every line kept until someone has waited for it: a worker that prints
+// 'ready' and its result in one write must not have the second line read
+// by the first wait and lost to the next one.
+const readers = new WeakMap<ChildProcess, { lines: string[]; listeners: Set<() => void> }>();
+
+function reader(child: ChildProcess): { lines: string[]; listeners: Set<() => void> } {
+  let r = readers.get(child);
+  if (!r) {
+    const state = { lines: [] as string[], listeners: new Set<() => void>() };
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      state.lines.push(line);
+      // Nobody waiting (a daemon's log): keep only the newest.
+      if (state.listeners.size === 0 && state.lines.length > 1000) state.lines.shift();
+      for (const l of [...state.listeners]) l();
+    });
+    readers.set(child, state);
+    r = state;
+  }
+  return r;
+}
+
+// Resolves with the first stdout line not yet taken that satisfies
+// accept (taking it and the lines before it); rejects when the process
+// ends first or the time is up.
 export function waitForLine(child: ChildProcess, accept: (line: string) => boolean, timeoutMs: number, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const stderr: string[] = [];
     child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
-    const lines = createInterface({ input: child.stdout! });
+    const r = reader(child);
     const timer = setTimeout(() => finish(new Error(`${what}: not ready within ${timeoutMs} ms`)), timeoutMs);
     // 'close', not 'exit': a worker that reports and exits at once can be
     // seen to exit before its last line has been read.
-    const onExit = (code: number | null): void => finish(new Error(`${what} exited (${code}) before it was ready: ${stderr.join('').slice(-2000)}`));
+    const onExit = (code: number | null): void => {
+      check();
+      finish(new Error(`${what} exited (${code}) before it was ready: ${stderr.join('').slice(-2000)}`));
+    };
+    let done = false;
     function finish(err: Error | null, line?: string): void {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
-      lines.off('line', onLine);
+      r.listeners.delete(check);
       child.off('close', onExit);
       if (err) reject(err);
       else resolve(line!);
     }
-    function onLine(line: string): void {
-      if (accept(line)) finish(null, line);
+    function check(): void {
+      while (!done && r.lines.length > 0) {
+        const line = r.lines.shift()!;
+        if (accept(line)) finish(null, line);
+      }
     }
-    lines.on('line', onLine);
+    r.listeners.add(check);
     child.once('close', onExit);
+    check();
   });
 }
 

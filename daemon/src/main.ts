@@ -18,11 +18,13 @@ import { untilStopped } from './lifecycle';
 import { KernelLink } from './link/kernel-link';
 import { createLogger, moduleLogger } from './log';
 import { inheritedSocket } from './server/activation';
-import { createServer } from './server/server';
+import { Admission, ensureFileLimit } from './server/admission';
+import { createServer, type DaemonServer } from './server/server';
 import { loadServedApi } from './typed/load';
 import { TypedProxy } from './typed/proxy';
 import { KernelChannel } from '../../native/lib/channel';
 import { peerCredentials } from '../../native/lib/peer';
+import { raiseFileLimit } from '../../native/lib/limits';
 import { watchControl } from '../../native/lib/watch';
 import { LAUNCHD_COMMANDS, runLaunchdCommand } from '../../launchd/cli';
 
@@ -75,13 +77,27 @@ async function main(rawArgv: string[]): Promise<number> {
   });
   const session = new KernelSession(link, { limits: config.limits, log: moduleLogger(log, 'requests') });
   const startedAt = Date.now();
-  let connections = (): number => 0;
-  const ops = new Operations({ session, auth, limits: config.limits, startedAt, connections: () => connections() });
-  const statusWatchers = new StatusWatchers({ link, requests: session.requests, events: session.events, upcalls: session.upcalls, auth, startedAt, connections: () => connections() });
+  let server: DaemonServer | null = null;
+  const ops: Operations = new Operations({
+    session,
+    auth,
+    limits: config.limits,
+    startedAt,
+    connections: () => server?.connections ?? 0,
+    connectionStats: () => ({ refusedByUid: admission.refused, noFirstCall: server?.counters.noFirstCall ?? 0 }),
+  });
+  const admission = new Admission(
+    { perUid: config.limits.maxConnectionsPerUid, total: config.limits.maxConnections, reserved: config.limits.reservedConnections },
+    (identity) => auth.isRootOrAdmin(identity) || ops.servesUpcalls(identity.uid),
+    moduleLogger(log, 'admission'),
+  );
+  ensureFileLimit(config.limits.maxConnections, raiseFileLimit, moduleLogger(log, 'admission'));
+  const statusWatchers = new StatusWatchers({ link, snapshot: () => ops.snapshot() });
   const typed = new TypedProxy(ops, moduleLogger(log, 'typed'), served.bindings);
   const { api } = served;
-  const server = createServer({
+  server = createServer({
     config,
+    admission,
     log: moduleLogger(log, 'server'),
     credentialsOf: (socket) => peerCredentials(socket),
     services: [
@@ -94,11 +110,11 @@ async function main(rawArgv: string[]): Promise<number> {
     packageDefinition: api.packageDefinition,
     ...(activated.fd !== undefined ? { inheritedFd: activated.fd } : {}),
   });
-  connections = () => server.connections;
-  link.on('state', (state) => server.setServing(state === 'ready'));
+  const serving = server;
+  link.on('state', (state) => serving.setServing(state === 'ready'));
 
   try {
-    await server.start();
+    await serving.start();
   } catch (err) {
     log.fatal({ err }, (err as Error).message);
     return 1;
@@ -116,7 +132,7 @@ async function main(rawArgv: string[]): Promise<number> {
     stop: async (_signal, graceMs) => {
       session.events.closeAll('kextbridged is shutting down; reconnect and resume with since_seq');
       statusWatchers.closeAll('kextbridged is shutting down');
-      await server.stop(graceMs);
+      await serving.stop(graceMs);
       watcher.close();
       link.stop();
     },

@@ -18,6 +18,8 @@ export interface NativeCredentials {
 export interface NativeBinding {
   openKext(pathOrName: string): number;
   peerCredentials(fd: number): NativeCredentials;
+  // Raises RLIMIT_NOFILE toward wanted; the limits in force (-1: unlimited).
+  raiseFileLimit(wanted: number): { soft: number; hard: number };
   // macOS only: the listening fds launchd made for a Sockets entry.
   activateSocket?: (name: string) => number[];
   // macOS only: a kernel-event socket filtered to kernel-control events.

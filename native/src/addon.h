@@ -21,6 +21,8 @@ int FdArgument(const Napi::CallbackInfo &info, const char *usage);
 Napi::Value OpenKext(const Napi::CallbackInfo &info);
 // { uid, gid, pid, groups } of the peer of a connected unix socket fd.
 Napi::Value PeerCredentials(const Napi::CallbackInfo &info);
+// Raises RLIMIT_NOFILE toward a count; returns { soft, hard } (limits.cc).
+Napi::Value RaiseFileLimit(const Napi::CallbackInfo &info);
 
 #ifdef __APPLE__
 // launchd socket activation: listening fds for a Sockets entry by name.

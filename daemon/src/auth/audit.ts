@@ -20,6 +20,10 @@ export class Authorizer {
     this.policy = policy;
   }
 
+  isRootOrAdmin(identity: PeerIdentity): boolean {
+    return this.policy.isRootOrAdmin(identity);
+  }
+
   check(identity: PeerIdentity, action: Action): Decision {
     const decision = this.policy.decide(identity, action);
     const item = 'item' in action ? { item: action.item.name, itemId: action.item.id } : {};

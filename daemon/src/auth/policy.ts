@@ -75,6 +75,11 @@ export class Policy {
     private readonly resolver: NameResolver,
   ) {}
 
+  // Root or the admin group: whom connection limits keep room for.
+  isRootOrAdmin(identity: PeerIdentity): boolean {
+    return isRoot(identity) || this.isAdmin(identity);
+  }
+
   static compile(config: Pick<Config, 'policy' | 'adminGroup'>, resolver: NameResolver): CompileResult {
     const errors: string[] = [];
     const warnings: string[] = [];

@@ -3,7 +3,7 @@
 // snapshot when it can take one, never a backlog of stale ones.
 import * as grpc from '@grpc/grpc-js';
 
-import { statusSnapshot, type StatusSources } from '../core/status';
+import type { KernelLink } from '../link/kernel-link';
 import { endWithStatus } from '../server/calls';
 
 // Counter updates more often than this are not worth a message.
@@ -11,11 +11,17 @@ export const MIN_WATCH_INTERVAL_MS = 100;
 
 type StatusStream = grpc.ServerWritableStream<unknown, unknown>;
 
+export interface StatusWatchSources {
+  // Its state changes are sent at once.
+  link: KernelLink;
+  snapshot: () => Record<string, unknown>;
+}
+
 export class StatusWatchers {
-  #d: StatusSources;
+  #d: StatusWatchSources;
   #ends = new Map<StatusStream, () => void>();
 
-  constructor(d: StatusSources) {
+  constructor(d: StatusWatchSources) {
     this.#d = d;
   }
 
@@ -30,7 +36,7 @@ export class StatusWatchers {
     let waiting = false;
     let pending = false;
     const send = (force: boolean): void => {
-      const snap = statusSnapshot(this.#d);
+      const snap = this.#d.snapshot();
       const { uptimeMs: _uptime, ...rest } = snap;
       const key = JSON.stringify(rest);
       if (!force && key === lastKey) return;

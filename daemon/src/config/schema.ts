@@ -54,6 +54,21 @@ export interface LimitsConfig {
   // policy applies as it does past its event limit.
   subscriberQueueBytes: number;
   maxBatch: number;
+  // Client connections: all of them, one unprivileged uid's, and how many
+  // of all are kept for root, the admin group and upcall handlers.
+  maxConnections: number;
+  maxConnectionsPerUid: number;
+  reservedConnections: number;
+  // A connection that starts no call this soon after connecting is closed
+  // (a peer that sends a preface, or half a frame, and waits).
+  firstCallMs: number;
+  // A connection with no call open for this long is closed.
+  idleConnectionMs: number;
+  // HTTP/2 streams one connection may have open at once.
+  maxStreamsPerConnection: number;
+  // Memory one connection's HTTP/2 session may use, in MiB; past it, it
+  // gets no new streams.
+  sessionMemoryMiB: number;
 }
 
 export interface Config {
@@ -123,6 +138,13 @@ export function defaultConfig(platform: NodeJS.Platform = process.platform): Con
       subscriberQueueMax: 65_536,
       subscriberQueueBytes: 16 * 1024 * 1024,
       maxBatch: 1_024,
+      maxConnections: 4_096,
+      maxConnectionsPerUid: 128,
+      reservedConnections: 256,
+      firstCallMs: 10_000,
+      idleConnectionMs: 300_000,
+      maxStreamsPerConnection: 256,
+      sessionMemoryMiB: 32,
     },
     logLevel: 'info',
     adminGroup: 'admin',

@@ -291,11 +291,21 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
       subscriberQueueMax: [1, 1 << 20],
       subscriberQueueBytes: [64 * 1024, 1 << 30],
       maxBatch: [1, 65_536],
+      maxConnections: [16, 1_000_000],
+      maxConnectionsPerUid: [1, 1_000_000],
+      reservedConnections: [0, 1_000_000],
+      firstCallMs: [100, 600_000],
+      idleConnectionMs: [1_000, 86_400_000],
+      maxStreamsPerConnection: [1, 65_535],
+      sessionMemoryMiB: [1, 4_096],
     };
     const limits = object(errors, raw.limits, 'limits', Object.keys(bounds));
     if (limits) {
       for (const [key, [min, max]] of Object.entries(bounds) as [keyof Config['limits'], [number, number]][]) {
         config.limits[key] = field(limits, key, config.limits[key], (v) => integer(errors, v, `limits.${key}`, min, max));
+      }
+      if (config.limits.reservedConnections >= config.limits.maxConnections) {
+        errors.add('limits.reservedConnections', `must be below limits.maxConnections (${config.limits.maxConnections}), got ${config.limits.reservedConnections}`);
       }
       if (config.limits.subscriberQueueDefault > config.limits.subscriberQueueMax) {
         errors.add(

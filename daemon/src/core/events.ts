@@ -97,6 +97,11 @@ export interface EventHubOptions {
   epoch?: string;
 }
 
+// A batch's events stop at about this many bytes (a batch holds one event
+// whatever its size): a gRPC message stays well within the daemon's limit
+// and one write does not hold up the event loop.
+const BATCH_BYTES = 256 * 1024;
+
 export function newEpoch(): string {
   const b = randomBytes(8);
   // Never 0: 0 means "no epoch" in requests.
@@ -422,7 +427,7 @@ export class EventHub {
         out.push({ lost: s.pendingLoss });
         s.pendingLoss = null;
       }
-      s.queue.take(s.maxBatch, out);
+      s.queue.take(s.maxBatch, out, BATCH_BYTES);
       for (const item of out) {
         if (item instanceof Slice) {
           const n = item.count;

@@ -24,7 +24,7 @@ import {
 import type { OverflowPolicy, Sink, SubscriberInfo } from './events';
 import type { KextReply } from './requests';
 import type { KernelSession } from './session';
-import { statusSnapshot } from './status';
+import { statusSnapshot, type StatusSources } from './status';
 import type { HandlerStream } from './upcalls';
 
 export type { ItemKind } from '../wire';
@@ -97,10 +97,14 @@ export interface OperationsDeps {
   limits: Pick<LimitsConfig, 'subscriberQueueDefault' | 'subscriberQueueMax' | 'subscriberQueueBytes' | 'maxBatch'>;
   startedAt: number;
   connections: () => number;
+  connectionStats?: StatusSources['connectionStats'];
 }
 
 export class Operations {
   readonly #d: OperationsDeps;
+  // Uids that have served an upcall in this run: connection limits keep
+  // room for them, so a flood cannot cut off the exec-authorization handler.
+  readonly #handlerUids = new Set<number>();
 
   constructor(deps: OperationsDeps) {
     this.#d = deps;
@@ -142,8 +146,23 @@ export class Operations {
   status(identity: PeerIdentity): Outcome<Record<string, unknown>> {
     const may = this.mayLook(identity, 'status');
     if (!may.ok) return may;
+    return ok(this.snapshot());
+  }
+
+  // The status whoever is asking may see (checked by the caller).
+  snapshot(): Record<string, unknown> {
     const s = this.#d.session;
-    return ok(statusSnapshot({ link: s.link, requests: s.requests, events: s.events, upcalls: s.upcalls, auth: this.#d.auth, startedAt: this.#d.startedAt, connections: this.#d.connections }));
+    const d = this.#d;
+    return statusSnapshot({
+      link: s.link,
+      requests: s.requests,
+      events: s.events,
+      upcalls: s.upcalls,
+      auth: d.auth,
+      startedAt: d.startedAt,
+      connections: d.connections,
+      ...(d.connectionStats ? { connectionStats: d.connectionStats } : {}),
+    });
   }
 
   subscribers(identity: PeerIdentity): Outcome<SubscriberInfo[]> {
@@ -208,6 +227,7 @@ export class Operations {
     const denied = this.#authorize(identity, 'serve', u);
     if (denied) return denied;
     const upcalls = this.#d.session.upcalls;
+    this.#handlerUids.add(identity.uid);
     let key: number | null = upcalls.add(u.id, stream);
     return ok({
       answer: (id, status, payload) => {
@@ -218,6 +238,10 @@ export class Operations {
         key = null;
       },
     });
+  }
+
+  servesUpcalls(uid: number): boolean {
+    return this.#handlerUids.has(uid);
   }
 
   #authorize(identity: PeerIdentity, kind: ItemActionKind, e: CatalogEntry): Refusal | null {

@@ -55,10 +55,12 @@ export class SubscriberQueue {
     } else this.others++;
   }
 
-  // Up to maxItems items from the head (a slice counts its events), a
-  // slice split where the batch ends. onEvents sees each slice taken.
-  take(maxItems: number, out: OutItem[]): void {
+  // Up to maxItems items and about maxBytes from the head (a slice counts
+  // its events; a batch holds at least one item whatever its size), a
+  // slice split where the batch ends.
+  take(maxItems: number, out: OutItem[], maxBytes = Infinity): void {
     let room = maxItems;
+    let bytes = 0;
     let i = this.#head;
     while (room > 0 && i < this.#items.length) {
       const v = this.#items[i];
@@ -68,20 +70,37 @@ export class SubscriberQueue {
         continue;
       }
       if (v instanceof Slice) {
-        const n = v.count;
-        if (n <= room) {
+        const c = v.chunk;
+        let to = Math.min(v.to, v.from + room);
+        if (bytes + c.sizeOf(v.from, to) > maxBytes) {
+          // The most whole events that fit: sizes grow with the count.
+          let lo = v.from;
+          let hi = to;
+          while (lo < hi) {
+            const mid = (lo + hi + 1) >>> 1;
+            if (bytes + c.sizeOf(v.from, mid) <= maxBytes) lo = mid;
+            else hi = mid - 1;
+          }
+          if (lo === v.from) {
+            if (bytes > 0) break;
+            lo = v.from + 1;
+          }
+          to = lo;
+        }
+        const n = to - v.from;
+        const size = c.sizeOf(v.from, to);
+        this.events -= n;
+        this.bytes -= size;
+        bytes += size;
+        room -= n;
+        if (to === v.to) {
           out.push(v);
-          this.events -= n;
-          this.bytes -= v.size;
-          room -= n;
           this.#items[i++] = null;
         } else {
-          const part = new Slice(v.chunk, v.from, v.from + room);
-          out.push(part);
-          this.events -= room;
-          this.bytes -= part.size;
-          v.from += room;
-          room = 0;
+          // The batch is full: the rest of the slice waits at the head.
+          out.push(new Slice(c, v.from, to));
+          v.from = to;
+          break;
         }
       } else {
         out.push(v);

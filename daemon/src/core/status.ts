@@ -16,6 +16,9 @@ export interface StatusSources {
   auth: Authorizer;
   startedAt: number;
   connections: () => number;
+  // What the connection limits refused, per uid, and the connections
+  // closed for starting no call.
+  connectionStats?: () => { refusedByUid: ReadonlyMap<number, number>; noFirstCall: number };
 }
 
 export function statusSnapshot(d: StatusSources): Record<string, unknown> {
@@ -56,6 +59,7 @@ export function statusSnapshot(d: StatusSources): Record<string, unknown> {
       upcallsLate: u.late,
       upcallsHandlerGone: u.handlerGone,
       denied: d.auth.denied,
+      ...connectionCounters(d),
     },
     clients: d.connections(),
     subscribers: d.events.size,
@@ -64,3 +68,11 @@ export function statusSnapshot(d: StatusSources): Record<string, unknown> {
   };
 }
 
+
+function connectionCounters(d: StatusSources): Record<string, unknown> {
+  const c = d.connectionStats?.();
+  if (!c) return {};
+  let refused = 0;
+  for (const n of c.refusedByUid.values()) refused += n;
+  return { connectionsRefused: refused, connectionsRefusedByUid: Object.fromEntries(c.refusedByUid), connectionsNoFirstCall: c.noFirstCall };
+}

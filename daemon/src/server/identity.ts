@@ -22,11 +22,13 @@ import type { PeerIdentity } from '../auth/identity';
 
 const identityByMetadata = new WeakMap<grpc.Metadata, PeerIdentity>();
 
-export function identityInterceptor(identity: PeerIdentity): grpc.ServerInterceptor {
+// onCall runs as each call on the connection starts.
+export function identityInterceptor(identity: PeerIdentity, onCall?: () => void): grpc.ServerInterceptor {
   const frozen: PeerIdentity = Object.freeze({ ...identity, groups: Object.freeze([...identity.groups]) as number[] });
   return (_method, call) =>
     new grpc.ServerInterceptingCall(call, {
       start(next) {
+        onCall?.();
         next({
           onReceiveMetadata(metadata, passOn) {
             identityByMetadata.set(metadata, frozen);
@@ -37,8 +39,8 @@ export function identityInterceptor(identity: PeerIdentity): grpc.ServerIntercep
     });
 }
 
-export function credentialsFor(identity: PeerIdentity): grpc.ServerCredentials {
-  return grpc.experimental.createServerCredentialsWithInterceptors(grpc.ServerCredentials.createInsecure(), [identityInterceptor(identity)]);
+export function credentialsFor(identity: PeerIdentity, onCall?: () => void): grpc.ServerCredentials {
+  return grpc.experimental.createServerCredentialsWithInterceptors(grpc.ServerCredentials.createInsecure(), [identityInterceptor(identity, onCall)]);
 }
 
 // The identity of the connection a call came in on; undefined only for a

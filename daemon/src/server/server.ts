@@ -11,6 +11,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import type { PeerIdentity } from '../auth/identity';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
+import type { Admission } from './admission';
 import { credentialsFor } from './identity';
 import { BRIDGE_SERVICE } from './protos';
 import { listenUnixSocket, type UnixListener } from './socket';
@@ -35,6 +36,13 @@ export interface CreateServerOptions {
   // A listening socket the service manager created and handed over
   // (systemd LISTEN_FDS, launchd Sockets): used as is, never unlinked.
   inheritedFd?: number;
+  // Who may open one more connection; without it, anyone.
+  admission?: Admission;
+}
+
+export interface ConnectionCounters {
+  // Closed because no call started within limits.firstCallMs.
+  noFirstCall: number;
 }
 
 export interface DaemonServer {
@@ -49,6 +57,7 @@ export interface DaemonServer {
   setServing(serving: boolean): void;
   // Connections open now.
   readonly connections: number;
+  readonly counters: ConnectionCounters;
 }
 
 // Room for a message's own framing around the largest payload allowed.
@@ -63,11 +72,20 @@ function serviceName(definition: grpc.ServiceDefinition): string | undefined {
 export function createServer(options: CreateServerOptions): DaemonServer {
   const { config, log } = options;
   const maxMessage = config.limits.maxMessageBytes + MESSAGE_OVERHEAD;
+  const l = config.limits;
   const grpcServer = new grpc.Server({
     'grpc.max_receive_message_length': maxMessage,
     'grpc.max_send_message_length': maxMessage,
     'grpc.enable_channelz': 0,
+    // What one connection may take: streams, session memory, idle time;
+    // and keepalive pings that close peers that died without a word.
+    'grpc.max_concurrent_streams': l.maxStreamsPerConnection,
+    'grpc-node.max_session_memory': l.sessionMemoryMiB,
+    'grpc.max_connection_idle_ms': l.idleConnectionMs,
+    'grpc.keepalive_time_ms': 60_000,
+    'grpc.keepalive_timeout_ms': 20_000,
   });
+  const counters: ConnectionCounters = { noFirstCall: 0 };
 
   const servedNames = new Set<string>(['', BRIDGE_SERVICE]);
   for (const { definition, implementation } of options.services) {
@@ -100,11 +118,32 @@ export function createServer(options: CreateServerOptions): DaemonServer {
       socket.destroy();
       return;
     }
+    const admitted = options.admission?.admit(identity) ?? { ok: true as const, release: () => {} };
+    if (!admitted.ok) {
+      socket.destroy();
+      return;
+    }
     // Nested: a top-level pid is the daemon's own in every line.
     const client = { uid: identity.uid, gid: identity.gid, pid: identity.pid };
-    const injector = grpcServer.createConnectionInjector(credentialsFor(identity));
+    let called = false;
+    const firstCall = setTimeout(() => {
+      if (called) return;
+      counters.noFirstCall++;
+      log.debug({ client, firstCallMs: l.firstCallMs }, 'closed a connection that started no call');
+      socket.destroy();
+    }, l.firstCallMs);
+    firstCall.unref();
+    const injector = grpcServer.createConnectionInjector(
+      credentialsFor(identity, () => {
+        if (called) return;
+        called = true;
+        clearTimeout(firstCall);
+      }),
+    );
     sockets.add(socket);
     socket.once('close', () => {
+      clearTimeout(firstCall);
+      admitted.release();
       sockets.delete(socket);
       if (sockets.size === 0) allClosed?.();
       injector.destroy();
@@ -164,5 +203,7 @@ export function createServer(options: CreateServerOptions): DaemonServer {
     get connections() {
       return sockets.size;
     },
+
+    counters,
   };
 }

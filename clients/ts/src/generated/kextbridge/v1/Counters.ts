@@ -57,6 +57,15 @@ export interface Counters {
    * Auth.
    */
   'denied'?: (number | string | Long);
+  /**
+   * Connections refused by the connection limits, in all and per uid.
+   */
+  'connectionsRefused'?: (number | string | Long);
+  'connectionsRefusedByUid'?: ({[key: number]: number | string | Long});
+  /**
+   * Connections closed because they started no call in time.
+   */
+  'connectionsNoFirstCall'?: (number | string | Long);
 }
 
 export interface Counters__Output {
@@ -114,4 +123,13 @@ export interface Counters__Output {
    * Auth.
    */
   'denied': (string);
+  /**
+   * Connections refused by the connection limits, in all and per uid.
+   */
+  'connectionsRefused': (string);
+  'connectionsRefusedByUid': ({[key: number]: string});
+  /**
+   * Connections closed because they started no call in time.
+   */
+  'connectionsNoFirstCall': (string);
 }
