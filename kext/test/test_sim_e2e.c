@@ -50,6 +50,10 @@ static pid_t start_sim(const char *const *extra)
 	if (pipe(pipefd))
 		return -1;
 	pid = fork();
+	if (pid < 0) {
+		perror("test_sim_e2e: fork");
+		exit(1);
+	}
 	if (pid == 0) {
 		dup2(pipefd[1], 1);
 		close(pipefd[0]);
@@ -64,7 +68,12 @@ static pid_t start_sim(const char *const *extra)
 		kill(pid, SIGKILL);
 		waitpid(pid, 0, 0);
 		fclose(out);
-		return -1;
+		/*
+		 * Stop here: every caller would otherwise signal pid -1, which
+		 * kill(2) takes as "every process we may signal" (as root: all).
+		 */
+		fprintf(stderr, "test_sim_e2e: %s did not start (is it built?)\n", bin);
+		exit(1);
 	}
 	fclose(out);
 	return pid;
@@ -74,6 +83,8 @@ static int stop_sim(pid_t pid)
 {
 	int status = 0;
 
+	if (pid <= 0)
+		return -1;
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
