@@ -3,7 +3,8 @@
 # with ./Makefile; this file is never used there.
 #
 #   make -f linux.mk            kextsim and the test binaries
-#   make -f linux.mk test       C unit tests under ASan+UBSan, xnu-check, fuzz smoke
+#   make -f linux.mk test       C unit tests under ASan+UBSan, xnu-check, the glue's
+#                               unload harness (TSan, ASan), fuzz smoke
 #   make -f linux.mk fuzz FUZZ_SECONDS=60   longer fuzz runs
 
 CC       ?= cc
@@ -27,7 +28,7 @@ TESTS    := $(TEST_SRC:test/%.c=$(B)/test/%)
 FUZZERS  := $(FUZZ_SRC:test/%.c=$(B)/fuzz/%)
 HDRS     := $(wildcard include/kextbridge/*.h lib/*.h example/*.h sim/*.h test/support/*.h)
 
-.PHONY: all test unit fuzz fuzz-smoke xnu-check clean
+.PHONY: all test unit fuzz fuzz-smoke xnu-check xnu-bad xnu-unload clean
 all: $(B)/kextsim $(B)/kextsim-asan $(TESTS)
 
 $(B)/kextsim: $(LIB_SRC) $(EX_SRC) $(SIM_SRC) $(HDRS)
@@ -65,7 +66,26 @@ fuzz: $(FUZZERS)
 
 -include xnu/check.mk
 
-test: unit xnu-check
+# The XNU glue's start/stop run in user space against a fake kernel
+# (test/xnu_unload.c), once under ThreadSanitizer and once under ASan+UBSan.
+UNLOAD_CYCLES ?= 2000
+UNLOAD_SRC := test/xnu_unload.c $(XNU_SRC) $(LIB_SRC) $(EX_SRC) $(wildcard test/xnu-fake/*.c)
+UNLOAD_DEPS := $(UNLOAD_SRC) $(HDRS) $(wildcard xnu/*.h xnu/apple-decls/*.h xnu/apple-decls/*/*.h test/xnu-fake/*.h)
+UNLOAD_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow $(XNU_INC) -Itest/xnu-fake -pthread -g
+
+$(B)/xnu_unload-tsan: $(UNLOAD_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(UNLOAD_CFLAGS) -O1 -fsanitize=thread -o $@ $(UNLOAD_SRC)
+
+$(B)/xnu_unload-asan: $(UNLOAD_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(UNLOAD_CFLAGS) $(SAN) -o $@ $(UNLOAD_SRC)
+
+xnu-unload: $(B)/xnu_unload-tsan $(B)/xnu_unload-asan
+	@echo "== xnu_unload (ThreadSanitizer)"; TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(B)/xnu_unload-tsan $(UNLOAD_CYCLES)
+	@echo "== xnu_unload (ASan+UBSan)"; ASAN_OPTIONS=detect_leaks=1 $(B)/xnu_unload-asan $(UNLOAD_CYCLES)
+
+test: unit xnu-check xnu-unload
 	@$(MAKE) -s -f linux.mk fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 clean:

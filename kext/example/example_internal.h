@@ -12,7 +12,7 @@ struct kb_example {
 	int64_t log_level, max_event_rate;
 	uint64_t heartbeats;
 	uint64_t started_ns;
-	int stopping;
+	int stopping;           /* atomic: read by worker threads */
 };
 
 extern struct kb_example kb_ex;
