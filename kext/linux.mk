@@ -11,13 +11,14 @@ CC       ?= cc
 CLANG    ?= $(shell command -v clang-14 || command -v clang)
 B        := build
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-CPPFLAGS := -Iinclude -Ilib -Iexample -Isim -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+CPPFLAGS := -Iinclude -Ilib -Iexample -Icounter -Isim -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 OPT      := -O2 -g
 SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 10
 
 LIB_SRC  := $(wildcard lib/*.c)
 EX_SRC   := $(wildcard example/*.c)
+CTR_SRC  := $(wildcard counter/*.c)
 SIM_SRC  := $(wildcard sim/*.c)
 SUP_SRC  := $(wildcard test/support/*.c)
 TEST_SRC := $(wildcard test/test_*.c)
@@ -26,19 +27,20 @@ XNU_SRC  := $(wildcard xnu/*.c)
 
 TESTS    := $(TEST_SRC:test/%.c=$(B)/test/%)
 FUZZERS  := $(FUZZ_SRC:test/%.c=$(B)/fuzz/%)
-HDRS     := $(wildcard include/kextbridge/*.h lib/*.h example/*.h sim/*.h test/support/*.h)
+HDRS     := $(wildcard include/kextbridge/*.h lib/*.h example/*.h counter/*.h sim/*.h test/support/*.h)
 
 .PHONY: all test unit fuzz fuzz-smoke xnu-check xnu-bad xnu-unload clean
 all: $(B)/kextsim $(B)/kextsim-asan $(TESTS)
 
-$(B)/kextsim: $(LIB_SRC) $(EX_SRC) $(SIM_SRC) $(HDRS)
+# kextsim links every kext in the repo; --kext NAME picks one.
+$(B)/kextsim: $(LIB_SRC) $(EX_SRC) $(CTR_SRC) $(SIM_SRC) $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CPPFLAGS) $(OPT) -pthread -o $@ $(LIB_SRC) $(EX_SRC) $(SIM_SRC)
+	$(CC) $(WARN) $(CPPFLAGS) $(OPT) -pthread -o $@ $(LIB_SRC) $(EX_SRC) $(CTR_SRC) $(SIM_SRC)
 
 # The simulator the integration tests run: same code, sanitizers on.
-$(B)/kextsim-asan: $(LIB_SRC) $(EX_SRC) $(SIM_SRC) $(HDRS)
+$(B)/kextsim-asan: $(LIB_SRC) $(EX_SRC) $(CTR_SRC) $(SIM_SRC) $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CPPFLAGS) $(SAN) -pthread -o $@ $(LIB_SRC) $(EX_SRC) $(SIM_SRC)
+	$(CC) $(WARN) $(CPPFLAGS) $(SAN) -pthread -o $@ $(LIB_SRC) $(EX_SRC) $(CTR_SRC) $(SIM_SRC)
 
 # Each test links the library, the example handlers and the test support
 # code (a fake platform), but not sim/main.

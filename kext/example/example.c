@@ -112,7 +112,7 @@ const struct kb_catalog *kb_example_catalog(void)
 	return &catalog;
 }
 
-int kb_example_init(struct kb_engine *e, const struct kb_example_env *env)
+int kb_example_init(struct kb_engine *e, const struct kb_kext_env *env)
 {
 	if (!e || !env || !env->spawn || !env->sleep_ns || !env->now_ns)
 		return KB_R_INVAL;

@@ -222,7 +222,7 @@ static void enomem_resumes(void)
 
 int main(int argc, char **argv)
 {
-	struct kb_example_env env;
+	struct kb_kext_env env;
 	int cycles = 2000, i;
 
 	if (argc > 1) {
@@ -232,7 +232,7 @@ int main(int argc, char **argv)
 	}
 	fos_quiet_stdout();
 	/* msleep with a zero timespec never times out: sleep_ns(0) must not call it so. */
-	kb_xnu_example_env(&env);
+	kb_xnu_kext_env(&env);
 	fos_watchdog(5, "sleep_ns(0)");
 	env.sleep_ns(0);
 	fos_watchdog(0, 0);

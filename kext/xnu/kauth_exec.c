@@ -18,7 +18,6 @@
  * The warning is silenced around these two calls only.
  */
 #include "kb_xnu.h"
-#include "example_ids.h"
 
 static int on_fileop(kauth_cred_t cred, void *idata, kauth_action_t action, uintptr_t arg0,
 		     uintptr_t arg1, uintptr_t arg2, uintptr_t arg3)
@@ -32,8 +31,8 @@ static int on_fileop(kauth_cred_t cred, void *idata, kauth_action_t action, uint
 	if (!kb_gate_enter(&kb_xnu.kauth_gate))
 		return KAUTH_RESULT_DEFER;
 	/* arg1, the path, is valid only during this call: copied before returning. */
-	kb_example_exec_observed((uint32_t)proc_selfpid(), (uint32_t)proc_selfppid(),
-				 (uint32_t)kauth_cred_getuid(cred), (const char *)arg1);
+	KB_KEXT->exec_observed((uint32_t)proc_selfpid(), (uint32_t)proc_selfppid(),
+			       (uint32_t)kauth_cred_getuid(cred), (const char *)arg1);
 	kb_gate_leave(&kb_xnu.kauth_gate);
 	return KAUTH_RESULT_DEFER;
 }
@@ -68,8 +67,10 @@ void kb_xnu_exec_wanted(struct kb_engine *e, void *arg)
 
 	(void)arg;
 	lck_mtx_lock(kb_xnu.r.listen_mtx);
-	/* Asked under listen_mtx, so the last of racing calls decides. */
-	want = kb_topic_wanted(e, KB_EX_TOPIC_EXEC);
+	/* A kext without an exec source never listens. Asked under
+	 * listen_mtx, so the last of racing calls decides. */
+	want = KB_KEXT->exec_topic && KB_KEXT->exec_observed &&
+	       kb_topic_wanted(e, KB_KEXT->exec_topic);
 	if (want && !kb_xnu.r.listener) {
 		kb_xnu.r.listener = listen_fileop();
 		if (!kb_xnu.r.listener)

@@ -4,9 +4,30 @@
 
 #include <kextbridge/engine.h>
 #include <kextbridge/gate.h>
+#include <kextbridge/kext.h>
 
-#include "example.h"
 #include "xnu_api.h"
+
+/*
+ * The kext this build serves: its descriptor's symbol (kextbridge/kext.h).
+ * kext/Makefile sets it from KEXT=...; the glue names no kext itself.
+ */
+#ifndef KB_XNU_KEXT
+#define KB_XNU_KEXT kb_example_kext
+#endif
+extern const struct kb_kext KB_XNU_KEXT;
+#define KB_KEXT (&KB_XNU_KEXT)
+
+/*
+ * kmod_info needs constants; the kernel overwrites both from Info.plist
+ * (CFBundleIdentifier, CFBundleVersion) when it loads the kext.
+ */
+#ifndef KB_XNU_BUNDLE_ID
+#define KB_XNU_BUNDLE_ID "org.kextbridge.example"
+#endif
+#ifndef KB_XNU_BUNDLE_VERSION
+#define KB_XNU_BUNDLE_VERSION "0.1.0"
+#endif
 
 /*
  * ctl_sendsize bounds what the daemon may send in one datagram; ctl_recvsize
@@ -49,7 +70,7 @@ struct kb_xnu {
 	struct kb_xnu_res r;
 	struct kb_gate ctl_gate;        /* kernel control callbacks */
 	struct kb_gate kauth_gate;      /* fileop callbacks */
-	struct kb_gate worker_gate;     /* example worker threads alive */
+	struct kb_gate worker_gate;     /* the kext's worker threads alive */
 	struct kb_timer retry_timer;
 	struct kb_timer heartbeat_timer;
 };
@@ -59,7 +80,7 @@ extern struct kb_xnu kb_xnu;
 /* platform_xnu.c */
 void kb_xnu_platform(struct kb_platform *p);
 int kb_xnu_send_result(errno_t err);
-void kb_xnu_example_env(struct kb_example_env *env);
+void kb_xnu_kext_env(struct kb_kext_env *env);
 uint64_t kb_xnu_now_ns(void);
 void kb_xnu_pause(void *ctx);
 void kb_xnu_retry_fired(thread_call_param_t p0, thread_call_param_t p1);

@@ -117,15 +117,18 @@ static errno_t on_getopt(kern_ctl_ref kctlref, u_int32_t unit, void *unitinfo, i
 
 errno_t kb_xnu_register_control(void)
 {
-	static const char name[] = KB_EXAMPLE_IDENTITY;
+	const char *name = KB_KEXT->catalog()->identity;
 	struct kern_ctl_reg reg;
 	errno_t err;
 	size_t i;
 
 	__builtin_memset(&reg, 0, sizeof(reg));
-	_Static_assert(sizeof(name) <= MAX_KCTL_NAME, "control name fits ctl_name");
-	for (i = 0; i < sizeof(name); i++)
+	/* The kext's identity names the control; with its NUL it must fit. */
+	for (i = 0; name[i]; i++) {
+		if (i + 1 >= MAX_KCTL_NAME)
+			return EINVAL;
 		reg.ctl_name[i] = name[i];
+	}
 	reg.ctl_flags = CTL_FLAG_PRIVILEGED;
 	reg.ctl_sendsize = KB_XNU_SENDSIZE;
 	reg.ctl_recvsize = KB_XNU_RECVSIZE;

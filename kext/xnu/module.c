@@ -53,9 +53,9 @@ static kern_return_t kextbridge_start(kmod_info_t *ki, void *d)
 {
 	struct kb_xnu_res *r = &kb_xnu.r;
 	struct kb_engine_config cfg;
-	struct kb_example_env env;
+	struct kb_kext_env env;
 	struct kb_platform platform;
-	const struct kb_catalog *cat = kb_example_catalog();
+	const struct kb_catalog *cat = KB_KEXT->catalog();
 	size_t size;
 
 	(void)ki;
@@ -67,8 +67,8 @@ static kern_return_t kextbridge_start(kmod_info_t *ki, void *d)
 	cfg.max_datagram_out = KB_XNU_MAX_DATAGRAM;
 	size = kb_engine_memory_size(&cfg, cat);
 
-	r->tag = OSMalloc_Tagalloc(KB_EXAMPLE_IDENTITY, OSMT_DEFAULT);
-	r->grp = lck_grp_alloc_init(KB_EXAMPLE_IDENTITY, 0);
+	r->tag = OSMalloc_Tagalloc(cat->identity, OSMT_DEFAULT);
+	r->grp = lck_grp_alloc_init(cat->identity, 0);
 	if (!r->tag || !r->grp || size > 0xffffffffu)
 		goto fail;
 	r->mtx = lck_mtx_alloc_init(r->grp, 0);
@@ -84,10 +84,15 @@ static kern_return_t kextbridge_start(kmod_info_t *ki, void *d)
 		goto fail;
 
 	kb_xnu_platform(&platform);
-	kb_xnu_example_env(&env);
-	if (kb_engine_init(r->engine_mem, size, &cfg, cat, &platform, &r->engine) != KB_R_OK ||
-	    kb_example_init(r->engine, &env) != KB_R_OK)
+	kb_xnu_kext_env(&env);
+	if (kb_engine_init(r->engine_mem, size, &cfg, cat, &platform, &r->engine) != KB_R_OK)
 		goto fail;
+	/* Workers may be spawned from here on (the kext's start may spawn). */
+	kb_gate_open(&kb_xnu.worker_gate);
+	if (KB_KEXT->start(r->engine, &env) != KB_R_OK) {
+		kb_xnu_workers_shutdown();
+		goto fail;
+	}
 	/*
 	 * Last: once registered, a client may connect and the control cannot
 	 * be taken back while it stays (EBUSY), so nothing after this may fail.
@@ -96,13 +101,15 @@ static kern_return_t kextbridge_start(kmod_info_t *ki, void *d)
 	 */
 	kb_gate_open(&kb_xnu.ctl_gate);
 	kb_gate_open(&kb_xnu.kauth_gate);
-	kb_gate_open(&kb_xnu.worker_gate);
 	kb_timer_init(&kb_xnu.retry_timer);
 	kb_timer_init(&kb_xnu.heartbeat_timer);
-	if (kb_xnu_register_control() != 0)
+	if (kb_xnu_register_control() != 0) {
+		KB_KEXT->stop();
+		kb_xnu_workers_shutdown();
 		goto fail;
+	}
 	kb_xnu_arm_heartbeat();
-	printf("kextbridge: %s %s started\n", KB_EXAMPLE_IDENTITY, KB_EXAMPLE_VERSION);
+	printf("kextbridge: %s %s started\n", cat->identity, cat->version);
 	return KERN_SUCCESS;
 fail:
 	printf("kextbridge: start failed\n");
@@ -129,8 +136,8 @@ static kern_return_t kextbridge_stop(kmod_info_t *ki, void *d)
 	kb_gate_drain(&kb_xnu.ctl_gate, kb_xnu_pause, 0);
 	/* No listener, no fileop callback running. */
 	kb_xnu_unlisten_exec();
-	/* Jobs see stopping and answer; then their threads leave kext code. */
-	kb_example_shutdown();
+	/* The kext's jobs see stopping and answer; then their threads leave kext code. */
+	KB_KEXT->stop();
 	kb_xnu_workers_shutdown();
 	/* Heartbeat and retry: neither armed nor running, then freed. */
 	kb_xnu_timers_shutdown();
@@ -146,7 +153,7 @@ static kern_return_t kextbridge_stop(kmod_info_t *ki, void *d)
  * Xcode generates kmod_info instead.
  */
 kmod_info_t kmod_info = {
-	0, KMOD_INFO_VERSION, (uint32_t)-1, KB_EXAMPLE_IDENTITY, KB_EXAMPLE_VERSION, -1, 0, 0, 0,
+	0, KMOD_INFO_VERSION, (uint32_t)-1, KB_XNU_BUNDLE_ID, KB_XNU_BUNDLE_VERSION, -1, 0, 0, 0,
 	0, kextbridge_start, kextbridge_stop,
 };
 __attribute__((visibility("hidden"))) kmod_start_func_t *_realmain = kextbridge_start;

@@ -152,7 +152,8 @@ void kb_xnu_heartbeat_fired(thread_call_param_t p0, thread_call_param_t p1)
 	(void)p1;
 	if (!kb_timer_fire_begin(&kb_xnu.heartbeat_timer))
 		return;
-	kb_example_heartbeat();
+	if (KB_KEXT->tick)
+		KB_KEXT->tick();
 	/* Re-armed while still counted: stop drains, then cancels what this armed. */
 	kb_timer_rearm_inside(&kb_xnu.heartbeat_timer);
 	clock_interval_to_deadline(KB_XNU_HEARTBEAT_MS, (uint32_t)NSEC_PER_MSEC, &deadline);
@@ -215,9 +216,9 @@ void kb_xnu_platform(struct kb_platform *p)
 }
 
 /*
- * Worker threads for the example: kernel_thread_start passes one pointer,
- * so (fn, arg) pairs wait in a small table until the new thread takes
- * them. The example never runs more than its 16 jobs at once.
+ * Worker threads for the kext (env->spawn): kernel_thread_start passes one
+ * pointer, so (fn, arg) pairs wait in a small table until the new thread
+ * takes them; more than KB_XNU_SPAWN_SLOTS at once are refused.
  *
  * A worker is counted in worker_gate from before the thread starts until
  * its last use of kext state; what is left after that is the call into
@@ -290,7 +291,7 @@ static void x_sleep_ns(uint64_t ns)
 	msleep(&sleep_chan, 0, 0, "kbsleep", &ts);
 }
 
-void kb_xnu_example_env(struct kb_example_env *env)
+void kb_xnu_kext_env(struct kb_kext_env *env)
 {
 	env->spawn = x_spawn;
 	env->sleep_ns = x_sleep_ns;
