@@ -10,6 +10,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
 import { startStack, type Stack } from './support/stack';
+import { cli } from './support/cli';
 import { spawnSync } from 'node:child_process';
 
 const root = resolve(__dirname, '../..');
@@ -120,4 +121,17 @@ test('a request that does not match the proto never reaches the kext', async () 
     (e: grpc.ServiceError) => e.code === grpc.status.INVALID_ARGUMENT,
   );
   assert.deepEqual(await call('Get', {}), before);
+});
+
+test('the CLI works against it with --proto and no example names: call, get, describe', async () => {
+  const proto = ['--proto', join(protoRoot, 'counter/v1/counter.proto')];
+  const add = await cli(stack.daemon.socket, [...proto, '--json', 'call', 'add', '--json', '{"delta": 40}']);
+  assert.equal(add.code, 0, add.stderr);
+  const value = BigInt((await call<{ value: string }>('Get', {})).value);
+  assert.ok(add.stdout.includes(String(value)), add.stdout);
+  const step = await cli(stack.daemon.socket, [...proto, 'get', 'step']);
+  assert.equal(step.code, 0, step.stderr);
+  const described = await cli(stack.daemon.socket, [...proto, 'describe']);
+  assert.equal(described.code, 0, described.stderr);
+  assert.ok(described.stdout.includes('org.kextbridge.counter') && described.stdout.includes('changes'), described.stdout);
 });
