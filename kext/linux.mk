@@ -71,9 +71,9 @@ fuzz: $(FUZZERS)
 # The XNU glue's start/stop run in user space against a fake kernel
 # (test/xnu_unload.c), once under ThreadSanitizer and once under ASan+UBSan.
 UNLOAD_CYCLES ?= 2000
-UNLOAD_SRC := test/xnu_unload.c $(XNU_SRC) $(LIB_SRC) $(EX_SRC) $(wildcard test/xnu-fake/*.c)
+UNLOAD_SRC := test/xnu_unload.c $(XNU_SRC) $(LIB_SRC) $(EX_SRC) $(wildcard test/xnu-fake/*.c) sim/platform_posix.c
 UNLOAD_DEPS := $(UNLOAD_SRC) $(HDRS) $(wildcard xnu/*.h xnu/apple-decls/*.h xnu/apple-decls/*/*.h test/xnu-fake/*.h)
-UNLOAD_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow $(XNU_INC) -Itest/xnu-fake -pthread -g
+UNLOAD_CFLAGS = -std=c11 -Wall -Wextra -Werror -Wshadow -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(XNU_INC) -Itest/xnu-fake -Isim -pthread -g
 
 $(B)/xnu_unload-tsan: $(UNLOAD_DEPS)
 	@mkdir -p $(@D)

@@ -11,7 +11,7 @@ import * as protoLoader from '@grpc/proto-loader';
 
 import { startStack, type Stack } from './support/stack';
 import { cli } from './support/cli';
-import { spawnSync } from 'node:child_process';
+import { unaryAs } from './support/daemon';
 
 const root = resolve(__dirname, '../..');
 const protoRoot = join(root, 'proto');
@@ -33,21 +33,9 @@ after(async () => {
   await stack.stop();
 });
 
-// One typed call as another uid (a child process): { code, reply }.
+// One typed call as another uid (a child process): { code, details, reply }.
 function callAs(uid: number, method: string, request: unknown): { code: number; details: string; reply: unknown } {
-  const script = `
-    const grpc = require(${JSON.stringify(join(root, 'node_modules/@grpc/grpc-js'))});
-    const pl = require(${JSON.stringify(join(root, 'node_modules/@grpc/proto-loader'))});
-    const def = pl.loadSync('counter/v1/counter.proto', { includeDirs: [${JSON.stringify(protoRoot)}], longs: String, defaults: true });
-    const C = grpc.loadPackageDefinition(def).kextbridge.counter.v1.Counter;
-    const c = new C('unix://${stack.daemon.socket}', grpc.credentials.createInsecure());
-    c[${JSON.stringify(method)}](${JSON.stringify(request)}, { deadline: Date.now() + 5000 }, (e, r) => {
-      process.stdout.write(JSON.stringify({ code: e ? e.code : 0, details: e ? e.details : '', reply: r ?? null }));
-      process.exit(0);
-    });`;
-  const r = spawnSync(process.execPath, ['-e', script], { uid, gid: uid, encoding: 'utf8', timeout: 15_000 });
-  if (r.status !== 0) throw new Error(`client as uid ${uid} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as { code: number; details: string; reply: unknown };
+  return unaryAs(uid, stack.daemon.socket, method, request, { proto: 'counter/v1/counter.proto', service: 'kextbridge.counter.v1.Counter' });
 }
 
 function call<T>(method: string, request: unknown): Promise<T> {

@@ -1,6 +1,7 @@
 /* See fake_os.h. */
 #define _GNU_SOURCE
 #include "fake_os.h"
+#include "platform_posix.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -142,40 +143,10 @@ void fos_usleep(uint32_t us)
 	usleep(us);
 }
 
-struct start {
-	void (*fn)(void *);
-	void *arg;
-};
-
-static void *thread_main(void *p)
-{
-	struct start s = *(struct start *)p;
-
-	free(p);
-	s.fn(s.arg);
-	return 0;
-}
-
+/* Detached threads: kextsim's own spawn, the same as workers get there. */
 int fos_thread_start(void (*fn)(void *), void *arg)
 {
-	struct start *s = malloc(sizeof(*s));
-	pthread_attr_t a;
-	pthread_t t;
-	int r;
-
-	if (!s)
-		return -1;
-	s->fn = fn;
-	s->arg = arg;
-	pthread_attr_init(&a);
-	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	r = pthread_create(&t, &a, thread_main, s);
-	pthread_attr_destroy(&a);
-	if (r) {
-		free(s);
-		return -1;
-	}
-	return 0;
+	return kb_posix_spawn(fn, arg);
 }
 
 void fos_thread_exit(void)

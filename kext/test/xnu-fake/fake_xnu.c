@@ -229,6 +229,20 @@ void fake_ctl_send(u_int32_t unit, const void *data, size_t len)
 	reg.ctl_send(&kctl_token, unit, 0, m, 0);
 }
 
+/* The scripted allocation failure: 0 when this allocation must fail. */
+static int alloc_allowed(int *live)
+{
+	int ok = 1;
+
+	LOCK();
+	if (fx.osmalloc_fail_after > 0 && --fx.osmalloc_fail_after == 0)
+		ok = 0;
+	else
+		(*live)++;
+	UNLOCK();
+	return ok;
+}
+
 /* ---- locks, sleep ---- */
 
 struct __lck_grp__ {
@@ -253,13 +267,8 @@ lck_mtx_t *lck_mtx_alloc_init(lck_grp_t *grp, lck_attr_t *attr)
 
 	(void)grp;
 	(void)attr;
-	LOCK();
-	if (fx.osmalloc_fail_after > 0 && --fx.osmalloc_fail_after == 0) {
-		UNLOCK();
+	if (!alloc_allowed(&fx.mutexes_live))
 		return 0;
-	}
-	fx.mutexes_live++;
-	UNLOCK();
 	m = fos_mutex_new();
 	return (lck_mtx_t *)(void *)m;
 }
@@ -648,13 +657,8 @@ void *OSMalloc(uint32_t size, OSMallocTag tag)
 	void *p;
 
 	(void)tag;
-	LOCK();
-	if (fx.osmalloc_fail_after > 0 && --fx.osmalloc_fail_after == 0) {
-		UNLOCK();
+	if (!alloc_allowed(&fx.osmalloc_live))
 		return 0;
-	}
-	fx.osmalloc_live++;
-	UNLOCK();
 	p = fos_alloc(size);
 	return p;
 }
