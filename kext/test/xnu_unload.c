@@ -245,6 +245,22 @@ int main(int argc, char **argv)
 		cycle_once(i);
 	fake_kauth_generator_stop();
 	fos_watchdog(0, 0);
+	{
+		struct fake_xnu s;
+
+		fake_xnu_get(&s);
+		/* The cycles really had all of it in flight (else this proves little). */
+		check(s.timer_fires > (uint64_t)cycles && s.threads_started > (uint64_t)cycles / 4 &&
+			      s.fileop_calls > (uint64_t)cycles && s.listens > (uint64_t)cycles / 2 &&
+			      s.unlistens == s.listens && s.enqueue_failed > 0,
+		      "timers fired, workers ran, fileop callbacks came, listeners came and went", -1);
+		fos_say("     thread_call fires ", (long)s.timer_fires, "");
+		fos_say("     worker threads ", (long)s.threads_started, "");
+		fos_say("     fileop callbacks ", (long)s.fileop_calls, "");
+		fos_say("     listens ", (long)s.listens, " (each unlistened)");
+		fos_say("     sends refused (ENOBUFS/ENOMEM) ", (long)s.enqueue_failed, "");
+		fos_say("     thread_call_free refused (armed) ", (long)s.calls_refused_free, "");
+	}
 	fos_say(failures ? "FAIL " : "ok   ", cycles,
 		" start/stop cycles with callbacks, timers and workers in flight");
 	return failures ? 1 : 0;

@@ -11,7 +11,9 @@
  * same code is exercised in user space (kext/test/test_xnu_unload.c).
  *
  * A gate lives in storage that outlives stop (a static, never in memory
- * stop frees): a late caller that finds it closed still reads it.
+ * stop frees): a late caller that finds it closed still reads it. It
+ * starts zeroed (open, nobody inside); open and init never reset the
+ * count, which only callers change.
  */
 #ifndef KEXTBRIDGE_GATE_H
 #define KEXTBRIDGE_GATE_H

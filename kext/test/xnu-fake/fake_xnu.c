@@ -371,6 +371,7 @@ static void dispatcher(void *arg)
 
 			c->pending = 0;
 			c->running = 1;
+			fx.timer_fires++;
 			UNLOCK();
 			f(p, 0);
 			LOCK();
@@ -476,6 +477,7 @@ kern_return_t kernel_thread_start(thread_continue_t continuation, void *paramete
 	s->param = parameter;
 	LOCK();
 	fx.threads_live++;
+	fx.threads_started++;
 	UNLOCK();
 	if (fos_thread_start(kthread_main, s) != 0) {
 		fos_free(s);
@@ -543,6 +545,7 @@ kauth_listener_t kauth_listen_scope(const char *identifier, kauth_scope_callback
 		if (!listeners[i]) {
 			listeners[i] = l;
 			fx.listeners++;
+			fx.listens++;
 			UNLOCK();
 			return l;
 		}
@@ -560,6 +563,7 @@ void kauth_unlisten_scope(kauth_listener_t listener)
 		if (listeners[i] == listener) {
 			listeners[i] = 0;
 			fx.listeners--;
+			fx.unlistens++;
 		}
 	UNLOCK();
 	/* Does not wait for callbacks in flight: the caller must. The record

@@ -27,6 +27,7 @@ struct fake_xnu {
 	int threads_live;               /* kernel threads not yet terminated */
 	int osmalloc_live, mutexes_live;
 	uint64_t enqueued, enqueue_failed, fileop_calls;
+	uint64_t timer_fires, threads_started, listens, unlistens;
 	struct kern_ctl_reg reg;
 };
 
