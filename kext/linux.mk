@@ -83,9 +83,15 @@ $(B)/xnu_unload-asan: $(UNLOAD_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(UNLOAD_CFLAGS) $(SAN) -o $@ $(UNLOAD_SRC)
 
-xnu-unload: $(B)/xnu_unload-tsan $(B)/xnu_unload-asan
+# The same glue built for the counter kext (no workers, no exec source).
+$(B)/xnu_unload-counter: $(UNLOAD_DEPS) $(CTR_SRC)
+	@mkdir -p $(@D)
+	$(CC) $(UNLOAD_CFLAGS) -DKB_XNU_KEXT=kb_counter_kext $(SAN) -o $@ $(UNLOAD_SRC) $(CTR_SRC)
+
+xnu-unload: $(B)/xnu_unload-tsan $(B)/xnu_unload-asan $(B)/xnu_unload-counter
 	@echo "== xnu_unload (ThreadSanitizer)"; TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(B)/xnu_unload-tsan $(UNLOAD_CYCLES)
 	@echo "== xnu_unload (ASan+UBSan)"; ASAN_OPTIONS=detect_leaks=1 $(B)/xnu_unload-asan $(UNLOAD_CYCLES)
+	@echo "== xnu_unload for the counter kext (ASan+UBSan)"; ASAN_OPTIONS=detect_leaks=1 $(B)/xnu_unload-counter 500
 
 test: unit xnu-check xnu-unload
 	@$(MAKE) -s -f linux.mk fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
