@@ -112,7 +112,7 @@ const struct kb_catalog *kb_example_catalog(void)
 	return &catalog;
 }
 
-int kb_example_init(struct kb_engine *e, const struct kb_example_env *env)
+int kb_example_init(struct kb_engine *e, const struct kb_kext_env *env)
 {
 	if (!e || !env || !env->spawn || !env->sleep_ns || !env->now_ns)
 		return KB_R_INVAL;
@@ -121,14 +121,14 @@ int kb_example_init(struct kb_engine *e, const struct kb_example_env *env)
 	kb_ex.log_level = 2;
 	kb_ex.max_event_rate = 0;
 	kb_ex.heartbeats = 0;
-	kb_ex.stopping = 0;
+	__atomic_store_n(&kb_ex.stopping, 0, __ATOMIC_RELEASE);
 	kb_ex.started_ns = env->now_ns();
 	return KB_R_OK;
 }
 
 void kb_example_shutdown(void)
 {
-	kb_ex.stopping = 1;
+	__atomic_store_n(&kb_ex.stopping, 1, __ATOMIC_RELEASE);
 	kb_ex_jobs_shutdown();
 }
 

@@ -9,24 +9,20 @@
 #include <stdint.h>
 
 #include <kextbridge/engine.h>
+#include <kextbridge/kext.h>
 
 #define KB_EXAMPLE_IDENTITY "org.kextbridge.example"
 #define KB_EXAMPLE_VERSION  "0.1.0"
 #define KB_EXAMPLE_UPCALL_TIMEOUT_MS 2000u
 
-/* What the example needs from its platform beyond the engine's. */
-struct kb_example_env {
-	/* Run fn(arg) on a new thread; 0 on success. */
-	int (*spawn)(void (*fn)(void *), void *arg);
-	void (*sleep_ns)(uint64_t ns);
-	uint64_t (*now_ns)(void);
-};
+/* The example's descriptor (example_kext.c): what the glue and kextsim use. */
+extern const struct kb_kext kb_example_kext;
 
 /* Before kb_engine_init: the upcall timeout announced in the catalog. */
 void kb_example_configure(uint32_t upcall_timeout_ms);
 const struct kb_catalog *kb_example_catalog(void);
 /* After kb_engine_init. */
-int kb_example_init(struct kb_engine *e, const struct kb_example_env *env);
+int kb_example_init(struct kb_engine *e, const struct kb_kext_env *env);
 /* Stops workers and waits for them; call before freeing the engine. */
 void kb_example_shutdown(void);
 

@@ -8,11 +8,11 @@
 
 struct kb_example {
 	struct kb_engine *engine;
-	struct kb_example_env env;
+	struct kb_kext_env env;
 	int64_t log_level, max_event_rate;
 	uint64_t heartbeats;
 	uint64_t started_ns;
-	int stopping;
+	int stopping;           /* atomic: read by worker threads */
 };
 
 extern struct kb_example kb_ex;

@@ -72,7 +72,8 @@ static void release(struct job *j)
 
 static int cancelled(struct job *j)
 {
-	return __atomic_load_n(&j->cancelled, __ATOMIC_ACQUIRE) || kb_ex.stopping;
+	return __atomic_load_n(&j->cancelled, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&kb_ex.stopping, __ATOMIC_ACQUIRE);
 }
 
 void kb_ex_cancel(struct kb_engine *e, void *arg, uint64_t token)
@@ -116,7 +117,8 @@ static void emit_worker(void *arg)
 	uint32_t i, rate = j->rate;
 	int corked = 0, batched;
 
-	cap_rate = (uint64_t)kb_ex.max_event_rate;
+	/* Under the engine lock: OPT_SET writes it there. */
+	cap_rate = (uint64_t)kb_option_int(e, KB_EX_OPT_MAX_EVENT_RATE);
 	if (cap_rate && (rate == 0 || rate > cap_rate))
 		rate = (uint32_t)cap_rate;
 	len = kb_ex_encode_exec(emit_event, sizeof(emit_event), 1, 1, 0, path, sizeof(path) - 1, j->size);

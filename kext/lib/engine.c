@@ -375,6 +375,7 @@ void kb_session_reset(struct kb_engine *e)
 	e->loss_pending = 0;
 	e->seq = 0;
 	e->welcomed = 0;
+	e->topics_dirty = 1;
 	kb_upcall_abort_all(e, KB_UPCALL_DISCONNECTED);
 }
 
@@ -408,7 +409,17 @@ void kb_engine_disconnect(struct kb_engine *e, uint32_t unit)
 		e->connected = 0;
 		e->st.disconnects++;
 	}
+	kb_unlock_and_notify(e);
+}
+
+void kb_unlock_and_notify(struct kb_engine *e)
+{
+	int dirty = e->topics_dirty && e->p.topics_changed;
+
+	e->topics_dirty = 0;
 	e->p.unlock(e->p.ctx);
+	if (dirty)
+		e->p.topics_changed(e->p.ctx, e);
 }
 
 int kb_engine_stop(struct kb_engine *e)

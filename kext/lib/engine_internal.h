@@ -72,6 +72,7 @@ struct kb_engine {
 	uint32_t next_upcall_id;
 	struct kb_topic_state *topics;
 	uint32_t loss_pending;  /* topics with a loss not yet told */
+	uint8_t topics_dirty;   /* platform->topics_changed is due */
 
 	struct kb_engine_stats st;
 };
@@ -83,6 +84,8 @@ int kb_find_topic(const struct kb_engine *e, uint32_t id);
 int kb_find_option(const struct kb_engine *e, uint32_t id);
 int kb_find_upcall(const struct kb_engine *e, uint32_t id);
 void kb_session_reset(struct kb_engine *e);
+/* Called with the lock held; releases it and tells the platform of topic changes. */
+void kb_unlock_and_notify(struct kb_engine *e);
 size_t kb_welcome_size(const struct kb_catalog *cat);
 size_t kb_welcome_build(const struct kb_engine *e, uint8_t *out);
 

@@ -312,6 +312,7 @@ static void handle_subscribe(struct kb_engine *e, const uint8_t *p, uint32_t len
 		t->missed = 0;
 		t->wanted_when_left = 0;
 	}
+	e->topics_dirty = 1;
 }
 
 static void dispatch(struct kb_engine *e, uint8_t type, uint32_t id, uint32_t code,
@@ -433,5 +434,5 @@ void kb_engine_input(struct kb_engine *e, uint32_t unit, const void *data, size_
 	kb_pump(e);
 	e->in_input = 0;
 	e->p.wakeup(e->p.ctx, &e->in_input);
-	e->p.unlock(e->p.ctx);
+	kb_unlock_and_notify(e);
 }

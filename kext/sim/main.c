@@ -1,5 +1,6 @@
 /*
- * kextsim: the example kext's engine in user space, behind an AF_UNIX
+ * kextsim: a kext's engine in user space (the example unless --kext names
+ * another linked kext), behind an AF_UNIX
  * SOCK_SEQPACKET socket with the semantics of a kernel control registered
  * CTL_FLAG_PRIVILEGED: connected, message boundaries kept, one owner,
  * bounded buffers, root-only. docs/kextsim.md describes it.
@@ -19,10 +20,18 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "example.h"
+#include <kextbridge/kext.h>
+
 #include "platform_posix.h"
 
+/* The kexts linked in: each is only its descriptor to kextsim. */
+extern const struct kb_kext kb_example_kext;
+extern const struct kb_kext kb_counter_kext;
+static const struct kb_kext *const kexts[] = { &kb_example_kext, &kb_counter_kext };
+#define N_KEXTS (sizeof(kexts) / sizeof(kexts[0]))
+
 struct options {
+	const struct kb_kext *kext;
 	const char *socket_path;
 	long allow_uid;
 	uint32_t recv_size, send_size, max_datagram, backlog, max_message, upcall_timeout_ms;
@@ -31,11 +40,12 @@ struct options {
 static const char usage[] =
 	"usage: kextsim --socket PATH [options]\n"
 	"\n"
-	"Runs the example kext's engine in user space behind an AF_UNIX SOCK_SEQPACKET\n"
+	"Runs a kext's engine in user space behind an AF_UNIX SOCK_SEQPACKET\n"
 	"socket that behaves like a privileged kernel control: one client at a time,\n"
 	"root only, message boundaries kept, bounded buffers.\n"
 	"\n"
 	"  --socket PATH            where to listen (required)\n"
+	"  --kext NAME              which linked kext: example (default) or counter\n"
 	"  --allow-uid N            also accept this uid besides root (tests)\n"
 	"  --send-size N            largest datagram the daemon may send, like\n"
 	"                           ctl_sendsize (default 16384; the kernel's default is 2048)\n"
@@ -46,7 +56,8 @@ static const char usage[] =
 	"  --backlog N              bytes the engine holds while the daemon is not reading\n"
 	"                           (default 262144)\n"
 	"  --max-message N          largest MORE-reassembled message (default 65536)\n"
-	"  --upcall-timeout-ms N    how long authorize_exec waits (default 2000)\n"
+	"  --upcall-timeout-ms N    how long the kext's upcalls wait (the example's\n"
+	"                           authorize_exec: default 2000)\n"
 	"  --help                   this text\n"
 	"\n"
 	"Prints one line when ready:\n"
@@ -76,6 +87,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	uint32_t uid;
 	int i;
 
+	o->kext = kexts[0];
 	o->socket_path = 0;
 	o->allow_uid = -1;
 	o->send_size = 16384;
@@ -83,7 +95,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	o->max_datagram = 65536;
 	o->backlog = 262144;
 	o->max_message = 65536;
-	o->upcall_timeout_ms = KB_EXAMPLE_UPCALL_TIMEOUT_MS;
+	o->upcall_timeout_ms = 0; /* the kext's own default */
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : 0;
 		int r = 0;
@@ -97,6 +109,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			o->socket_path = v;
+		} else if (!strcmp(a, "--kext")) {
+			size_t k;
+
+			for (k = 0; k < N_KEXTS && (!v || strcmp(v, kexts[k]->name)); k++)
+				;
+			if (k == N_KEXTS) {
+				fprintf(stderr, "kextsim: --kext needs example or counter, got \"%s\"\n",
+					v ? v : "");
+				return -1;
+			}
+			o->kext = kexts[k];
 		} else if (!strcmp(a, "--allow-uid")) {
 			r = parse_u32(a, v, 1, 0x7fffffff, &uid);
 			o->allow_uid = uid;
@@ -353,7 +376,8 @@ static int run(struct sim *s, int sig_fd)
 			kb_engine_tick(s->engine);
 		}
 		if (now >= heartbeat_due) {
-			kb_example_heartbeat();
+			if (s->opt.kext->tick)
+				s->opt.kext->tick();
 			heartbeat_due = now + 1000000000ull;
 		}
 		if (stop_by && (s->client_fd < 0 || now >= stop_by)) {
@@ -366,7 +390,9 @@ static int run(struct sim *s, int sig_fd)
 
 int main(int argc, char **argv)
 {
-	struct kb_example_env env = { kb_posix_spawn, kb_posix_sleep_ns, kb_posix_now_ns };
+	struct kb_kext_env env = { kb_posix_spawn, kb_posix_sleep_ns, kb_posix_now_ns };
+	const struct kb_kext *k;
+	const struct kb_catalog *cat;
 	struct kb_engine_config cfg;
 	struct kb_platform platform;
 	struct sim s;
@@ -377,7 +403,10 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &s.opt))
 		return 2;
-	kb_example_configure(s.opt.upcall_timeout_ms);
+	k = s.opt.kext;
+	if (s.opt.upcall_timeout_ms && k->configure_upcall_timeout)
+		k->configure_upcall_timeout(s.opt.upcall_timeout_ms);
+	cat = k->catalog();
 	kb_engine_default_config(&cfg);
 	cfg.max_datagram_in = s.opt.send_size;
 	cfg.max_datagram_out = s.opt.max_datagram;
@@ -388,15 +417,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	kb_posix_platform(&s.plat, &platform);
-	mem_size = kb_engine_memory_size(&cfg, kb_example_catalog());
+	mem_size = kb_engine_memory_size(&cfg, cat);
 	if (posix_memalign(&mem, 64, mem_size) ||
 	    !(s.rxbuf = malloc((size_t)s.opt.send_size + 1))) {
 		fprintf(stderr, "kextsim: out of memory\n");
 		return 1;
 	}
-	if (kb_engine_init(mem, mem_size, &cfg, kb_example_catalog(), &platform, &s.engine) !=
-		    KB_R_OK ||
-	    kb_example_init(s.engine, &env) != KB_R_OK) {
+	if (kb_engine_init(mem, mem_size, &cfg, cat, &platform, &s.engine) != KB_R_OK ||
+	    k->start(s.engine, &env) != KB_R_OK) {
 		fprintf(stderr, "kextsim: engine refused its configuration (see above)\n");
 		return 1;
 	}
@@ -414,13 +442,13 @@ int main(int argc, char **argv)
 
 	printf("KEXTSIM READY {\"socket\":\"%s\",\"pid\":%d,\"protocol\":%u,\"identity\":\"%s\","
 	       "\"version\":\"%s\",\"send_size\":%u,\"recv_size\":%u,\"max_datagram\":%u}\n",
-	       s.opt.socket_path, (int)getpid(), KB_PROTOCOL_VERSION, KB_EXAMPLE_IDENTITY,
-	       KB_EXAMPLE_VERSION, s.opt.send_size, s.opt.recv_size, s.opt.max_datagram);
+	       s.opt.socket_path, (int)getpid(), KB_PROTOCOL_VERSION, cat->identity,
+	       cat->version, s.opt.send_size, s.opt.recv_size, s.opt.max_datagram);
 	fflush(stdout);
 
 	rc = run(&s, sig_fd);
 	drop_client(&s, "kextsim stopping");
-	kb_example_shutdown();
+	k->stop();
 	close(s.listen_fd);
 	unlink(s.opt.socket_path);
 	close(sig_fd);

@@ -144,6 +144,7 @@ void kb_posix_platform(struct kb_posix *s, struct kb_platform *p)
 	p->wakeup = p_wakeup;
 	p->arm_timer = p_arm_timer;
 	p->log = p_log;
+	p->topics_changed = 0;
 }
 
 struct spawn_arg {

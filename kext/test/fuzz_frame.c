@@ -109,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static void *mem;
 	static size_t mem_size;
-	struct kb_platform p = { 0, f_send, f_now, f_lock, f_unlock, f_sleep, f_wakeup, f_timer, 0 };
+	struct kb_platform p = { 0, f_send, f_now, f_lock, f_unlock, f_sleep, f_wakeup, f_timer, 0, 0 };
 	struct kb_engine_config cfg;
 	struct kb_engine *e;
 	struct kb_engine_stats st;

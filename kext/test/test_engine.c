@@ -443,6 +443,101 @@ static void test_backlog_and_loss(void)
 	fake_stop(&f);
 }
 
+/*
+ * ctl_enqueuedata fails with ENOMEM (no mbuf) for a while. The kernel has no
+ * "writable" callback for a kernel control, so recovery comes only from the
+ * retry timer and the daemon's next datagram: events resume, the gap is
+ * told as LOSS with its exact seqs, and a call made meanwhile is answered.
+ */
+static void test_enomem_recovery(void)
+{
+	static const uint32_t a[] = { 1 };
+	struct kb_engine_config cfg;
+	struct kb_frame fr;
+	uint8_t payload[200] = { 0 };
+	uint64_t lost = 0, first_lost = 0, last_lost = 0, told = 0, tf = 0, tl = 0, last_seq = 0;
+	int i, r, ticks = 0, after_loss = 0, loss_seen = 0, bad = 0;
+	struct fake f;
+
+	kb_engine_default_config(&cfg);
+	cfg.max_datagram_out = 2048;
+	cfg.backlog_bytes = 16384;
+	started(&f, &cfg);
+	subscribe(&f, a, 1);
+	fake_clear(&f);
+	f.fail_sends = 1000000; /* memory pressure: every send fails */
+	for (i = 0; i < 300; i++) {
+		r = kb_publish(f.e, 1, payload, sizeof(payload));
+		if (r == KB_R_LOST) {
+			if (!lost)
+				first_lost = (uint64_t)i + 1;
+			last_lost = (uint64_t)i + 1;
+			lost++;
+		}
+		if (r != KB_R_OK && r != KB_R_LOST)
+			bad++;
+		if (i % 50 == 0)
+			kb_engine_tick(f.e); /* the retry timer fires into ENOMEM */
+	}
+	fake_in(&f, KB_REQUEST, 0, 77, 1, "x", 1); /* a call during the outage */
+	CHECK(bad == 0, "enomem: publish queues or counts a loss, never fails otherwise");
+	CHECK(lost > 0 && f.n == 0, "enomem: nothing sent, events beyond the backlog lost");
+	CHECK(f.timer_ms == cfg.retry_ms, "enomem: retry timer armed, not given up");
+	f.fail_sends = 3; /* it clears: a few more failures, then sends go through */
+	while (stats(&f).backlog_bytes && ticks < 100) {
+		kb_engine_tick(f.e);
+		ticks++;
+	}
+	CHECK(stats(&f).backlog_bytes == 0, "enomem: backlog drained by the retry timer alone");
+	CHECK(kb_publish(f.e, 1, payload, 10) == KB_R_OK, "enomem: publishing works again");
+	for (i = 0; fake_frame(&f, i, &fr) == 0; i++) {
+		if (fr.type == KB_LOSS) {
+			told += kb_get_u64(fr.payload);
+			if (!tf || kb_get_u64(fr.payload + 8) < tf)
+				tf = kb_get_u64(fr.payload + 8);
+			if (kb_get_u64(fr.payload + 16) > tl)
+				tl = kb_get_u64(fr.payload + 16);
+			loss_seen = 1;
+		} else if (fr.type == KB_EVENT) {
+			last_seq = kb_get_u64(fr.payload);
+			if (loss_seen)
+				after_loss++;
+		}
+	}
+	if (told != lost || tf != first_lost || tl != last_lost)
+		printf("     told %llu [%llu..%llu], lost %llu [%llu..%llu]\n", (unsigned long long)told,
+		       (unsigned long long)tf, (unsigned long long)tl, (unsigned long long)lost,
+		       (unsigned long long)first_lost, (unsigned long long)last_lost);
+	CHECK(told == lost && tf == first_lost && tl == last_lost,
+	      "enomem: the gap is told as LOSS with its seq range");
+	CHECK(after_loss > 0 && last_seq == 301, "enomem: events resume after the LOSS");
+	CHECK(last_status(&f, 77, 0) == KB_OK, "enomem: the call made meanwhile is answered");
+	CHECK(stats(&f).disconnects == 0, "enomem: never taken for a lost daemon");
+	fake_stop(&f);
+}
+
+/* The glue hears when the wanted topics change, outside the engine lock. */
+static void test_topics_changed(void)
+{
+	static const uint32_t a[] = { 1 };
+	struct fake f;
+	int before;
+
+	started(&f, 0);
+	before = f.topics_calls;
+	subscribe(&f, a, 1);
+	CHECK(f.topics_calls == before + 1 && kb_topic_wanted(f.e, 1),
+	      "topics_changed: called on SUBSCRIBE, topic wanted");
+	subscribe(&f, a, 0);
+	CHECK(f.topics_calls == before + 2 && !kb_topic_wanted(f.e, 1),
+	      "topics_changed: called when nobody wants it any more");
+	subscribe(&f, a, 1);
+	kb_engine_disconnect(f.e, 1);
+	CHECK(f.topics_calls == before + 4 && !kb_topic_wanted(f.e, 1),
+	      "topics_changed: called on disconnect");
+	fake_stop(&f);
+}
+
 struct upcall_run {
 	struct fake *f;
 	int outcome;
@@ -748,6 +843,8 @@ int main(void)
 	test_options();
 	test_subscribe_and_seq();
 	test_backlog_and_loss();
+	test_enomem_recovery();
+	test_topics_changed();
 	test_upcalls();
 	test_more();
 	test_malformed();

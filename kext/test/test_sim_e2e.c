@@ -50,6 +50,10 @@ static pid_t start_sim(const char *const *extra)
 	if (pipe(pipefd))
 		return -1;
 	pid = fork();
+	if (pid < 0) {
+		perror("test_sim_e2e: fork");
+		exit(1);
+	}
 	if (pid == 0) {
 		dup2(pipefd[1], 1);
 		close(pipefd[0]);
@@ -64,7 +68,12 @@ static pid_t start_sim(const char *const *extra)
 		kill(pid, SIGKILL);
 		waitpid(pid, 0, 0);
 		fclose(out);
-		return -1;
+		/*
+		 * Stop here: every caller would otherwise signal pid -1, which
+		 * kill(2) takes as "every process we may signal" (as root: all).
+		 */
+		fprintf(stderr, "test_sim_e2e: %s did not start (is it built?)\n", bin);
+		exit(1);
 	}
 	fclose(out);
 	return pid;
@@ -74,6 +83,8 @@ static int stop_sim(pid_t pid)
 {
 	int status = 0;
 
+	if (pid <= 0)
+		return -1;
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -396,6 +407,43 @@ static void test_upcall(void)
 	stop_sim(pid);
 }
 
+/* The second kext on the framework, through the same socket and protocol. */
+static void test_counter_kext(void)
+{
+	static uint8_t pl[4096];
+	const char *args[] = { "--kext", "counter", 0 };
+	uint8_t sub[4];
+	struct kb_frame fr;
+	pid_t pid = start_sim(args);
+	int fd = connect_sim();
+
+	CHECK(hello(fd, &fr, pl) == 0 && pl[20] == 22 &&
+	      memcmp(pl + 21, "org.kextbridge.counter", 22) == 0,
+	      "counter: kextsim --kext counter announces the counter kext");
+	CHECK(catalog_has(pl, fr.length, KB_KIND_COMMAND, 1, "add") &&
+	      catalog_has(pl, fr.length, KB_KIND_COMMAND, 2, "get") &&
+	      catalog_has(pl, fr.length, KB_KIND_TOPIC, 1, "changes") &&
+	      catalog_has(pl, fr.length, KB_KIND_OPTION, 1, "step") &&
+	      !catalog_has(pl, fr.length, KB_KIND_COMMAND, 1, "echo"),
+	      "counter: its own catalog, nothing of the example's");
+	kb_put_u32(sub, 1);
+	send_frame(fd, KB_SUBSCRIBE, 0, 0, sub, 4);
+	send_frame(fd, KB_REQUEST, 40, 1, "\x08\x07", 2); /* AddRequest{delta: 7} */
+	CHECK(wait_frame(fd, KB_RESPONSE, 40, &fr, pl) == 0 && fr.code == KB_OK && fr.length == 2 &&
+	      memcmp(pl, "\x08\x07", 2) == 0, "counter: add answers the new value");
+	CHECK(wait_frame(fd, KB_EVENT, 0, &fr, pl) == 0 && fr.code == 1 &&
+	      reply_field(pl + 16, fr.length - 16, 1) == 7 && reply_field(pl + 16, fr.length - 16, 2) == 7,
+	      "counter: the change is published on its topic");
+	send_frame(fd, KB_REQUEST, 41, 2, 0, 0);
+	CHECK(wait_frame(fd, KB_RESPONSE, 41, &fr, pl) == 0 && fr.length == 2 &&
+	      memcmp(pl, "\x08\x07", 2) == 0, "counter: get reads it back");
+	send_frame(fd, KB_REQUEST, 42, 1, "\x0a\x01", 2); /* truncated: not a message */
+	CHECK(wait_frame(fd, KB_RESPONSE, 42, &fr, pl) == 0 && fr.code == KB_INVALID_ARGUMENT,
+	      "counter: malformed AddRequest -> INVALID_ARGUMENT");
+	close(fd);
+	CHECK(stop_sim(pid) == 0, "counter: stops cleanly");
+}
+
 int main(void)
 {
 	snprintf(sock_path, sizeof(sock_path), "/tmp/kb-e2e-%d.sock", (int)getpid());
@@ -404,6 +452,7 @@ int main(void)
 	test_non_root_refused();
 	test_events();
 	test_upcall();
+	test_counter_kext();
 	unlink(sock_path);
 	return kb_checks_done();
 }

@@ -28,7 +28,7 @@ Napi::Value PeerCredentials(const Napi::CallbackInfo &info) {
     return env.Undefined();
   }
   Napi::Array groups = Napi::Array::New(env);
-  for (int i = 0; i < cred.cr_ngroups && i < XU_NGROUPS; i++) groups.Set(i, Napi::Number::New(env, cred.cr_groups[i]));
+  for (int i = 0; i < cred.cr_ngroups && i < NGROUPS; i++) groups.Set(i, Napi::Number::New(env, cred.cr_groups[i]));
   Napi::Object o = Napi::Object::New(env);
   o.Set("uid", Napi::Number::New(env, cred.cr_uid));
   // cr_groups[0] is the effective gid.

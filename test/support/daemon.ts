@@ -114,14 +114,22 @@ export function unary<T>(client: Client, method: string, request: unknown, deadl
   });
 }
 
+// A service for unaryAs: a .proto under proto/ and the service's full name.
+export interface ServiceRef {
+  proto: string;
+  service: string;
+}
+
+const BRIDGE: ServiceRef = { proto: 'kextbridge/v1/bridge.proto', service: 'kextbridge.v1.Bridge' };
+
 // Runs one unary call in a child process under another uid; returns
-// { code, details, reply } as the child saw them.
-export function unaryAs(uid: number, socket: string, method: string, request: unknown): { code: number; details: string; reply: unknown } {
+// { code, details, reply } as the child saw them. service: Bridge unless given.
+export function unaryAs(uid: number, socket: string, method: string, request: unknown, service: ServiceRef = BRIDGE): { code: number; details: string; reply: unknown } {
   const script = `
     const grpc = require(${JSON.stringify(join(root, 'node_modules/@grpc/grpc-js'))});
     const pl = require(${JSON.stringify(join(root, 'node_modules/@grpc/proto-loader'))});
-    const def = pl.loadSync('kextbridge/v1/bridge.proto', { includeDirs: [${JSON.stringify(join(root, 'proto'))}], longs: String, enums: String, defaults: true, oneofs: true });
-    const B = grpc.loadPackageDefinition(def).kextbridge.v1.Bridge;
+    const def = pl.loadSync(${JSON.stringify(service.proto)}, { includeDirs: [${JSON.stringify(join(root, 'proto'))}], longs: String, enums: String, defaults: true, oneofs: true });
+    const B = ${JSON.stringify(service.service)}.split('.').reduce((o, k) => o[k], grpc.loadPackageDefinition(def));
     const c = new B('unix://${socket}', grpc.credentials.createInsecure());
     c[${JSON.stringify(method)}](${JSON.stringify(request)}, { deadline: Date.now() + 5000 }, (e, r) => {
       process.stdout.write(JSON.stringify({ code: e ? e.code : 0, details: e ? e.details : '', reply: r ?? null }));

@@ -67,6 +67,16 @@ struct kb_platform {
 	void (*arm_timer)(void *ctx, uint32_t ms);
 	/* Optional: a human-readable line for the system log. May be NULL. */
 	void (*log)(void *ctx, const char *msg);
+	/*
+	 * Optional (may be NULL): the set of wanted topics may have changed
+	 * (SUBSCRIBE, GOODBYE, disconnect). Called without the lock, from the
+	 * thread that delivered the change, after the engine is done with it:
+	 * the glue may block here briefly, e.g. to start or stop an event
+	 * source that costs the system something while nobody listens, and
+	 * asks kb_topic_wanted() what is wanted now. Calls may overlap when
+	 * input and disconnect race: the glue serializes its own work.
+	 */
+	void (*topics_changed)(void *ctx, struct kb_engine *e);
 };
 
 /* ---- Catalog: what the kext offers, announced in WELCOME ---- */

@@ -8,6 +8,10 @@ static int fake_send(void *ctx, uint32_t unit, const void *buf, size_t len)
 	struct fake *f = ctx;
 
 	(void)unit;
+	if (f->fail_sends > 0) {
+		f->fail_sends--;
+		return KB_SEND_FULL;
+	}
 	if (f->send_result != KB_SEND_OK)
 		return f->send_result;
 	if (f->n >= FAKE_MAX_DGRAMS || len > FAKE_MAX_BYTES - f->used)
@@ -23,6 +27,12 @@ static int fake_send(void *ctx, uint32_t unit, const void *buf, size_t len)
 static void fake_timer(void *ctx, uint32_t ms)
 {
 	((struct fake *)ctx)->timer_ms = ms;
+}
+
+static void fake_topics(void *ctx, struct kb_engine *e)
+{
+	(void)e;
+	__atomic_add_fetch(&((struct fake *)ctx)->topics_calls, 1, __ATOMIC_RELAXED);
 }
 
 static void fake_log(void *ctx, const char *msg)
@@ -87,6 +97,7 @@ int fake_start(struct fake *f, const struct kb_catalog *cat, const struct kb_eng
 	p.wakeup = fake_wakeup;
 	p.arm_timer = fake_timer;
 	p.log = fake_log;
+	p.topics_changed = fake_topics;
 	size = kb_engine_memory_size(cfg, cat);
 	if (posix_memalign(&f->mem, 64, size))
 		return -1;

@@ -19,6 +19,10 @@ struct fake {
 	struct kb_engine *e;
 	void *mem;
 	int send_result;            /* what the next sends return */
+	/* The next fail_sends sends fail as the XNU glue reports ENOMEM from
+	 * ctl_enqueuedata (KB_SEND_FULL: transient); counts down. */
+	int fail_sends;
+	int topics_calls;           /* platform->topics_changed calls (atomic) */
 	uint32_t timer_ms;          /* last arm_timer */
 	/* Captured datagrams, back to back. */
 	uint8_t *bytes;

@@ -9,12 +9,29 @@
  * Corresponding SDK headers: sys/kern_control.h, sys/kpi_mbuf.h,
  * kern/locks.h, sys/proc.h (msleep, wakeup, proc_selfpid), kern/thread_call.h,
  * kern/clock.h, kern/thread.h, sys/kauth.h, libkern/OSMalloc.h, mach/kmod.h.
+ * thread_terminate is not here: for a kext only the MIG-generated
+ * <mach/thread_act.h> declares it, so it has its own stand-in
+ * (mach/thread_act.h next to this file) and the glue must include it.
+ *
+ * Where the outcome of a build depends on it, these carry what the SDK's
+ * headers carry as a third-party kext sees Kernel.framework (xnu-7195 to
+ * xnu-11417): the deprecation attributes (an error under -Werror), the
+ * struct tag names (so a stray `struct mbuf *` does not convert silently),
+ * and kmod_info's packed layout (asserted below).
  */
 #ifndef KB_XNU_DECLS_H
 #define KB_XNU_DECLS_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * The SDK marks these with __API_DEPRECATED / __kpi_deprecated, which expand
+ * to the deprecated attribute for a kext: a use is -Wdeprecated-declarations.
+ */
+#define KB_DECL_NKE_DEPRECATED \
+	__attribute__((deprecated("Network Kernel Extension KPI is deprecated")))
+#define KB_DECL_KPI_DEPRECATED(msg) __attribute__((deprecated(msg)))
 
 typedef int errno_t;
 typedef int kern_return_t;
@@ -32,6 +49,7 @@ typedef uintptr_t vm_size_t;
 /* errno values the glue returns (macOS numbering). */
 #define EINVAL      22
 #define ENOBUFS     55
+#define ENOMEM      12
 #define EBUSY       16
 #define ENOTSUP     45
 #define EWOULDBLOCK 35
@@ -52,7 +70,8 @@ struct timespec {
 #define CTL_DATA_EOR        0x2
 
 typedef void *kern_ctl_ref;
-typedef struct mbuf *mbuf_t;
+/* sys/kernel_types.h: opaque to kexts under this tag, not struct mbuf. */
+typedef struct __mbuf *mbuf_t;
 
 struct sockaddr_ctl {
 	u_char sc_len;
@@ -91,19 +110,20 @@ errno_t ctl_deregister(kern_ctl_ref kctlref);
 errno_t ctl_enqueuedata(kern_ctl_ref kctlref, u_int32_t unit, void *data, size_t len,
 			u_int32_t flags);
 
-/* ---- sys/kpi_mbuf.h ---- */
-size_t mbuf_len(const mbuf_t mbuf);
-mbuf_t mbuf_next(const mbuf_t mbuf);
-void *mbuf_data(mbuf_t mbuf);
-size_t mbuf_pkthdr_len(const mbuf_t mbuf);
-errno_t mbuf_copydata(const mbuf_t mbuf, size_t offset, size_t length, void *out_data);
-void mbuf_freem(mbuf_t mbuf);
+/* ---- sys/kpi_mbuf.h: every call deprecated for third-party kexts ---- */
+KB_DECL_NKE_DEPRECATED size_t mbuf_len(const mbuf_t mbuf);
+KB_DECL_NKE_DEPRECATED mbuf_t mbuf_next(const mbuf_t mbuf);
+KB_DECL_NKE_DEPRECATED void *mbuf_data(mbuf_t mbuf);
+KB_DECL_NKE_DEPRECATED size_t mbuf_pkthdr_len(const mbuf_t mbuf);
+KB_DECL_NKE_DEPRECATED errno_t mbuf_copydata(const mbuf_t mbuf, size_t offset, size_t length,
+					     void *out_data);
+KB_DECL_NKE_DEPRECATED void mbuf_freem(mbuf_t mbuf);
 
-/* ---- kern/locks.h ---- */
-typedef struct _lck_grp_ lck_grp_t;
-typedef struct _lck_grp_attr_ lck_grp_attr_t;
-typedef struct _lck_attr_ lck_attr_t;
-typedef struct _lck_mtx_ lck_mtx_t;
+/* ---- kern/locks.h: the tags a non-KERNEL_PRIVATE build sees ---- */
+typedef struct __lck_grp__ lck_grp_t;
+typedef struct __lck_grp_attr__ lck_grp_attr_t;
+typedef struct __lck_attr__ lck_attr_t;
+typedef struct __lck_mtx_t__ lck_mtx_t;
 
 lck_grp_t *lck_grp_alloc_init(const char *grp_name, lck_grp_attr_t *attr);
 void lck_grp_free(lck_grp_t *grp);
@@ -144,7 +164,7 @@ kern_return_t kernel_thread_start(thread_continue_t continuation, void *paramete
 				  thread_t *new_thread);
 void thread_deallocate(thread_t thread);
 thread_t current_thread(void);
-kern_return_t thread_terminate(thread_t target_act);
+/* thread_terminate: see mach/thread_act.h. */
 
 /* ---- sys/systm.h ---- */
 int printf(const char *format, ...) __attribute__((format(printf, 1, 2)));
@@ -159,12 +179,14 @@ typedef int (*kauth_scope_callback_t)(kauth_cred_t credential, void *idata, kaut
 #define KAUTH_SCOPE_FILEOP  "com.apple.kauth.fileop"
 #define KAUTH_FILEOP_EXEC   6
 #define KAUTH_RESULT_DEFER  3
+KB_DECL_KPI_DEPRECATED("Use EndpointSecurity instead")
 kauth_listener_t kauth_listen_scope(const char *identifier, kauth_scope_callback_t callback,
 				    void *idata);
+KB_DECL_KPI_DEPRECATED("Use EndpointSecurity instead")
 void kauth_unlisten_scope(kauth_listener_t listener);
 uid_t kauth_cred_getuid(kauth_cred_t cred);
 
-/* ---- libkern/OSMalloc.h ---- */
+/* ---- libkern/OSMalloc.h: deprecated only for Apple-private builds ---- */
 typedef struct __OSMallocTag__ *OSMallocTag;
 #define OSMT_DEFAULT 0x00
 OSMallocTag OSMalloc_Tagalloc(const char *name, uint32_t flags);
@@ -172,8 +194,10 @@ void OSMalloc_Tagfree(OSMallocTag tag);
 void *OSMalloc(uint32_t size, OSMallocTag tag);
 void OSFree(void *addr, uint32_t size, OSMallocTag tag);
 
-/* ---- mach/kmod.h ---- */
+/* ---- mach/kmod.h: packed to 4 bytes, as the kernel reads it ---- */
 #define KMOD_MAX_NAME 64
+#define KMOD_INFO_VERSION 1
+#pragma pack(push, 4)
 struct kmod_info;
 typedef kern_return_t kmod_start_func_t(struct kmod_info *ki, void *data);
 typedef kern_return_t kmod_stop_func_t(struct kmod_info *ki, void *data);
@@ -192,5 +216,11 @@ typedef struct kmod_info {
 	kmod_start_func_t *start;
 	kmod_stop_func_t *stop;
 } kmod_info_t;
+#pragma pack(pop)
+
+/* LP64 (x86_64, arm64e): the kernel finds start and stop at these offsets. */
+_Static_assert(sizeof(kmod_info_t) == 196, "kmod_info is 196 bytes (pack 4)");
+_Static_assert(__builtin_offsetof(kmod_info_t, start) == 180, "kmod_info.start at 180");
+_Static_assert(__builtin_offsetof(kmod_info_t, stop) == 188, "kmod_info.stop at 188");
 
 #endif /* KB_XNU_DECLS_H */

@@ -14,6 +14,9 @@ struct sockaddr_ctl {
 	uint32_t sc_unit;
 	uint32_t sc_reserved[5];
 };
+/* The layouts the kernel copies in and out (the addon is C++). */
+static_assert(sizeof(struct ctl_info) == 100, "struct ctl_info is 100 bytes");
+static_assert(sizeof(struct sockaddr_ctl) == 32, "struct sockaddr_ctl is 32 bytes");
 /* _IOWR('N', 3, struct ctl_info): sizeof(struct ctl_info) is 100. */
 #define CTLIOCGINFO 0xc0644e03UL
 /* Kernel events about controls (class KEV_SYSTEM_CLASS). */

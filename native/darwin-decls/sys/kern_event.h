@@ -8,5 +8,6 @@ struct kev_request {
 	uint32_t kev_class;
 	uint32_t kev_subclass;
 };
+static_assert(sizeof(struct kev_request) == 12, "struct kev_request is 12 bytes");
 /* _IOW('e', 2, struct kev_request): sizeof(struct kev_request) is 12. */
 #define SIOCSKEVFILT 0x800c6502UL
