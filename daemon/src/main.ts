@@ -23,7 +23,7 @@ import { createServer, type DaemonServer } from './server/server';
 import { loadServedApi } from './typed/load';
 import { TypedProxy } from './typed/proxy';
 import { KernelChannel } from '../../native/lib/channel';
-import { peerCredentials } from '../../native/lib/peer';
+import { PeerIdentities } from '../../native/lib/peer';
 import { raiseFileLimit } from '../../native/lib/limits';
 import { watchControl } from '../../native/lib/watch';
 import { LAUNCHD_COMMANDS, runLaunchdCommand } from '../../launchd/cli';
@@ -92,6 +92,8 @@ async function main(rawArgv: string[]): Promise<number> {
     moduleLogger(log, 'admission'),
   );
   ensureFileLimit(config.limits.maxConnections, raiseFileLimit, moduleLogger(log, 'admission'));
+  // Group lookups off the event loop, cached per uid.
+  const identities = new PeerIdentities();
   const statusWatchers = new StatusWatchers({ link, snapshot: () => ops.snapshot() });
   const typed = new TypedProxy(ops, moduleLogger(log, 'typed'), served.bindings);
   const { api } = served;
@@ -99,7 +101,7 @@ async function main(rawArgv: string[]): Promise<number> {
     config,
     admission,
     log: moduleLogger(log, 'server'),
-    credentialsOf: (socket) => peerCredentials(socket),
+    credentialsOf: (socket) => identities.of(socket),
     services: [
       {
         definition: api.bridge,

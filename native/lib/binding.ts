@@ -17,7 +17,10 @@ export interface NativeCredentials {
 
 export interface NativeBinding {
   openKext(pathOrName: string): number;
-  peerCredentials(fd: number): NativeCredentials;
+  // withGroups false: groups left empty (Linux; macOS has them from the kernel).
+  peerCredentials(fd: number, withGroups?: boolean): NativeCredentials;
+  // Linux only: a uid's groups from the group database, off the event loop.
+  groupList?: (uid: number, gid: number) => Promise<number[]>;
   // Raises RLIMIT_NOFILE toward wanted; the limits in force (-1: unlimited).
   raiseFileLimit(wanted: number): { soft: number; hard: number };
   // macOS only: the listening fds launchd made for a Sockets entry.

@@ -44,6 +44,9 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("openKext", Napi::Function::New(env, OpenKext));
   exports.Set("peerCredentials", Napi::Function::New(env, PeerCredentials));
   exports.Set("raiseFileLimit", Napi::Function::New(env, RaiseFileLimit));
+#ifndef __APPLE__
+  exports.Set("groupList", Napi::Function::New(env, GroupList));
+#endif
 #ifdef __APPLE__
   exports.Set("activateSocket", Napi::Function::New(env, ActivateSocket));
   exports.Set("openKernelEvents", Napi::Function::New(env, OpenKernelEvents));

@@ -21,6 +21,10 @@ int FdArgument(const Napi::CallbackInfo &info, const char *usage);
 Napi::Value OpenKext(const Napi::CallbackInfo &info);
 // { uid, gid, pid, groups } of the peer of a connected unix socket fd.
 Napi::Value PeerCredentials(const Napi::CallbackInfo &info);
+#ifndef __APPLE__
+// Linux: the group database's groups of a uid, off the event loop.
+Napi::Value GroupList(const Napi::CallbackInfo &info);
+#endif
 // Raises RLIMIT_NOFILE toward a count; returns { soft, hard } (limits.cc).
 Napi::Value RaiseFileLimit(const Napi::CallbackInfo &info);
 

@@ -25,8 +25,9 @@ export interface CreateServerOptions {
   config: Pick<Config, 'socketPath' | 'socketMode' | 'allowAnyUserSocket' | 'limits'>;
   log: Logger;
   // The kernel-reported credentials of an accepted connection (the addon's
-  // peerCredentials). Throwing refuses the connection.
-  credentialsOf: (socket: net.Socket) => PeerIdentity;
+  // PeerIdentities), at once or once its groups are looked up. Throwing
+  // or rejecting refuses the connection.
+  credentialsOf: (socket: net.Socket) => PeerIdentity | Promise<PeerIdentity>;
   services: ServiceRegistration[];
   // Everything served, for reflection (loadApi's packageDefinition).
   // Without it the server offers no reflection.
@@ -106,14 +107,24 @@ export function createServer(options: CreateServerOptions): DaemonServer {
     // Unhandled, a reset from a client that vanished would be an
     // uncaught exception; http2 sees the close either way.
     socket.on('error', (err) => log.debug({ err: err.message }, 'client connection error'));
-    let identity: PeerIdentity;
-    try {
-      identity = options.credentialsOf(socket);
-    } catch (err) {
+    const refuse = (err: unknown): void => {
       log.warn({ err: (err as Error).message }, 'refused a connection: no peer credentials');
       socket.destroy();
+    };
+    let known: PeerIdentity | Promise<PeerIdentity>;
+    try {
+      known = options.credentialsOf(socket);
+    } catch (err) {
+      refuse(err);
       return;
     }
+    // What the peer sends meanwhile waits in the socket.
+    if (known instanceof Promise) known.then((identity) => serve(socket, identity), refuse);
+    else serve(socket, known);
+  }
+
+  function serve(socket: net.Socket, identity: PeerIdentity): void {
+    if (socket.destroyed) return;
     if (stopping) {
       socket.destroy();
       return;
