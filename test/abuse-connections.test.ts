@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { unary, type Client, type Daemon } from './support/daemon';
 import { startStack, type Stack } from './support/stack';
@@ -21,6 +21,37 @@ const PER_UID = 40;
 const ATTACKERS = 4;
 const EACH = 150;
 const FIRST_CALL_MS = 3000;
+
+const root = resolve(__dirname, '../..');
+
+// Runs a script as nobody with a Bridge stub class `B` and the socket in
+// scope; resolves with what it printed as JSON.
+function asNobody<T>(socket: string, body: string, timeoutMs = 60_000): Promise<T> {
+  const script = `
+    const grpc = require(${JSON.stringify(join(root, 'node_modules/@grpc/grpc-js'))});
+    const pl = require(${JSON.stringify(join(root, 'node_modules/@grpc/proto-loader'))});
+    const def = pl.loadSync('kextbridge/v1/bridge.proto', { includeDirs: [${JSON.stringify(join(root, 'proto'))}], longs: String, enums: String, defaults: true, oneofs: true });
+    const B = grpc.loadPackageDefinition(def).kextbridge.v1.Bridge;
+    const socket = ${JSON.stringify(socket)};
+    const done = (v) => { process.stdout.write(JSON.stringify(v)); process.exit(0); };
+    ${body}`;
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, ['-e', script], { uid: NOBODY, gid: NOBODY });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      try {
+        res(JSON.parse(out) as T);
+      } catch {
+        rej(new Error(`script as nobody failed: ${err}`));
+      }
+    });
+  });
+}
 
 let stack: Stack;
 let daemon: Daemon;
@@ -164,3 +195,66 @@ test('a flood of preface-only connections from one uid: root and the upcall hand
   assert.ok(lines.length >= 1 && lines.length <= 5, `${lines.length} log lines for ${refused} refusals`);
   console.log(`# quiet p50 ${quiet.toFixed(2)} ms, during ${during.toFixed(2)} ms; ${refused} refused; RSS ${rss.toFixed(0)} MB`);
 });
+
+test('thousands of streams on one connection: the daemon holds at most limits.maxStreamsPerConnection of them, and serves root meanwhile', async () => {
+  const status = (): Promise<{ subscribers: number }> => unary(client, 'GetStatus', {});
+  const watching = asNobody<{ errors: number }>(
+    daemon.socket,
+    `const c = new B('unix://' + socket, grpc.credentials.createInsecure());
+     let errors = 0;
+     const calls = [];
+     for (let i = 0; i < 2000; i++) {
+       const s = c.Subscribe({ topics: [{ name: 'heartbeat' }] });
+       s.on('data', () => {});
+       s.on('error', () => errors++);
+       calls.push(s);
+     }
+     setTimeout(() => { for (const s of calls) s.cancel(); setTimeout(() => done({ errors }), 300); }, 2500);`,
+  );
+  let most = 0;
+  const until = Date.now() + 2200;
+  while (Date.now() < until) {
+    most = Math.max(most, (await status()).subscribers);
+    await unary(client, 'Call', { command: { name: 'echo' }, payload: Buffer.from('hi') });
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await watching;
+  assert.ok(most > 100, `${most} streams reached the daemon`);
+  assert.ok(most <= 256, `${most} streams open at once on one connection (limit 256)`);
+  await until2(async () => (await status()).subscribers === 0);
+});
+
+test('oversized metadata and messages, and rapid connect/disconnect: refused or closed, the daemon unaffected, its descriptors back', async () => {
+  const pid = daemon.process.pid!;
+  const before = fds(pid);
+  const r = await asNobody<{ big: number; msg: number; cycles: number }>(
+    daemon.socket,
+    `const c = new B('unix://' + socket, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1, 'grpc.max_metadata_size': 4 << 20 });
+     const md = new grpc.Metadata();
+     md.set('x-big', 'a'.repeat(256 * 1024));
+     c.Describe({}, md, { deadline: Date.now() + 5000 }, (e1) => {
+       c.Call({ command: { name: 'echo' }, payload: Buffer.alloc(8 << 20) }, { deadline: Date.now() + 5000 }, (e2) => {
+         let cycles = 0;
+         const net = require('node:net');
+         const next = () => {
+           if (cycles === 2000) return done({ big: e1 ? e1.code : 0, msg: e2 ? e2.code : 0, cycles });
+           const s = net.connect(socket, () => { s.destroy(); });
+           s.on('error', () => {});
+           s.on('close', () => { cycles++; next(); });
+         };
+         next();
+       });
+     });`,
+  );
+  assert.notEqual(r.big, 0, 'a 256 KiB header is refused');
+  assert.equal(r.msg, 8, 'an 8 MiB message is RESOURCE_EXHAUSTED');
+  assert.equal(r.cycles, 2000);
+  const after = await unary<{ linkState: string; counters: { callsByStatus: Record<string, string> } }>(client, 'GetStatus', {});
+  assert.equal(after.linkState, 'LINK_STATE_READY', 'the daemon still answers, its kext link up');
+  assert.equal(daemon.process.exitCode, null);
+  await until2(async () => fds(pid) <= before + 2);
+});
+
+async function until2(ok: () => Promise<boolean>): Promise<void> {
+  await until('the daemon settles', ok, 10_000);
+}
