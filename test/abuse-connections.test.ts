@@ -35,6 +35,11 @@ function asNobody<T>(socket: string, body: string, timeoutMs = 60_000): Promise<
     const socket = ${JSON.stringify(socket)};
     const done = (v) => { process.stdout.write(JSON.stringify(v)); process.exit(0); };
     ${body}`;
+  return runAsNobody<T>(script, timeoutMs);
+}
+
+// Runs a node script as nobody; resolves with the JSON it printed.
+function runAsNobody<T>(script: string, timeoutMs: number): Promise<T> {
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, ['-e', script], { uid: NOBODY, gid: NOBODY });
     let out = '';
@@ -100,22 +105,7 @@ function attacker(socket: string, count: number, holdMs: number): Promise<{ clos
         process.exit(0);
       }, ${holdMs});
     })();`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script], { uid: NOBODY, gid: NOBODY });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), holdMs + 40_000);
-    child.on('exit', () => {
-      clearTimeout(timer);
-      try {
-        resolve(JSON.parse(out) as { closedEarly: number; failed: number });
-      } catch {
-        reject(new Error(`attacker failed: ${err}`));
-      }
-    });
-  });
+  return runAsNobody(script, holdMs + 40_000);
 }
 
 async function echoTimes(n: number): Promise<number[]> {
