@@ -7,7 +7,9 @@
 // map_entry, synthetic oneofs last, custom options encoded as extensions).
 //
 // google/protobuf/descriptor.proto comes from protobufjs's copy of the
-// text file, so the options extension's defining chain is complete.
+// text file, so the options extension's defining chain is complete. Other
+// well-known types not found in an include dir come from protobufjs's
+// bundled JSON, which has no file options.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import * as protobuf from 'protobufjs';
@@ -47,6 +49,8 @@ interface ParsedFile {
   pkg: string | undefined;
   imports: string[];
   weakImports: string[];
+  // File options, when known without the text (protobufjs's bundled JSON).
+  options?: Obj;
 }
 
 type Obj = Record<string, unknown>;
@@ -92,7 +96,8 @@ function loadFiles(entries: readonly string[], includeDirs: readonly string[]): 
         if (!before.has(o) && !(o.filename)) o.filename = name;
         if (o instanceof protobuf.Namespace) o.nestedArray.forEach(mark);
       });
-      files.push({ name, syntax: 'proto3', pkg: 'google.protobuf', imports: [], weakImports: [] });
+      const options = (common as { options?: Obj }).options;
+      files.push({ name, syntax: 'proto3', pkg: 'google.protobuf', imports: [], weakImports: [], ...(options ? { options } : {}) });
       return;
     }
     const source = readFileSync(join(dir, name), 'utf8');
@@ -205,7 +210,10 @@ function messageProto(type: protobuf.Type, ctx: FileCtx): Obj {
   const isSynthetic = (o: protobuf.OneOf): boolean => o.fieldsArray.length === 1 && Boolean(o.fieldsArray[0]!.options?.['proto3_optional']);
   const oneofs = [...type.oneofsArray.filter((o) => !isSynthetic(o)), ...type.oneofsArray.filter(isSynthetic)];
   const oneofIndex = new Map(oneofs.map((o, i) => [o, i]));
-  const nested: Obj[] = [];
+  // Map entries after the declared nested messages: protoc keeps source
+  // order, which protobufjs does not record; this is the order when nested
+  // types are declared before the maps that use them.
+  const mapEntries: Obj[] = [];
   const fields: Obj[] = [];
   for (const field of type.fieldsArray) {
     if (field.declaringField) continue; // an extension declared elsewhere
@@ -215,7 +223,7 @@ function messageProto(type: protobuf.Type, ctx: FileCtx): Obj {
       const entryFq = `${fq(type)}.${entryName}`;
       const keyType = SCALAR_TYPES[field.keyType]!;
       const value = fieldTypeOf(field);
-      nested.push({
+      mapEntries.push({
         name: entryName,
         field: [
           { name: 'key', number: 1, label: LABEL_OPTIONAL, type: keyType, json_name: 'key' },
@@ -229,6 +237,7 @@ function messageProto(type: protobuf.Type, ctx: FileCtx): Obj {
     fields.push(fieldProto(field, oneofIndex, ctx));
   }
   const out: Obj = { name: type.name, field: fields };
+  const nested: Obj[] = [];
   const enums: Obj[] = [];
   const extensions: Obj[] = [];
   for (const child of type.nestedArray) {
@@ -236,6 +245,7 @@ function messageProto(type: protobuf.Type, ctx: FileCtx): Obj {
     else if (child instanceof protobuf.Enum) enums.push(enumProto(child, ctx));
     else if (child instanceof protobuf.Field) extensions.push(fieldProto(child, oneofIndex, ctx));
   }
+  nested.push(...mapEntries);
   if (nested.length) out.nested_type = nested;
   if (enums.length) out.enum_type = enums;
   if (extensions.length) out.extension = extensions;
@@ -338,7 +348,7 @@ function build(entries: readonly string[], includeDirs: readonly string[]): Desc
     if (svcs.length) proto.service = svcs;
     if (exts.length) proto.extension = exts;
     const dir = dirs.find((d) => existsSync(join(d, file.name)));
-    const opts = fileOptions(file.pkg ? root.lookup(file.pkg) : null, dir ? readFileSync(join(dir, file.name), 'utf8') : undefined);
+    const opts = file.options ?? fileOptions(file.pkg ? root.lookup(file.pkg) : null, dir ? readFileSync(join(dir, file.name), 'utf8') : undefined);
     if (opts) proto.options = opts;
     if (syntax !== 'proto2') proto.syntax = syntax;
     const bytes = Buffer.from(fileType.encode(fileType.fromObject(proto)).finish());
