@@ -1,0 +1,55 @@
+// Go's stock stack as Debian ships it (golang-go, grpc-go 1.33, protobuf
+// 1.5 over google.golang.org/protobuf, protoc-gen-go and protoc-gen-go-grpc),
+// built once in GOPATH mode with no network, run as a plain user against
+// the daemon on kextsim (interop/go/main.go says what it checks). Under CI a
+// missing toolchain fails here: scripts/setup.sh installs it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startStack, type Stack } from '../support/stack';
+
+const NOBODY = 65534;
+const root = resolve(__dirname, '../../..');
+
+let stack: Stack;
+let work: string;
+let binary: string;
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'kb-interop-go-'));
+  chmodSync(work, 0o755);
+  const src = join(work, 'src');
+  mkdirSync(join(src, 'kbinterop'), { recursive: true });
+  execFileSync('protoc', ['-I', join(root, 'proto'), `--go_out=${src}`, `--go-grpc_out=${src}`, 'example/v1/example.proto', 'kextbridge/v1/options.proto', 'kextbridge/v1/loss.proto']);
+  copyFileSync(join(root, 'test/interop/go/main.go'), join(src, 'kbinterop/main.go'));
+  binary = join(work, 'client');
+  execFileSync('go', ['build', '-o', binary, '.'], {
+    cwd: join(src, 'kbinterop'),
+    env: { ...process.env, GOPATH: `${work}:/usr/share/gocode`, GO111MODULE: 'off', GOFLAGS: '', GOPROXY: 'off', GOCACHE: join(work, 'cache') },
+    stdio: 'pipe',
+  });
+  chmodSync(binary, 0o755);
+  stack = await startStack();
+});
+
+after(async () => {
+  await stack?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('go: health, reflection-built Echo and Describe, typed Echo, a stream cancelled, error codes, as a plain user', () => {
+  const r = spawnSync(binary, [stack.daemon.socket], { uid: NOBODY, gid: NOBODY, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, Record<string, unknown>>);
+  const get = (key: string): Record<string, unknown> => lines.find((l) => key in l)![key]!;
+  assert.deepEqual(get('health'), { check: 'SERVING', watch: 'SERVING' });
+  const reflection = get('reflection');
+  assert.ok((reflection['services'] as string[]).includes('kextbridge.v1.Bridge'));
+  assert.equal(reflection['echo'], 'dynamic');
+  assert.ok(String(reflection['kext_identity']).length > 0);
+  assert.deepEqual(get('typed'), { echo: 'typed', cancelled: 'Canceled' });
+  assert.deepEqual(get('errors'), { unknownMethod: 'Unimplemented', deadline: 'DeadlineExceeded' });
+});
