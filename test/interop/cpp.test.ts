@@ -6,15 +6,14 @@
 // deadline. Under CI a missing toolchain fails here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, execSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, execSync } from 'node:child_process';
+import { chmodSync, copyFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { REFLECTION_PROTO_ROOT } from '../../daemon/src/server/reflection';
+import { runAsNobody, scratchDir } from '../support/interop';
 import { startStack, type Stack } from '../support/stack';
 
-const NOBODY = 65534;
 const root = resolve(__dirname, '../../..');
 const HEALTH_ROOT = resolve(dirname(healthProtoPath), '../..');
 
@@ -30,8 +29,7 @@ function sources(dir: string): string[] {
 }
 
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'kb-interop-cpp-'));
-  chmodSync(work, 0o755);
+  work = scratchDir('kb-interop-cpp-');
   const plugin = execSync('command -v grpc_cpp_plugin', { encoding: 'utf8' }).trim();
   execFileSync('protoc', [
     '-I', join(root, 'proto'), '-I', HEALTH_ROOT, '-I', REFLECTION_PROTO_ROOT,
@@ -52,10 +50,7 @@ after(async () => {
 });
 
 test('c++: health, a reflection database building Echo and Describe, typed Echo, a stream cancelled, a deadline, as a plain user', () => {
-  const r = spawnSync(binary, [stack.daemon.socket], { uid: NOBODY, gid: NOBODY, encoding: 'utf8', timeout: 30_000 });
-  assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, Record<string, unknown>>);
-  const get = (key: string): Record<string, unknown> => lines.find((l) => key in l)![key]!;
+  const get = runAsNobody(binary, [stack.daemon.socket]);
   assert.deepEqual(get('health'), { check: 'SERVING', watch: 'SERVING' });
   const reflection = get('reflection');
   assert.ok((reflection['services'] as string[]).includes('kextbridge.example.v1.Example'));

@@ -5,13 +5,12 @@
 // missing toolchain fails here: scripts/setup.sh installs it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { runAsNobody, scratchDir } from '../support/interop';
 import { startStack, type Stack } from '../support/stack';
 
-const NOBODY = 65534;
 const root = resolve(__dirname, '../../..');
 
 let stack: Stack;
@@ -19,8 +18,7 @@ let work: string;
 let binary: string;
 
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'kb-interop-go-'));
-  chmodSync(work, 0o755);
+  work = scratchDir('kb-interop-go-');
   const src = join(work, 'src');
   mkdirSync(join(src, 'kbinterop'), { recursive: true });
   execFileSync('protoc', ['-I', join(root, 'proto'), `--go_out=${src}`, `--go-grpc_out=${src}`, 'example/v1/example.proto', 'kextbridge/v1/options.proto', 'kextbridge/v1/loss.proto']);
@@ -41,10 +39,7 @@ after(async () => {
 });
 
 test('go: health, reflection-built Echo and Describe, typed Echo, a stream cancelled, error codes, as a plain user', () => {
-  const r = spawnSync(binary, [stack.daemon.socket], { uid: NOBODY, gid: NOBODY, encoding: 'utf8', timeout: 30_000 });
-  assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, Record<string, unknown>>);
-  const get = (key: string): Record<string, unknown> => lines.find((l) => key in l)![key]!;
+  const get = runAsNobody(binary, [stack.daemon.socket]);
   assert.deepEqual(get('health'), { check: 'SERVING', watch: 'SERVING' });
   const reflection = get('reflection');
   assert.ok((reflection['services'] as string[]).includes('kextbridge.v1.Bridge'));

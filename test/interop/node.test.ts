@@ -6,7 +6,7 @@
 // through the typed Serve method; unknown method, bad argument, deadline.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { PROTO_ROOT } from '../../daemon/src/config/schema';
@@ -14,10 +14,10 @@ import { loadSchema } from '../../daemon/src/typed/schema';
 import { REFLECTION_PROTO_ROOT } from '../../daemon/src/server/reflection';
 import { finished } from '../support/cli';
 import { unary } from '../support/daemon';
+import { NOBODY, runAsNobody } from '../support/interop';
 import { startStack, type Stack } from '../support/stack';
 import { until } from '../support/wait';
 
-const NOBODY = 65534;
 const root = resolve(__dirname, '../../..');
 const client = join(root, 'dist/test/interop/node/client.js');
 const HEALTH_ROOT = resolve(dirname(healthProtoPath), '../..');
@@ -36,10 +36,7 @@ after(() => stack?.stop());
 const args = (mode: string, extra: string): string[] => [client, mode, stack.daemon.socket, PROTO_ROOT, REFLECTION_PROTO_ROOT, extra];
 
 test('node: health, reflection-built calls, typed calls, a stream cancelled, denial and error codes as a plain user', () => {
-  const r = spawnSync(process.execPath, args('suite', HEALTH_ROOT), { uid: NOBODY, gid: NOBODY, encoding: 'utf8', timeout: 30_000 });
-  assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, Record<string, unknown>>);
-  const get = (key: string): Record<string, unknown> => lines.find((l) => key in l)![key]!;
+  const get = runAsNobody(process.execPath, args('suite', HEALTH_ROOT));
   // 1 = SERVING
   assert.deepEqual(get('health'), { check: 1, missing: 'NOT_FOUND', watch: 1 });
   const reflection = get('reflection');

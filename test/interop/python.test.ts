@@ -6,14 +6,13 @@
 // every listed service answers a health Check.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { REFLECTION_PROTO_ROOT } from '../../daemon/src/server/reflection';
+import { runAsNobody, scratchDir } from '../support/interop';
 import { startStack, type Stack } from '../support/stack';
 
-const NOBODY = 65534;
 const root = resolve(__dirname, '../../..');
 const PYTHON = '/usr/bin/python3';
 const client = join(root, 'test/interop/python/reflection_client.py');
@@ -23,8 +22,7 @@ let work: string;
 let reflectionSet: string;
 
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'kb-interop-py-'));
-  chmodSync(work, 0o755);
+  work = scratchDir('kb-interop-py-');
   reflectionSet = join(work, 'reflection.pb');
   // The only schema the client brings: reflection's own (under CI a
   // missing protoc fails here).
@@ -39,15 +37,7 @@ after(async () => {
 });
 
 test('python: Echo and Bridge.Describe built from reflection alone, as a plain user', () => {
-  const r = spawnSync(PYTHON, [client, '--socket', stack.daemon.socket, '--reflection-set', reflectionSet], {
-    uid: NOBODY,
-    gid: NOBODY,
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  const get = <T>(key: string): T => lines.find((l) => key in l)![key] as T;
+  const get = runAsNobody(PYTHON, [client, '--socket', stack.daemon.socket, '--reflection-set', reflectionSet]);
   const services = get<string[]>('services');
   for (const name of ['grpc.health.v1.Health', 'grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection', 'kextbridge.example.v1.Example', 'kextbridge.v1.Bridge']) {
     assert.ok(services.includes(name), `${name} listed`);
