@@ -3,7 +3,7 @@
 // Check and Watch; reflection list and an Echo and Bridge.Describe from
 // reflection's descriptors alone; typed Echo; a server stream read and
 // cancelled; a topic the policy does not grant denied; an upcall answered
-// through the typed Serve method; unknown method, bad argument, deadline.
+// through the typed Serve method and through Bridge.Serve; unknown method, bad argument, deadline.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -47,17 +47,19 @@ test('node: health, reflection-built calls, typed calls, a stream cancelled, den
   assert.deepEqual(get('errors'), { unknownMethod: 'UNIMPLEMENTED', badArgument: 'NOT_FOUND', deadline: 'DEADLINE_EXCEEDED' });
 });
 
-test('node: an upcall answered through the typed Serve method, as a plain user the policy grants', async () => {
-  const serve = spawn(process.execPath, args('serve-typed', '2'), { uid: NOBODY, gid: NOBODY, stdio: ['ignore', 'pipe', 'pipe'] });
-  const done = finished(serve);
-  await until('a handler', async () => (await unary<{ upcallHandlers: number }>(stack.client, 'GetStatus', {})).upcallHandlers === 1, 6000);
-  const decide = async (pid: number, path: string): Promise<boolean> => {
-    const payload = Buffer.from(SimulateExecRequest.encode({ pid, ppid: 1, uid: 501, path }).finish());
-    const reply = await unary<{ payload: Buffer }>(stack.client, 'Call', { command: { name: 'simulate_exec' }, payload });
-    return (SimulateExecReply.decode(reply.payload) as unknown as { allowed: boolean }).allowed;
-  };
-  assert.equal(await decide(301, '/tmp/x'), false);
-  assert.equal(await decide(302, '/usr/bin/env'), true);
-  const r = await done;
-  assert.equal(r.code, 0, r.stderr);
-});
+for (const [mode, how] of [['serve-typed', 'the typed Serve method'], ['serve-bridge', 'Bridge.Serve']] as const) {
+  test(`node: an upcall answered through ${how}, as a plain user the policy grants`, async () => {
+    const serve = spawn(process.execPath, args(mode, '2'), { uid: NOBODY, gid: NOBODY, stdio: ['ignore', 'pipe', 'pipe'] });
+    const done = finished(serve);
+    await until('a handler', async () => (await unary<{ upcallHandlers: number }>(stack.client, 'GetStatus', {})).upcallHandlers === 1, 6000);
+    const decide = async (pid: number, path: string): Promise<boolean> => {
+      const payload = Buffer.from(SimulateExecRequest.encode({ pid, ppid: 1, uid: 501, path }).finish());
+      const reply = await unary<{ payload: Buffer }>(stack.client, 'Call', { command: { name: 'simulate_exec' }, payload });
+      return (SimulateExecReply.decode(reply.payload) as unknown as { allowed: boolean }).allowed;
+    };
+    assert.equal(await decide(301, '/tmp/x'), false);
+    assert.equal(await decide(302, '/usr/bin/env'), true);
+    const r = await done;
+    assert.equal(r.code, 0, r.stderr);
+  });
+}

@@ -146,7 +146,31 @@ async function serveTyped(count: number): Promise<void> {
   example.close();
 }
 
-(mode === 'serve-typed' ? serveTyped(Number(arg)) : suite()).catch((err: Error) => {
+// The same answers through the generic Bridge.Serve: register by name,
+// then each question's payload is an ExecAuthorization and each answer's
+// an ExecVerdict, coded with the typed method's own (de)serializers.
+async function serveBridge(count: number): Promise<void> {
+  const typed = protoLoader.loadSync('example/v1/example.proto', { includeDirs: [protoRoot] })['kextbridge.example.v1.Example'] as grpc.ServiceDefinition;
+  const method = typed['ServeAuthorizeExec']!;
+  const bridge = clientFor(protoLoader.loadSync('kextbridge/v1/bridge.proto', { includeDirs: [protoRoot] }), 'kextbridge.v1.Bridge');
+  const call = bridge['Serve']!();
+  call.write({ register: { upcall: { name: 'authorize_exec' } } });
+  let asked = 0;
+  await new Promise<void>((resolve, reject) => {
+    call.on('data', (q: Msg) => {
+      const question = method.responseDeserialize(q['payload'] as Buffer) as Msg;
+      const allow = !String(question['path']).startsWith('/tmp/');
+      call.write({ answer: { id: q['id'], status: 0, payload: method.requestSerialize({ allow }) } });
+      say({ asked: question['path'], allow });
+      if (++asked >= count) call.end();
+    });
+    call.on('end', resolve);
+    call.on('error', (err: grpc.ServiceError) => (asked >= count ? resolve() : reject(err)));
+  });
+  bridge.close();
+}
+
+(mode === 'serve-typed' ? serveTyped(Number(arg)) : mode === 'serve-bridge' ? serveBridge(Number(arg)) : suite()).catch((err: Error) => {
   process.stderr.write(`node-client: ${err.message}\n`);
   process.exit(3);
 });
