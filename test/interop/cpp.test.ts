@@ -49,13 +49,13 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-test('c++: health, a reflection database building Echo and Describe, typed Echo, a stream cancelled, a deadline, as a plain user', () => {
+test('c++: health, a reflection database building Echo and Describe, typed Echo, a stream cancelled, a deadline, a privileged topic denied, as a plain user', () => {
   const get = runAsNobody(binary, [stack.daemon.socket]);
   assert.deepEqual(get('health'), { check: 'SERVING', watch: 'SERVING' });
   const reflection = get('reflection');
   assert.ok((reflection['services'] as string[]).includes('kextbridge.example.v1.Example'));
   assert.equal(reflection['echo'], 'dynamic');
   assert.ok(String(reflection['kext_identity']).length > 0);
-  // 1 = CANCELLED, 4 = DEADLINE_EXCEEDED
-  assert.deepEqual(get('typed'), { echo: 'typed', heartbeat: true, cancelled: 1, deadline: 4 });
+  // 1 = CANCELLED, 4 = DEADLINE_EXCEEDED, 7 = PERMISSION_DENIED
+  assert.deepEqual(get('typed'), { echo: 'typed', heartbeat: true, cancelled: 1, deadline: 4, denied: 7 });
 });

@@ -38,13 +38,13 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-test('go: health, reflection-built Echo and Describe, typed Echo, a stream cancelled, error codes, as a plain user', () => {
+test('go: health, reflection-built Echo and Describe, typed Echo, a stream cancelled, a privileged topic denied, error codes, as a plain user', () => {
   const get = runAsNobody(binary, [stack.daemon.socket]);
   assert.deepEqual(get('health'), { check: 'SERVING', watch: 'SERVING' });
   const reflection = get('reflection');
   assert.ok((reflection['services'] as string[]).includes('kextbridge.v1.Bridge'));
   assert.equal(reflection['echo'], 'dynamic');
   assert.ok(String(reflection['kext_identity']).length > 0);
-  assert.deepEqual(get('typed'), { echo: 'typed', cancelled: 'Canceled' });
+  assert.deepEqual(get('typed'), { echo: 'typed', cancelled: 'Canceled', denied: 'PermissionDenied' });
   assert.deepEqual(get('errors'), { unknownMethod: 'Unimplemented', deadline: 'DeadlineExceeded' });
 });

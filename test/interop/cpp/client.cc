@@ -165,7 +165,14 @@ int main(int argc, char** argv) {
   grpc::ClientContext lctx;
   lctx.set_deadline(std::chrono::system_clock::now() - std::chrono::milliseconds(1));
   grpc::Status late = typed->Echo(&lctx, treq, &trep);
+  // The exec topic is privileged and the test's policy grants it to no one.
+  grpc::ClientContext xctx;
+  auto execs = typed->WatchExec(&xctx, kextbridge::example::v1::WatchRequest());
+  kextbridge::example::v1::ExecEvent exec_event;
+  while (execs->Read(&exec_event)) {}
+  grpc::Status denied = execs->Finish();
   std::cout << "{\"typed\":{\"echo\":" << Quote(ts.ok() ? trep.data() : "error") << ",\"heartbeat\":" << (beat_read ? "true" : "false")
-            << ",\"cancelled\":" << cancelled.error_code() << ",\"deadline\":" << late.error_code() << "}}" << std::endl;
+            << ",\"cancelled\":" << cancelled.error_code() << ",\"deadline\":" << late.error_code() << ",\"denied\":" << denied.error_code() << "}}"
+            << std::endl;
   return 0;
 }

@@ -173,7 +173,13 @@ func main() {
 	}
 	stop()
 	_, afterCancel := beats.Recv()
-	say(map[string]interface{}{"typed": map[string]interface{}{"echo": string(typed.Data), "cancelled": status.Code(afterCancel).String()}})
+	// The exec topic is privileged and the test's policy grants it to no one.
+	execs, err := example.WatchExec(ctx, &examplev1.WatchRequest{})
+	if err != nil {
+		fail(err)
+	}
+	_, denied := execs.Recv()
+	say(map[string]interface{}{"typed": map[string]interface{}{"echo": string(typed.Data), "cancelled": status.Code(afterCancel).String(), "denied": status.Code(denied).String()}})
 
 	unknown := conn.Invoke(ctx, "/kextbridge.v1.Bridge/NoSuchMethod", protoimpl.X.ProtoMessageV1Of(&examplev1.EchoRequest{}), protoimpl.X.ProtoMessageV1Of(&examplev1.EchoReply{}))
 	short, cancelShort := context.WithTimeout(ctx, time.Nanosecond)
