@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian/Ubuntu machine lacks to build and test
 # kextbridge: a C toolchain, clang with libFuzzer and its sanitizer runtime,
-# and Python's stock gRPC with protoc and its grpc plugin for the Python
-# example client.
+# Python's stock gRPC with protoc and its grpc plugin for the Python
+# example client, and each language's stock gRPC stack for the interop
+# tests (test/interop): Go (GOPATH mode, offline, from Debian's packages),
+# C++ (grpc++ with pkg-config).
 set -euo pipefail
-pkgs=(build-essential python3 clang-14 libclang-rt-14-dev llvm-14 python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc libprotobuf-dev)
+pkgs=(build-essential python3 clang-14 libclang-rt-14-dev llvm-14 python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc libprotobuf-dev
+  golang-go golang-google-grpc-dev golang-github-golang-protobuf-1-5-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
+  libgrpc++-dev pkg-config)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

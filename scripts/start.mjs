@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: the main job on a development machine. Starts kextsim (the
 // example kext's engine in user space) and kextbridged on sockets under
-// ./.kb-run, then prints how to connect. Ctrl-C stops both.
+// ./.kb-run, then prints how to connect. Ctrl-C stops both. Arguments go to
+// kextbridged after its own (`npm start -- --config dev.json`).
 import { spawn } from 'node:child_process';
 import { mkdirSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -61,7 +62,7 @@ function startChild(name, cmd, args, ready) {
 
 try {
   await startChild('kextsim', kextsim, ['--socket', kextSocket], /^KEXTSIM READY /);
-  await startChild('kextbridged', process.execPath, [daemon, '--socket', daemonSocket, '--kext-socket', kextSocket, '--allow-any-user-socket'], /"msg":"serving"/);
+  await startChild('kextbridged', process.execPath, [daemon, '--socket', daemonSocket, '--kext-socket', kextSocket, '--allow-any-user-socket', ...process.argv.slice(2)], /"msg":"serving"/);
 } catch (err) {
   console.error(`start: ${err.message}`);
   stop(1);

@@ -11,6 +11,7 @@ import { defaultConfig } from '../daemon/src/config/schema';
 import { createLogger } from '../daemon/src/log';
 import { identityOf, withIdentity } from '../daemon/src/server/identity';
 import { loadApi } from '../daemon/src/server/protos';
+import { FileDescriptorProto } from 'protobufjs/ext/descriptor';
 import { reflectionClient } from './support/reflection';
 import { peerCredentials } from '../native/lib/peer';
 import { createServer, type CreateServerOptions, type DaemonServer, type ServiceRegistration } from '../daemon/src/server/server';
@@ -123,9 +124,23 @@ test('reflection lists every served service and gives their descriptors', async 
   try {
     const listed = await ask({ listServices: '*' });
     const names = (listed.listServicesResponse.service as { name: string }[]).map((s) => s.name).sort();
-    assert.deepEqual(names, ['grpc.health.v1.Health', 'kextbridge.example.v1.Example', 'kextbridge.v1.Bridge']);
+    assert.deepEqual(names, [
+      'grpc.health.v1.Health',
+      'grpc.reflection.v1.ServerReflection',
+      'grpc.reflection.v1alpha.ServerReflection',
+      'kextbridge.example.v1.Example',
+      'kextbridge.v1.Bridge',
+    ]);
     const file = await ask({ fileContainingSymbol: 'kextbridge.v1.Bridge' });
-    assert.ok(file.fileDescriptorResponse.fileDescriptorProto.length >= 1, 'descriptors for grpcurl to decode with');
+    const fileNames = (file.fileDescriptorResponse.fileDescriptorProto as Buffer[]).map((b) => (FileDescriptorProto.decode(b) as unknown as { name: string }).name);
+    assert.deepEqual(fileNames, ['kextbridge/v1/bridge.proto', 'kextbridge/v1/loss.proto'], 'the real file first, then its imports');
+    const example = await ask({ fileByFilename: 'example/v1/example.proto' });
+    const exampleNames = (example.fileDescriptorResponse.fileDescriptorProto as Buffer[]).map((b) => (FileDescriptorProto.decode(b) as unknown as { name: string }).name);
+    assert.deepEqual(exampleNames, ['example/v1/example.proto', 'kextbridge/v1/loss.proto', 'kextbridge/v1/options.proto', 'google/protobuf/descriptor.proto']);
+    const ext = await ask({ fileContainingExtension: { containingType: 'google.protobuf.MethodOptions', extensionNumber: 51234 } });
+    assert.equal((FileDescriptorProto.decode(ext.fileDescriptorResponse.fileDescriptorProto[0]) as unknown as { name: string }).name, 'kextbridge/v1/options.proto');
+    const numbers = await ask({ allExtensionNumbersOfType: 'google.protobuf.MethodOptions' });
+    assert.deepEqual(numbers.allExtensionNumbersResponse.extensionNumber, [51234]);
     const missing = await ask({ fileContainingSymbol: 'no.Such' });
     assert.equal(missing.errorResponse.errorCode, grpc.status.NOT_FOUND);
   } finally {

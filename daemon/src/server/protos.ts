@@ -13,6 +13,8 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { PROTO_ROOT } from '../config/schema';
+import { buildDescriptorSet, type DescriptorSet } from './descriptors';
+import { REFLECTION_PROTO_FILES, REFLECTION_PROTO_ROOT } from './reflection';
 
 export const BRIDGE_SERVICE = 'kextbridge.v1.Bridge';
 export const HEALTH_SERVICE = 'grpc.health.v1.Health';
@@ -34,6 +36,17 @@ export interface LoadedApi {
   serializeBatch: (batch: { items: unknown[] }) => Buffer;
   // The typed services of protoFiles, by fully qualified name.
   typed: Map<string, grpc.ServiceDefinition>;
+  // What reflection serves: every file above (and grpc.reflection's own),
+  // as protoc would describe it.
+  descriptors: DescriptorSet;
+}
+
+// loadApi's descriptors by its packageDefinition, so a server given only
+// the packageDefinition serves the real descriptors.
+const descriptorsByDefinition = new WeakMap<protoLoader.PackageDefinition, DescriptorSet>();
+
+export function descriptorsOf(packageDefinition: protoLoader.PackageDefinition): DescriptorSet | undefined {
+  return descriptorsByDefinition.get(packageDefinition);
 }
 
 function isService(value: unknown): value is grpc.ServiceDefinition {
@@ -46,10 +59,11 @@ export function loadApi(protoFiles: readonly string[], includeDirs: readonly str
   // proto/ directory; the path must be the same relative name grpc-health-
   // check itself loads so both agree on the file's identity.
   const healthRoot = resolve(dirname(healthProtoPath), '../..');
-  const packageDefinition = protoLoader.loadSync(['kextbridge/v1/bridge.proto', 'health/v1/health.proto', ...protoFiles], {
-    ...LOADER_OPTIONS,
-    includeDirs: [PROTO_ROOT, healthRoot, ...includeDirs],
-  });
+  const files = ['kextbridge/v1/bridge.proto', 'health/v1/health.proto', ...protoFiles];
+  const allIncludeDirs = [PROTO_ROOT, healthRoot, ...includeDirs];
+  const packageDefinition = protoLoader.loadSync(files, { ...LOADER_OPTIONS, includeDirs: allIncludeDirs });
+  const descriptors = buildDescriptorSet([...files, ...REFLECTION_PROTO_FILES], [...allIncludeDirs, REFLECTION_PROTO_ROOT]);
+  descriptorsByDefinition.set(packageDefinition, descriptors);
   const generated = packageDefinition[BRIDGE_SERVICE];
   if (!isService(generated)) throw new Error(`${BRIDGE_SERVICE} is missing from the loaded protos`);
   const subscribe = generated['Subscribe']!;
@@ -62,5 +76,5 @@ export function loadApi(protoFiles: readonly string[], includeDirs: readonly str
   for (const [name, value] of Object.entries(packageDefinition)) {
     if (name !== BRIDGE_SERVICE && name !== HEALTH_SERVICE && isService(value)) typed.set(name, value);
   }
-  return { packageDefinition, bridge, serializeBatch, typed };
+  return { packageDefinition, bridge, serializeBatch, typed, descriptors };
 }

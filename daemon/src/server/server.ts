@@ -6,14 +6,14 @@
 import * as net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { PeerIdentity } from '../auth/identity';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import type { Admission } from './admission';
 import { credentialsFor } from './identity';
-import { BRIDGE_SERVICE } from './protos';
+import { BRIDGE_SERVICE, HEALTH_SERVICE, descriptorsOf } from './protos';
+import { REFLECTION_SERVICES, ReflectionIndex, addReflection } from './reflection';
 import { listenUnixSocket, type UnixListener } from './socket';
 
 export interface ServiceRegistration {
@@ -96,7 +96,15 @@ export function createServer(options: CreateServerOptions): DaemonServer {
   }
   const health = new HealthImplementation(Object.fromEntries([...servedNames].map((name) => [name, 'NOT_SERVING' as const])));
   health.addToServer(grpcServer);
-  if (options.packageDefinition) new ReflectionService(options.packageDefinition).addToServer(grpcServer);
+  const descriptors = options.packageDefinition ? descriptorsOf(options.packageDefinition) : undefined;
+  if (options.packageDefinition && !descriptors) throw new Error('reflection needs the packageDefinition loadApi returned');
+  if (descriptors) {
+    const index = new ReflectionIndex(descriptors);
+    addReflection(grpcServer, () => index);
+    // Listed by reflection, so never NOT_FOUND to a health Check: they
+    // answer whenever the server does.
+    for (const name of [HEALTH_SERVICE, ...REFLECTION_SERVICES]) health.setStatus(name, 'SERVING');
+  }
 
   const sockets = new Set<net.Socket>();
   let listener: UnixListener | undefined;
