@@ -10,31 +10,26 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
-import { unary, type Client, type Daemon } from './support/daemon';
+import { stubScript, unary, type Client, type Daemon } from './support/daemon';
+import { NOBODY } from './support/interop';
 import { startStack, type Stack } from './support/stack';
 import { until } from './support/wait';
 
-const NOBODY = 65534;
 const PER_UID = 40;
 const ATTACKERS = 4;
 const EACH = 150;
 const FIRST_CALL_MS = 3000;
 
-const root = resolve(__dirname, '../..');
-
 // Runs a script as nobody with a Bridge stub class `B` and the socket in
 // scope; resolves with what it printed as JSON.
 function asNobody<T>(socket: string, body: string, timeoutMs = 60_000): Promise<T> {
-  const script = `
-    const grpc = require(${JSON.stringify(join(root, 'node_modules/@grpc/grpc-js'))});
-    const pl = require(${JSON.stringify(join(root, 'node_modules/@grpc/proto-loader'))});
-    const def = pl.loadSync('kextbridge/v1/bridge.proto', { includeDirs: [${JSON.stringify(join(root, 'proto'))}], longs: String, enums: String, defaults: true, oneofs: true });
-    const B = grpc.loadPackageDefinition(def).kextbridge.v1.Bridge;
-    const socket = ${JSON.stringify(socket)};
-    const done = (v) => { process.stdout.write(JSON.stringify(v)); process.exit(0); };
-    ${body}`;
+  const script = stubScript(
+    socket,
+    `const done = (v) => { process.stdout.write(JSON.stringify(v)); process.exit(0); };
+    ${body}`,
+  );
   return runAsNobody<T>(script, timeoutMs);
 }
 

@@ -122,19 +122,30 @@ export interface ServiceRef {
 
 const BRIDGE: ServiceRef = { proto: 'kextbridge/v1/bridge.proto', service: 'kextbridge.v1.Bridge' };
 
-// Runs one unary call in a child process under another uid; returns
-// { code, details, reply } as the child saw them. service: Bridge unless given.
-export function unaryAs(uid: number, socket: string, method: string, request: unknown, service: ServiceRef = BRIDGE): { code: number; details: string; reply: unknown } {
-  const script = `
+// A node -e script with `grpc`, the service's stub class `B` and `socket`
+// in scope, then body: what runs a client as another uid.
+export function stubScript(socket: string, body: string, service: ServiceRef = BRIDGE): string {
+  return `
     const grpc = require(${JSON.stringify(join(root, 'node_modules/@grpc/grpc-js'))});
     const pl = require(${JSON.stringify(join(root, 'node_modules/@grpc/proto-loader'))});
     const def = pl.loadSync(${JSON.stringify(service.proto)}, { includeDirs: [${JSON.stringify(join(root, 'proto'))}], longs: String, enums: String, defaults: true, oneofs: true });
     const B = ${JSON.stringify(service.service)}.split('.').reduce((o, k) => o[k], grpc.loadPackageDefinition(def));
-    const c = new B('unix://${socket}', grpc.credentials.createInsecure());
+    const socket = ${JSON.stringify(socket)};
+    ${body}`;
+}
+
+// Runs one unary call in a child process under another uid; returns
+// { code, details, reply } as the child saw them. service: Bridge unless given.
+export function unaryAs(uid: number, socket: string, method: string, request: unknown, service: ServiceRef = BRIDGE): { code: number; details: string; reply: unknown } {
+  const script = stubScript(
+    socket,
+    `const c = new B('unix://' + socket, grpc.credentials.createInsecure());
     c[${JSON.stringify(method)}](${JSON.stringify(request)}, { deadline: Date.now() + 5000 }, (e, r) => {
       process.stdout.write(JSON.stringify({ code: e ? e.code : 0, details: e ? e.details : '', reply: r ?? null }));
       process.exit(0);
-    });`;
+    });`,
+    service,
+  );
   const r = spawnSync(process.execPath, ['-e', script], { uid, gid: uid, encoding: 'utf8', timeout: 15_000 });
   if (r.status !== 0) throw new Error(`client as uid ${uid} failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as { code: number; details: string; reply: unknown };

@@ -12,6 +12,7 @@
 //   EventBatch { repeated BatchItem items = 1; }
 //   BatchItem  { oneof item { Event event = 1; Lost lost = 2; LinkChange link = 3; } }
 //   Event      { uint64 seq = 1; uint64 time_ns = 2; uint32 topic = 3; bytes payload = 4; }
+import { getU32 } from '../wire/bytes';
 import { EVENT_HEAD_SIZE, FRAME_HEADER_SIZE } from '../wire/constants';
 
 export type OverflowPolicy = 'drop_oldest' | 'drop_newest' | 'disconnect';
@@ -26,6 +27,20 @@ export interface Lost {
   // Set when the count cannot be known (a since_seq from another daemon
   // run): count is then 0 and this says why.
   detail?: string;
+}
+
+// A count of events over a seq range: a Lost, or what a queue cut.
+export interface SeqSpan {
+  count: number;
+  firstSeq: number;
+  lastSeq: number;
+}
+
+// Folds another span into span: counts add, the range covers both.
+export function widen(span: SeqSpan, more: SeqSpan): void {
+  span.count += more.count;
+  span.firstSeq = Math.min(span.firstSeq, more.firstSeq);
+  span.lastSeq = Math.max(span.lastSeq, more.lastSeq);
 }
 
 export interface LinkInfo {
@@ -93,6 +108,24 @@ export class Slice {
 
   get size(): number {
     return this.chunk.sizeOf(this.from, this.to);
+  }
+
+  // Where to cut so that at least overEvents events and overBytes bytes go,
+  // in whole events: from the front, the first event kept (to: all go);
+  // from the back, the first event dropped (from: all go). The ring and
+  // the queues trim by these.
+  frontCut(overEvents: number, overBytes: number): number {
+    if (overEvents >= this.count || overBytes >= this.size) return this.to;
+    let i = this.from + Math.max(0, overEvents);
+    while (i < this.to && this.chunk.sizeOf(this.from, i) < overBytes) i++;
+    return i;
+  }
+
+  backCut(overEvents: number, overBytes: number): number {
+    if (overEvents >= this.count || overBytes >= this.size) return this.from;
+    let i = this.to - Math.max(0, overEvents);
+    while (i > this.from && this.chunk.sizeOf(i, this.to) < overBytes) i--;
+    return i;
   }
 }
 
@@ -174,10 +207,6 @@ function putVarint(buf: Uint8Array, at: number, lo: number, hi: number): number 
   return at;
 }
 
-function getU32(b: Uint8Array, off: number): number {
-  return (b[off]! | (b[off + 1]! << 8) | (b[off + 2]! << 16) | (b[off + 3]! << 24)) >>> 0;
-}
-
 // One run of EVENT frames read into typed arrays that are reused from run
 // to run: seq and time as 32-bit halves, never a BigInt.
 export class EventRun {
@@ -195,7 +224,8 @@ export class EventRun {
   topic = new Uint32Array(256);
   dataAt = new Uint32Array(256);
   dataLen = new Uint32Array(256);
-  // Encoded size of each event as a one-item EventBatch.
+  // Encoded size of each Event message, and of it as a one-item EventBatch.
+  eventLen = new Uint32Array(256);
   itemSize = new Uint32Array(256);
 
   seq(i: number): number {
@@ -246,7 +276,9 @@ export class EventRun {
       this.topic[k] = topic;
       this.dataAt[k] = p + EVENT_HEAD_SIZE;
       this.dataLen[k] = dataLen;
-      this.itemSize[k] = itemSize(lo, hi, tLo, tHi, topic, dataLen);
+      const ev = eventSize(lo, hi, tLo, tHi, topic, dataLen);
+      this.eventLen[k] = ev;
+      this.itemSize[k] = itemSize(ev);
       if (k === 0) this.soleTopic = topic;
       else if (this.soleTopic !== topic) this.soleTopic = -1;
       k++;
@@ -267,6 +299,7 @@ export class EventRun {
     this.topic = new Uint32Array(size);
     this.dataAt = new Uint32Array(size);
     this.dataLen = new Uint32Array(size);
+    this.eventLen = new Uint32Array(size);
     this.itemSize = new Uint32Array(size);
   }
 }
@@ -281,8 +314,7 @@ function eventSize(seqLo: number, seqHi: number, timeLo: number, timeHi: number,
   );
 }
 
-function itemSize(seqLo: number, seqHi: number, timeLo: number, timeHi: number, topic: number, dataLen: number): number {
-  const ev = eventSize(seqLo, seqHi, timeLo, timeHi, topic, dataLen);
+function itemSize(ev: number): number {
   const item = 1 + varintSize(ev, 0) + ev;
   return 1 + varintSize(item, 0) + item;
 }
@@ -311,7 +343,7 @@ export function encodeChunk(run: EventRun, from: number, to: number, filter: Eve
     const timeHi = run.timeHi[i]!;
     const topic = run.topic[i]!;
     const dataLen = run.dataLen[i]!;
-    const ev = eventSize(seqLo, seqHi, timeLo, timeHi, topic, dataLen);
+    const ev = run.eventLen[i]!;
     buf[at++] = 0x0a; // EventBatch.items
     at = putVarint(buf, at, 1 + varintSize(ev, 0) + ev, 0);
     buf[at++] = 0x0a; // BatchItem.event

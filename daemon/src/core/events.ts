@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 
-import { Chunk, EventFilter, EventRun, Slice, encodeChunk, filterChunk, type Lost, type LossSource, type OutItem, type OverflowPolicy } from './event';
+import { Chunk, EventFilter, EventRun, Slice, encodeChunk, filterChunk, widen, type Lost, type LossSource, type OutItem, type OverflowPolicy } from './event';
 import { SubscriberQueue } from './queue';
 import { EventRing } from './ring';
 
@@ -353,9 +353,7 @@ export class EventHub {
       // own, exact in count, told at the first one's place.
       const m = s.mergedKernelLoss;
       if (m) {
-        m.count += item.lost.count;
-        m.firstSeq = Math.min(m.firstSeq, item.lost.firstSeq);
-        m.lastSeq = Math.max(m.lastSeq, item.lost.lastSeq);
+        widen(m, item.lost);
         if (m.topic !== item.lost.topic) m.topic = 0;
         return;
       }
@@ -395,9 +393,7 @@ export class EventHub {
       // The loss is told where it happened: after the events kept.
       const tail = q.last();
       if (s.tailLoss && tail && !(tail instanceof Slice) && 'lost' in tail && tail.lost === s.tailLoss) {
-        s.tailLoss.count += cut.count;
-        s.tailLoss.firstSeq = Math.min(s.tailLoss.firstSeq, cut.firstSeq);
-        s.tailLoss.lastSeq = Math.max(s.tailLoss.lastSeq, cut.lastSeq);
+        widen(s.tailLoss, cut);
       } else {
         s.tailLoss = { count: cut.count, firstSeq: cut.firstSeq, lastSeq: cut.lastSeq, source: 'LOSS_SOURCE_SUBSCRIBER', topic: 0 };
         q.push({ lost: s.tailLoss });
@@ -412,9 +408,7 @@ export class EventHub {
     s.lost += cut.count;
     const p = s.pendingLoss;
     if (p) {
-      p.count += cut.count;
-      p.firstSeq = Math.min(p.firstSeq, cut.firstSeq);
-      p.lastSeq = Math.max(p.lastSeq, cut.lastSeq);
+      widen(p, cut);
     } else {
       s.pendingLoss = { count: cut.count, firstSeq: cut.firstSeq, lastSeq: cut.lastSeq, source: 'LOSS_SOURCE_SUBSCRIBER', topic: 0 };
     }

@@ -4,14 +4,10 @@
 // end (drop_oldest, drop_newest) exactly, event by event, without moving
 // the other items: a dropped slice leaves a hole that draining skips, and
 // a cursor remembers how far from the head no event remains.
-import { Slice, type OutItem } from './event';
+import { Slice, widen, type OutItem, type SeqSpan } from './event';
 
 // What was cut from the queue: count and seq range.
-export interface Cut {
-  count: number;
-  firstSeq: number;
-  lastSeq: number;
-}
+export type Cut = SeqSpan;
 
 export class SubscriberQueue {
   #items: (OutItem | null)[] = [];
@@ -127,14 +123,7 @@ export class SubscriberQueue {
         continue;
       }
       const c = v.chunk;
-      let to = v.from;
-      const overEvents = this.events - maxEvents;
-      const overBytes = this.bytes - maxBytes;
-      if (overEvents >= v.count || overBytes >= v.size) to = v.to;
-      else {
-        to += Math.max(0, overEvents);
-        while (to < v.to && c.sizeOf(v.from, to) < overBytes) to++;
-      }
+      const to = v.frontCut(this.events - maxEvents, this.bytes - maxBytes);
       cut = merge(cut, to - v.from, c.seq(v.from), c.seq(to - 1));
       this.events -= to - v.from;
       this.bytes -= c.sizeOf(v.from, to);
@@ -156,14 +145,7 @@ export class SubscriberQueue {
       const v = this.#items[i];
       if (!(v instanceof Slice)) continue;
       const c = v.chunk;
-      let from = v.to;
-      const overEvents = this.events - maxEvents;
-      const overBytes = this.bytes - maxBytes;
-      if (overEvents >= v.count || overBytes >= v.size) from = v.from;
-      else {
-        from -= Math.max(0, overEvents);
-        while (from > v.from && c.sizeOf(from, v.to) < overBytes) from--;
-      }
+      const from = v.backCut(this.events - maxEvents, this.bytes - maxBytes);
       // Cuts from the tail come newest first: the range grows downward.
       cut = merge(cut, v.to - from, c.seq(from), c.seq(v.to - 1));
       this.events -= v.to - from;
@@ -211,9 +193,8 @@ export class SubscriberQueue {
 }
 
 function merge(cut: Cut | null, count: number, firstSeq: number, lastSeq: number): Cut {
-  if (!cut) return { count, firstSeq, lastSeq };
-  cut.count += count;
-  cut.firstSeq = Math.min(cut.firstSeq, firstSeq);
-  cut.lastSeq = Math.max(cut.lastSeq, lastSeq);
+  const more = { count, firstSeq, lastSeq };
+  if (!cut) return more;
+  widen(cut, more);
   return cut;
 }

@@ -74,20 +74,9 @@ export class EventRing {
   #trimOldest(): void {
     const s = this.#slices[this.#head];
     if (!s) return;
-    const overEvents = this.#events - this.#maxEvents;
-    const overBytes = this.#bytes - this.#maxBytes;
-    const c = s.chunk;
-    let i = s.from;
-    if (overEvents >= s.count || overBytes >= s.size) i = s.to;
-    else {
-      // Whole events only: as many as the count bound needs, then more
-      // until the bytes fit.
-      i += Math.max(0, overEvents);
-      while (i < s.to && c.sizeOf(s.from, i) < overBytes) i++;
-    }
-    const dropped = i - s.from;
-    this.#events -= dropped;
-    this.#bytes -= c.sizeOf(s.from, i);
+    const i = s.frontCut(this.#events - this.#maxEvents, this.#bytes - this.#maxBytes);
+    this.#events -= i - s.from;
+    this.#bytes -= s.chunk.sizeOf(s.from, i);
     if (i === s.to) {
       this.#slices[this.#head] = undefined as unknown as Slice;
       this.#head++;

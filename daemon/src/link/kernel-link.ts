@@ -6,8 +6,9 @@ import { EventEmitter } from 'node:events';
 
 // What runs per frame comes from its own module: the wire barrel
 // re-exports through getters, a call more per use on the event path.
-import { FLAG_MORE, FLAGS_KNOWN, FRAME_HEADER_SIZE, FRAME_TYPE_MAX, FrameType, MAGIC } from '../wire/constants';
-import { Frame } from '../wire/frame';
+import { FLAG_MORE, FRAME_HEADER_SIZE, FrameType } from '../wire/constants';
+import type { FrameErrorClass } from '../wire/errors';
+import { Frame, frameProblem } from '../wire/frame';
 import { Reassembler } from '../wire/reassembler';
 import {
   GoodbyeReason,
@@ -235,8 +236,8 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     this.#handshakeTimer = setTimeout(() => this.#reset('no WELCOME within the handshake timeout'), this.#o.handshakeTimeoutMs ?? 3000);
   }
 
-  // Walks the datagram once with the checks of decodeDatagram (the same
-  // classes, in the same order). Runs of whole EVENT frames go to the
+  // Walks the datagram once with decodeDatagram's checks (frameProblem).
+  // Runs of whole EVENT frames go to the
   // consumer as offsets, with no object per frame; anything else becomes
   // a Frame and takes the general path.
   #onDatagram(d: Buffer): void {
@@ -250,31 +251,13 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     let starts = this.#starts;
     let n = 0;
     let off = 0;
-    let bad: string | null = null;
+    let bad: FrameErrorClass | null = null;
     while (off < len) {
-      if (len - off < FRAME_HEADER_SIZE) {
-        bad = 'SHORT';
-        break;
-      }
-      if ((d[off]! | (d[off + 1]! << 8)) !== MAGIC) {
-        bad = 'BAD_MAGIC';
-        break;
-      }
+      bad = frameProblem(d, off);
+      if (bad) break;
       const type = d[off + 2]!;
-      if (type === 0 || type > FRAME_TYPE_MAX) {
-        bad = 'BAD_TYPE';
-        break;
-      }
       const flags = d[off + 3]!;
-      if ((flags & ~FLAGS_KNOWN) !== 0) {
-        bad = 'BAD_FLAGS';
-        break;
-      }
       const length = d.readUInt32LE(off + 12);
-      if (length > len - off - FRAME_HEADER_SIZE) {
-        bad = 'OVERRUN';
-        break;
-      }
       this.counters.framesIn++;
       if (type === FrameType.EVENT && (flags & FLAG_MORE) === 0 && eventsPass) {
         if (n === starts.length) {

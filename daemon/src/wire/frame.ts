@@ -4,7 +4,7 @@
 
 import { getU16, getU32, isU32, putU16, putU32, EMPTY } from './bytes.js';
 import { FLAGS_KNOWN, FRAME_HEADER_SIZE, FRAME_TYPE_MAX, MAGIC } from './constants.js';
-import type { FrameError } from './errors.js';
+import type { FrameError, FrameErrorClass } from './errors.js';
 
 /**
  * One frame of a datagram. It keeps a reference to the datagram instead
@@ -47,21 +47,32 @@ export interface DecodedDatagram {
  */
 export function decodeDatagram(buf: Uint8Array): DecodedDatagram {
   const frames: Frame[] = [];
-  const len = buf.length;
   let off = 0;
-  while (off < len) {
-    if (len - off < FRAME_HEADER_SIZE) return { frames, error: { class: 'SHORT', offset: off } };
-    if (getU16(buf, off) !== MAGIC) return { frames, error: { class: 'BAD_MAGIC', offset: off } };
-    const type = buf[off + 2];
-    if (type === 0 || type > FRAME_TYPE_MAX) return { frames, error: { class: 'BAD_TYPE', offset: off } };
-    const flags = buf[off + 3];
-    if ((flags & ~FLAGS_KNOWN) !== 0) return { frames, error: { class: 'BAD_FLAGS', offset: off } };
+  while (off < buf.length) {
+    const bad = frameProblem(buf, off);
+    if (bad) return { frames, error: { class: bad, offset: off } };
     const length = getU32(buf, off + 12);
-    if (length > len - off - FRAME_HEADER_SIZE) return { frames, error: { class: 'OVERRUN', offset: off } };
-    frames.push(new Frame(type, flags, getU32(buf, off + 4), getU32(buf, off + 8), buf, off + FRAME_HEADER_SIZE, length));
+    frames.push(new Frame(buf[off + 2]!, buf[off + 3]!, getU32(buf, off + 4), getU32(buf, off + 8), buf, off + FRAME_HEADER_SIZE, length));
     off += FRAME_HEADER_SIZE + length;
   }
   return { frames, error: null };
+}
+
+/**
+ * What is wrong with the frame whose header starts at buf[off], or null
+ * when it is whole and well-formed (its payload, length at off + 12, lies
+ * within buf). The one definition of the checks: decodeDatagram and the
+ * kernel link's allocation-free walk both use it.
+ */
+export function frameProblem(buf: Uint8Array, off: number): FrameErrorClass | null {
+  const left = buf.length - off;
+  if (left < FRAME_HEADER_SIZE) return 'SHORT';
+  if (getU16(buf, off) !== MAGIC) return 'BAD_MAGIC';
+  const type = buf[off + 2]!;
+  if (type === 0 || type > FRAME_TYPE_MAX) return 'BAD_TYPE';
+  if ((buf[off + 3]! & ~FLAGS_KNOWN) !== 0) return 'BAD_FLAGS';
+  if (getU32(buf, off + 12) > left - FRAME_HEADER_SIZE) return 'OVERRUN';
+  return null;
 }
 
 function checkHeader(type: number, flags: number, id: number, code: number, length: number): void {
