@@ -8,7 +8,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { KernelChannel } from '../native/lib/channel';
+import { KernelChannel } from '@kextbridge/native/internal/channel';
 import { killAll, stop } from './lib/procs';
 import { buildRawSeqpacket, echoPeer, rawRoundTripNs } from './lib/raw-seqpacket';
 import { quantile } from './lib/stats';

@@ -14,11 +14,11 @@
 import { Session } from 'node:inspector';
 import { parseArgs } from 'node:util';
 
-import { batchEncoder } from '../daemon/src/bridge/batch-encoding';
-import type { OutItem } from '../daemon/src/core/event';
-import { KernelSession } from '../daemon/src/core/session';
-import { createLogger } from '../daemon/src/log';
-import { loadApi } from '../daemon/src/server/protos';
+import { batchEncoder } from 'kextbridged/internal/bridge/batch-encoding';
+import type { OutItem } from 'kextbridged/internal/core/event';
+import { KernelSession } from 'kextbridged/internal/core/session';
+import { createLogger } from 'kextbridged/internal/log';
+import { loadApi } from 'kextbridged/internal/server/protos';
 import { eventDatagram } from '../test/support/event-frames';
 import { readyLink } from '../test/support/fake-kext';
 import { quantile } from './lib/stats';

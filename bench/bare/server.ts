@@ -8,7 +8,7 @@
 //   node dist/bench/bare/server.js '{"socket":PATH,"eventsPerStream":N,"eventBytes":64,"batch":256}'
 import * as grpc from '@grpc/grpc-js';
 
-import { loadApi } from '../../daemon/src/server/protos';
+import { loadApi } from 'kextbridged/internal/server/protos';
 import { preEncodedBatches } from './batches';
 
 interface BareServerArgs {

@@ -6,10 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { KextBridgeClient } from '../../clients/ts/src/client';
-import type { EmitReply__Output } from '../../clients/ts/src/generated/kextbridge/example/v1/EmitReply';
-import type { Counters__Output } from '../../clients/ts/src/generated/kextbridge/v1/Counters';
+import { KextBridgeClient } from 'kextbridge/internal/client';
+import type { EmitReply__Output } from '../../test/support/generated/kextbridge/example/v1/EmitReply';
+import type { Counters__Output } from 'kextbridge/internal/generated/kextbridge/v1/Counters';
 import { startDaemon, startKextsim, stop, type DaemonOptions } from './procs';
+import { exampleStub } from '../../test/support/example';
 
 export const EXEC_TOPIC = 1;
 
@@ -45,7 +46,7 @@ export async function startBridge(options: DaemonOptions = {}): Promise<Bridge> 
 // (0: as fast as it can).
 export function emit(client: KextBridgeClient, count: number, size: number, ratePerSec = 0): Promise<EmitReply__Output> {
   return new Promise((resolve, reject) => {
-    client.example.Emit({ topic: EXEC_TOPIC, count, size, ratePerSec }, client.options(60_000), (err, reply) => (err ? reject(err) : resolve(reply!)));
+    exampleStub(client).Emit({ topic: EXEC_TOPIC, count, size, ratePerSec }, client.options(60_000), (err, reply) => (err ? reject(err) : resolve(reply!)));
   });
 }
 

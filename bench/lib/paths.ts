@@ -1,10 +1,10 @@
-// Where the benchmark finds the project's built pieces, from dist/bench/lib.
-import { join, resolve } from 'node:path';
+// Where the benchmark finds its own built pieces; the daemon and kextsim
+// are found by the stack starter (scripts/lib/processes.ts), kextsim as
+// the optimized build: the sanitizer build the tests use would measure
+// ASan, not the engine.
+import { join } from 'node:path';
+import { ROOT } from '../../scripts/lib/processes';
 
-export const ROOT = resolve(__dirname, '../../..');
-export const DAEMON_MAIN = join(ROOT, 'dist/daemon/src/main.js');
-// The optimized build: the sanitizer build (kextsim-asan) the tests use
-// would measure ASan, not the engine.
-export const KEXTSIM = join(ROOT, 'kext/build/kextsim');
+export { ROOT };
 export const RAW_SEQPACKET_SOURCE = join(ROOT, 'bench/raw_seqpacket.c');
 export const WORKERS = join(ROOT, 'dist/bench/workers');

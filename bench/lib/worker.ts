@@ -3,8 +3,8 @@
 // the result, and exit on SIGTERM.
 import * as grpc from '@grpc/grpc-js';
 
-import { api } from '../../clients/ts/src/api';
-import type { BridgeClient } from '../../clients/ts/src/generated/kextbridge/v1/Bridge';
+import { api } from 'kextbridge/internal/api';
+import type { BridgeClient } from 'kextbridge/internal/generated/kextbridge/v1/Bridge';
 
 export function workerArgs<T>(): T {
   return JSON.parse(process.argv[2] ?? '{}') as T;

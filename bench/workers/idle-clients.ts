@@ -1,7 +1,7 @@
 // `clients` connections to the daemon, each its own, each having made one
 // GetStatus call (so the daemon has accepted it, read its credentials and
 // holds its HTTP/2 session), then idle until SIGTERM.
-import type { BridgeClient } from '../../clients/ts/src/generated/kextbridge/v1/Bridge';
+import type { BridgeClient } from 'kextbridge/internal/generated/kextbridge/v1/Bridge';
 import { exitOnTerm, ownConnection, ready, workerArgs } from '../lib/worker';
 
 export interface IdleClientsArgs {

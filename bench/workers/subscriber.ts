@@ -4,7 +4,7 @@
 // has `expected` events, when its stream ends, or after idleMs without an
 // event; its rate is counted from the arrival of its first event's batch
 // to the last event decoded, so the wait for the end does not count.
-import { KextBridgeClient } from '../../clients/ts/src/client';
+import { KextBridgeClient } from 'kextbridge/internal/client';
 import { ready, report, workerArgs } from '../lib/worker';
 
 export interface SubscriberArgs {

@@ -2,9 +2,10 @@
 // the last one returns, for durationMs after warmupMs. Reports calls/s and
 // latency quantiles. It runs in its own process so the load generator
 // never shares an event loop with what it measures.
-import { KextBridgeClient } from '../../clients/ts/src/client';
+import { KextBridgeClient } from 'kextbridge/internal/client';
 import { quantileOfSorted } from '../lib/stats';
 import { report, workerArgs } from '../lib/worker';
+import { exampleStub } from '../../test/support/example';
 
 export interface UnaryLoadArgs {
   socket: string;
@@ -31,7 +32,7 @@ const payload = Buffer.alloc(a.payloadBytes, 0x78);
 function once(): Promise<void> {
   if (a.method === 'call') return client.call('echo', payload).then(() => undefined);
   return new Promise((resolve, reject) => {
-    client.example.Echo({ data: payload }, client.options(), (err) => (err ? reject(err) : resolve()));
+    exampleStub(client).Echo({ data: payload }, client.options(), (err) => (err ? reject(err) : resolve()));
   });
 }
 

@@ -22,13 +22,10 @@ import { Admission, ensureFileLimit } from './server/admission';
 import { createServer, type DaemonServer } from './server/server';
 import { loadServedApi } from './typed/load';
 import { TypedProxy } from './typed/proxy';
-import { KernelChannel } from '../../native/lib/channel';
-import { PeerIdentities } from '../../native/lib/peer';
-import { raiseFileLimit } from '../../native/lib/limits';
-import { watchControl } from '../../native/lib/watch';
-import { LAUNCHD_COMMANDS, runLaunchdCommand } from '../../launchd/cli';
+import { KernelChannel, PeerIdentities, raiseFileLimit, watchControl } from '@kextbridge/native';
+import { LAUNCHD_COMMANDS, runLaunchdCommand } from './launchd/cli';
 
-const VERSION: string = (JSON.parse(readFileSync(resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string }).version;
+const VERSION: string = (JSON.parse(readFileSync(resolve(__dirname, '../package.json'), 'utf8')) as { version: string }).version;
 
 async function main(rawArgv: string[]): Promise<number> {
   if ((LAUNCHD_COMMANDS as readonly string[]).includes(rawArgv[0] ?? '')) {

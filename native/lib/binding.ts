@@ -30,18 +30,15 @@ export interface NativeBinding {
   Channel: new (fd: number, maxDatagram: number, onEvent: (kind: string, value: unknown) => void, reuse?: boolean) => NativeChannel;
 }
 
-// From dist/native/lib or native/lib up to the package root.
-const candidates = ['../../../native/build/Release/kextbridge.node', '../build/Release/kextbridge.node'].map((p) =>
-  resolve(__dirname, p),
-);
+// node-gyp builds into the package root's build/; this file runs from dist/.
+const ADDON = resolve(__dirname, '../build/Release/kextbridge.node');
 
 function load(): NativeBinding {
-  const file = candidates.find((p) => existsSync(p));
-  if (!file) {
-    throw new Error(`the kextbridge native addon is not built (looked for ${candidates[0]}); run \`npm install\``);
+  if (!existsSync(ADDON)) {
+    throw new Error(`the kextbridge native addon is not built (looked for ${ADDON}); run \`npm install\` in @kextbridge/native`);
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(file) as NativeBinding;
+  return require(ADDON) as NativeBinding;
 }
 
 export const binding: NativeBinding = load();

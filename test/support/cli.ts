@@ -1,9 +1,11 @@
 // Runs the compiled kextbridge CLI as a child process (as another uid if
 // asked) and gives back what a shell would see.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
 
-const main = resolve(__dirname, '../../clients/ts/src/cli/main.js');
+import { CLI_MAIN, EXAMPLE_PROTO } from './paths';
+
+// A user who knows the kext's typed API: kextsim runs the example kext.
+const ENV = { ...process.env, KEXTBRIDGE_PROTO: EXAMPLE_PROTO };
 
 export interface CliResult {
   code: number | null;
@@ -11,15 +13,17 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(socket: string, args: string[], uid?: number): ChildProcess {
-  return spawn(process.execPath, [main, '--socket', socket, ...args], {
+// env: variables over the default ones (KEXTBRIDGE_PROTO: '' for none).
+export function startCli(socket: string, args: string[], uid?: number, env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, [CLI_MAIN, '--socket', socket, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...ENV, ...env },
     ...(uid !== undefined ? { uid, gid: uid } : {}),
   });
 }
 
-export function cli(socket: string, args: string[], uid?: number, timeoutMs = 15_000): Promise<CliResult> {
-  const child = startCli(socket, args, uid);
+export function cli(socket: string, args: string[], uid?: number, timeoutMs = 15_000, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const child = startCli(socket, args, uid, env);
   return finished(child, timeoutMs);
 }
 

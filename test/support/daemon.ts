@@ -1,14 +1,13 @@
 // Starts the real kextbridged (compiled) against a kextsim for integration
 // tests, and makes Bridge clients, in this process or as another uid.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-
-const root = resolve(__dirname, '../../..');
+import { startDaemon as launchDaemon } from '../../scripts/lib/processes';
+import { EXAMPLE_PROTO, ROOT as root } from './paths';
 
 export interface Daemon {
   socket: string;
@@ -32,39 +31,15 @@ export async function startDaemon(kextSocket: string, extra: string[] = [], { un
   // Unprivileged clients in the tests must reach the socket.
   if (dir) chmodSync(dir, 0o755);
   const socket = at ?? join(dir!, 'kextbridge.sock');
-  const child = spawn(
-    process.execPath,
-    [join(root, 'dist/daemon/src/main.js'), '--socket', socket, '--kext-socket', kextSocket, ...(logLevel ? ['--log-level', logLevel] : []), ...extra],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const logs: string[] = [];
-  const lines = createInterface({ input: child.stdout! });
-  child.stderr!.on('data', (d: Buffer) => logs.push(d.toString()));
-  const ready = await new Promise<boolean>((res) => {
-    const timer = setTimeout(() => res(false), 15_000);
-    lines.on('line', (line) => {
-      logs.push(line);
-      if (line.includes(until)) {
-        clearTimeout(timer);
-        res(true);
-      }
-    });
-    child.once('exit', () => res(false));
-  });
-  if (!ready) {
-    child.kill('SIGKILL');
-    throw new Error(`kextbridged did not become ready:\n${logs.join('\n')}`);
-  }
-  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  // kextsim runs the example kext: serve its typed API unless told otherwise.
+  const protos = extra.includes('--proto') || extra.includes('--config') ? [] : ['--proto', EXAMPLE_PROTO];
+  const daemon = await launchDaemon({ socket, kextSocket, args: [...protos, ...extra], logLevel, until });
   return {
     socket,
-    process: child,
-    logs,
+    process: daemon.process,
+    logs: daemon.lines,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      const code = await exited;
-      clearTimeout(timer);
+      const code = await daemon.stop(signal, 15_000);
       if (dir) rmSync(dir, { recursive: true, force: true });
       return code;
     },

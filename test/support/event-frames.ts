@@ -1,8 +1,8 @@
 // EVENT frames built by hand, as the kext would send them, and the chunks
 // the daemon makes of them: for tests of the event path and for the bench's
 // bare baseline (which streams the daemon's own bytes).
-import { Chunk, EventRun, encodeChunk } from '../../daemon/src/core/event';
-import { FrameType, encodeEvent, encodeFrame } from '../../daemon/src/wire';
+import { Chunk, EventRun, encodeChunk } from 'kextbridged/internal/core/event';
+import { FrameType, encodeEvent, encodeFrame } from 'kextbridged/internal/wire/index';
 
 export interface SynthEvent {
   seq: number;

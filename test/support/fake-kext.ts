@@ -3,9 +3,9 @@
 // is decoded back into frames.
 import { EventEmitter } from 'node:events';
 
-import { KernelLink, type DatagramChannel } from '../../daemon/src/link/kernel-link';
-import { createLogger } from '../../daemon/src/log';
-import { CatalogKind, ENTRY_PRIVILEGED, FrameType, ValueType, decodeDatagram, encodeFrame, encodeWelcome, type Frame } from '../../daemon/src/wire';
+import { KernelLink, type DatagramChannel } from 'kextbridged/internal/link/kernel-link';
+import { createLogger } from 'kextbridged/internal/log';
+import { CatalogKind, ENTRY_PRIVILEGED, FrameType, ValueType, decodeDatagram, encodeFrame, encodeWelcome, type Frame } from 'kextbridged/internal/wire/index';
 
 export class FakeChannel extends EventEmitter implements DatagramChannel {
   sent: Frame[] = [];

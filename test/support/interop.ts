@@ -1,4 +1,4 @@
-// What the interop suites (test/interop) share: a scratch directory the
+// What the interop suites (test/integration/interop) share: a scratch directory the
 // plain user can enter, and running a client as that user, whose stdout is
 // one JSON object per line, each keyed by the check it reports.
 import assert from 'node:assert/strict';

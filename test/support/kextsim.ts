@@ -1,14 +1,12 @@
 // Starts the real kextsim (sanitizer build) for integration tests, plus the
 // few raw frame helpers tests need to speak to it directly.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
-import { FrameType, decodeDatagram, encodeFrame, encodeHello } from '../../daemon/src/wire';
-
-const root = resolve(__dirname, '../../..');
+import { FrameType, decodeDatagram, encodeFrame, encodeHello } from 'kextbridged/internal/wire/index';
+import { startKextsim as startSim } from '../../scripts/lib/processes';
 
 export interface Kextsim {
   socket: string;
@@ -20,35 +18,17 @@ export interface Kextsim {
 // at: listen on this path (its directory is then the caller's to remove,
 // unless ownDir): how a test brings a kext back where the daemon expects it.
 export async function startKextsim(args: string[], at?: { socket: string; ownDir: boolean }): Promise<Kextsim> {
-  const bin = ['kext/build/kextsim-asan', 'kext/build/kextsim'].map((p) => join(root, p)).find((p) => existsSync(p));
-  if (!bin) throw new Error('kextsim is not built: run `npm run build:c`');
   const dir = at ? dirname(at.socket) : mkdtempSync(join(tmpdir(), 'kb-sim-'));
   const ownDir = at ? at.ownDir : true;
   // Unprivileged test clients must reach the socket to be refused by it.
   chmodSync(dir, 0o755);
   const socket = at ? at.socket : join(dir, 'kextsim.sock');
-  const child = spawn(bin, ['--socket', socket, ...args], { stdio: ['ignore', 'pipe', process.env.KB_TEST_VERBOSE ? 'inherit' : 'ignore'] });
-  const ready = await new Promise<boolean>((res) => {
-    const timer = setTimeout(() => res(false), 10_000);
-    createInterface({ input: child.stdout! }).once('line', (line) => {
-      clearTimeout(timer);
-      res(line.startsWith('KEXTSIM READY '));
-    });
-    child.once('exit', () => res(false));
-  });
-  if (!ready) {
-    child.kill('SIGKILL');
-    throw new Error(`kextsim did not start (${bin})`);
-  }
-  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  const sim = await startSim({ socket, args, preferSanitized: true, stderr: process.env.KB_TEST_VERBOSE ? 'inherit' : 'ignore' });
   return {
     socket,
-    process: child,
+    process: sim.process,
     async stop(keepDir = false) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      const code = await exited;
-      clearTimeout(timer);
+      const code = await sim.stop();
       if (ownDir && !keepDir) rmSync(dir, { recursive: true, force: true });
       return code;
     },

@@ -3,12 +3,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { CatalogKind, FrameType, decodeDatagram, encodeFrame, encodeWelcome, type EntrySpec } from '../../daemon/src/wire';
+import { CatalogKind, FrameType, decodeDatagram, encodeFrame, encodeWelcome, type EntrySpec } from 'kextbridged/internal/wire/index';
+import { ROOT as root } from './paths';
 
-const root = resolve(__dirname, '../../..');
 // Debian's python, not whichever is first on PATH: stdlib only, but pinned.
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 

@@ -12,9 +12,9 @@
 import { createInterface } from 'node:readline';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT as root } from './paths';
 
-const root = resolve(__dirname, '../../..');
 const [socket] = process.argv.slice(2);
 const def = protoLoader.loadSync('kextbridge/v1/bridge.proto', { includeDirs: [join(root, 'proto')], longs: String, enums: String, defaults: true, oneofs: true });
 const Bridge = (grpc.loadPackageDefinition(def) as unknown as { kextbridge: { v1: { Bridge: grpc.ServiceClientConstructor } } }).kextbridge.v1.Bridge;

@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { EXAMPLE_PROTO } from './paths';
 import { startKextsim, type Kextsim } from './kextsim';
 import { bridgeClient, startDaemon, type Client, type Daemon, type DaemonStart } from './daemon';
 
@@ -22,7 +23,8 @@ export async function startStack(config: object = {}, kextsimArgs: string[] = []
   const dir = mkdtempSync(join(tmpdir(), 'kb-stack-'));
   chmodSync(dir, 0o755);
   const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify(config));
+  // kextsim runs the example kext: serve its typed API unless the config names protos.
+  writeFileSync(file, JSON.stringify('protoFiles' in config ? config : { protoFiles: [EXAMPLE_PROTO], ...config }));
   const sim = await startKextsim(kextsimArgs);
   const daemon = await startDaemon(sim.socket, ['--config', file], daemonStart);
   const client = bridgeClient(daemon.socket);

@@ -4,12 +4,13 @@
 //
 //   node typed-client.js SOCKET echo TEXT | heartbeat | emit
 import type { ServiceError } from '@grpc/grpc-js';
-import { KextBridgeClient } from '../../clients/ts/src';
+import { KextBridgeClient } from 'kextbridge';
+import { exampleStub } from './example';
 
 async function main(): Promise<unknown> {
   const [socket, what, arg] = process.argv.slice(2);
   const client = new KextBridgeClient({ socket: socket! });
-  const ex = client.example;
+  const ex = exampleStub(client);
   const unary = <T>(fn: (cb: (e: ServiceError | null, r?: T) => void) => void): Promise<unknown> =>
     new Promise((res) => fn((e, r) => res(e ? { code: e.code, details: e.details } : { reply: r })));
   try {

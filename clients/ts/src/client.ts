@@ -1,17 +1,19 @@
 // A client of kextbridged: promises for unary calls, async iterators for
 // streams (a subscription reconnects with backoff and resumes from the last
-// seq it saw), and the typed stubs of kextbridge.v1 and of the example
-// kext's API for everything else.
+// seq it saw), the typed stub of kextbridge.v1, and stubs of a kext's own
+// typed API from its .proto (service()) for everything else.
+import { dirname, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
+
+import { PROTO_ROOT } from '@kextbridge/protocol';
 
 import { api, LOADER_OPTIONS } from './api';
 import { KextBridgeError, isTransient } from './errors';
 import { decodeBatch, numericItems, type Longs, type NumericItem } from './event-batch';
 import { defaultSocketPath } from './socket';
 import type { BridgeClient } from './generated/kextbridge/v1/Bridge';
-import type { ExampleClient } from './generated/kextbridge/example/v1/Example';
 import type { BatchItem__Output } from './generated/kextbridge/v1/BatchItem';
 import type { DescribeResponse__Output } from './generated/kextbridge/v1/DescribeResponse';
 import type { OptionValue__Output } from './generated/kextbridge/v1/OptionValue';
@@ -89,26 +91,41 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export class KextBridgeClient {
   readonly socket: string;
   readonly bridge: BridgeClient;
-  readonly example: ExampleClient;
   readonly #health: HealthClient;
   readonly #deadlineMs: number;
+  readonly #address: string;
 
   constructor(options: ClientOptions = {}) {
     this.socket = options.socket ?? defaultSocketPath();
     this.#deadlineMs = options.deadlineMs ?? 10_000;
-    const address = `unix://${this.socket}`;
+    const address = (this.#address = `unix://${this.socket}`);
     const credentials = grpc.credentials.createInsecure();
     const p = api();
     // A connection of its own (grpc-js otherwise shares one per target
     // across clients, so one client's flow control would hold up another's).
     const window = options.flowControlWindow ?? DEFAULT_FLOW_CONTROL_WINDOW;
     this.bridge = new p.kextbridge.v1.Bridge(address, credentials, { 'grpc.use_local_subchannel_pool': 1, 'grpc-node.flow_control_window': window });
-    // One channel for all three stubs.
+    // One channel for every stub.
     const channel = { channelOverride: this.bridge.getChannel() };
-    this.example = new p.kextbridge.example.v1.Example(address, credentials, channel);
     const healthDef = protoLoader.loadSync(healthProtoPath, LOADER_OPTIONS);
     const health = grpc.loadPackageDefinition(healthDef) as unknown as { grpc: { health: { v1: { Health: grpc.ServiceClientConstructor } } } };
     this.#health = new health.grpc.health.v1.Health(address, credentials, channel) as unknown as HealthClient;
+  }
+
+  // A stub of one service of a kext's typed API, on this client's
+  // connection: `service<ExampleClient>('example.proto',
+  // 'kextbridge.example.v1.Example')`. Its imports resolve against the
+  // file's own directory, then the bridge protos (kextbridge/v1/options.proto).
+  service<T extends grpc.Client = grpc.Client>(protoFile: string, serviceName: string, includeDirs: readonly string[] = []): T {
+    const file = resolve(protoFile);
+    const definition = grpc.loadPackageDefinition(protoLoader.loadSync(file, { ...LOADER_OPTIONS, includeDirs: [dirname(file), ...includeDirs, PROTO_ROOT] }));
+    let node: unknown = definition;
+    for (const part of serviceName.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
+    if (typeof node !== 'function' || !('service' in node)) {
+      throw new KextBridgeError(grpc.status.NOT_FOUND, `${protoFile} has no service ${serviceName}`);
+    }
+    const Service = node as grpc.ServiceClientConstructor;
+    return new Service(this.#address, grpc.credentials.createInsecure(), { channelOverride: this.bridge.getChannel() }) as unknown as T;
   }
 
   // Call options with the default deadline.

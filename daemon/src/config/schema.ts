@@ -1,8 +1,6 @@
 // The daemon's configuration: its shape, its defaults and the bounds each
 // value must respect. A JSON file and a plist carry the same schema (see
 // docs in README/config); CLI flags override single keys (cli.ts).
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { LogLevel } from '../log';
 
 // A user or group in a policy rule: a name, resolved to an id at load and
@@ -102,13 +100,6 @@ export interface Config {
   drainGraceMs: number;
 }
 
-// The bundled proto/ directory, found from this file whether it runs
-// compiled (dist/daemon/src/config/) or from sources (daemon/src/config/).
-export const PROTO_ROOT =
-  ['../../../../proto', '../../../proto']
-    .map((up) => resolve(__dirname, up))
-    .find((dir) => existsSync(resolve(dir, 'kextbridge/v1/bridge.proto'))) ?? resolve(__dirname, '../../../../proto');
-
 export const MACOS_SOCKET_PATH_MAX = 103; // sun_path is 104 bytes with its NUL
 export const KB_MAX_MESSAGE = 1024 * 1024; // wire.h: the largest message a peer may announce
 export const LAUNCHD_EXIT_TIMEOUT_MIN_MS = 10_000;
@@ -149,7 +140,7 @@ export function defaultConfig(platform: NodeJS.Platform = process.platform): Con
     logLevel: 'info',
     adminGroup: 'admin',
     policy: { commands: {}, topics: {}, options: { get: {}, set: {} }, upcalls: {} },
-    protoFiles: [resolve(PROTO_ROOT, 'example/v1/example.proto')],
+    protoFiles: [],
     protoIncludeDirs: [],
     drainGraceMs: 5_000,
   };

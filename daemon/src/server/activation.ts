@@ -1,7 +1,6 @@
 // --systemd-socket / --launchd-socket NAME: the listening socket comes from
 // the service manager instead of being created by the daemon.
-import { binding } from '../../../native/lib/binding';
-import { systemdListenFds } from '../../../native/lib/activation';
+import { binding, systemdListenFds } from '@kextbridge/native';
 
 export interface Activation {
   // The arguments left for the config parser.

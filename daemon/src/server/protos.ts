@@ -12,7 +12,7 @@ import { dirname, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
-import { PROTO_ROOT } from '../config/schema';
+import { PROTO_ROOT } from '@kextbridge/protocol';
 import { buildDescriptorSet, type DescriptorSet } from './descriptors';
 import { REFLECTION_PROTO_FILES, REFLECTION_PROTO_ROOT } from './reflection';
 

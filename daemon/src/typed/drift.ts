@@ -4,7 +4,7 @@
 // answers FAILED_PRECONDITION with that sentence until a kext arrives
 // that agrees.
 import { ValueType, type Catalog, type CatalogEntry, type OptionEntry } from '../wire';
-import type { ItemKind, MethodBinding } from './bindings';
+import type { ItemKind, MethodBinding } from '@kextbridge/protocol';
 
 const MAPS: Record<ItemKind, keyof Catalog> = { command: 'commands', topic: 'topics', option: 'options', upcall: 'upcalls' };
 

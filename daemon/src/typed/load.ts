@@ -5,9 +5,8 @@ import type * as grpc from '@grpc/grpc-js';
 import type * as protobuf from 'protobufjs';
 import type { Config } from '../config/schema';
 import { loadApi, type LoadedApi } from '../server/protos';
-import { bindService, type MethodBinding } from './bindings';
+import { bindService, type MethodBinding, loadSchema, typedServices } from '@kextbridge/protocol';
 import { rawDefinition } from './raw';
-import { loadSchema, typedServices } from './schema';
 
 export interface TypedService {
   name: string;

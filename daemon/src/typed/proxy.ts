@@ -15,7 +15,7 @@ import type { Logger } from '../log';
 import { callContext, endWithStatus, fail, failure, type Failure } from '../server/calls';
 import { withIdentity } from '../server/identity';
 import type { CatalogEntry, CommandEntry, OptionEntry, OptionValue, TopicEntry, UpcallEntry } from '../wire';
-import type { MethodBinding } from './bindings';
+import type { MethodBinding } from '@kextbridge/protocol';
 import { checkBindings } from './drift';
 import { watchSettings, type WatchSettings } from './watch-metadata';
 

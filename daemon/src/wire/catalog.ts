@@ -56,7 +56,7 @@ export interface UpcallEntry extends EntryBase {
 export type CatalogEntry = CommandEntry | TopicEntry | OptionEntry | UpcallEntry;
 
 /** A CatalogKind by name: how every layer above the wire names the kinds. */
-export type ItemKind = 'command' | 'topic' | 'option' | 'upcall';
+export type { ItemKind } from '@kextbridge/protocol';
 
 export interface Catalog {
   /** Every entry in wire order. */

@@ -2,7 +2,6 @@
 // arguments, and a signal that Ctrl-C aborts.
 import { resolve } from 'node:path';
 import type { KextBridgeClient } from '../client';
-import { PROTO_DIR } from '../api';
 import { TypedApi } from './typed';
 
 export interface Context {
@@ -16,11 +15,16 @@ export interface Context {
   typed(): TypedApi;
 }
 
-export const DEFAULT_PROTOS = [resolve(PROTO_DIR, 'example/v1/example.proto')];
+// The kext's typed API: --proto files, else $KEXTBRIDGE_PROTO (a
+// colon-separated list), else none (payloads are then raw bytes).
+export function protoFilesFrom(flagged: string[] | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (flagged && flagged.length > 0) return flagged.map((f) => resolve(f));
+  return (env['KEXTBRIDGE_PROTO'] ?? '').split(':').filter((f) => f !== '').map((f) => resolve(f));
+}
 
 export function typedLoader(files: string[] | undefined): () => TypedApi {
   let api: TypedApi | undefined;
-  return () => (api ??= new TypedApi(files && files.length > 0 ? files.map((f) => resolve(f)) : DEFAULT_PROTOS));
+  return () => (api ??= new TypedApi(protoFilesFrom(files)));
 }
 
 export function printJson(ctx: Context, value: unknown): void {

@@ -17,8 +17,9 @@ commands:
 global flags:
   --socket PATH   daemon socket (default: $KEXTBRIDGE_SOCKET, else ${process.platform === 'darwin' ? '/var/run' : '/run'}/kextbridge/kextbridge.sock)
   --json          machine-readable output: one JSON value per line
-  --proto FILE    the kext's typed .proto, to show payloads as JSON
-                  (repeatable; default: the example kext's)
+  --proto FILE    the kext's typed .proto, to give and show payloads as
+                  JSON (repeatable; default: $KEXTBRIDGE_PROTO, a
+                  colon-separated list; without one, payloads are bytes)
   --timeout MS    deadline of unary calls (default 10000)
   --help          this text, or a command's: kextbridge call --help
 

@@ -92,7 +92,8 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
   }
 }
 
-if (require.main === module) {
+// The process as the `kextbridge` command: argv in, exit status out.
+export function runAsCommand(): void {
   const ac = new AbortController();
   process.once('SIGINT', () => ac.abort());
   process.once('SIGTERM', () => ac.abort());
@@ -104,3 +105,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runAsCommand();

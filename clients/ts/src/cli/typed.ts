@@ -4,8 +4,7 @@
 // event bytes back into JSON.
 import type * as protobuf from 'protobufjs';
 
-import { bindService, type ItemKind, type MethodBinding } from '../../../../daemon/src/typed/bindings';
-import { loadSchema, typedServices } from '../../../../daemon/src/typed/schema';
+import { bindService, type ItemKind, type MethodBinding, loadSchema, typedServices } from '@kextbridge/protocol';
 
 export class TypedApi {
   #bindings: MethodBinding[];

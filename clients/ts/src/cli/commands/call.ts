@@ -31,6 +31,8 @@ export async function call(ctx: Context): Promise<number> {
     } catch (err) {
       throw new UsageError(`${command}: ${(err as Error).message}`);
     }
+  } else if (ctx.json && !binding && ctx.args[1]?.trim().startsWith('{')) {
+    throw new UsageError(`${command}: no typed method is bound to this command, so a JSON payload cannot be encoded; give the kext's .proto with --proto FILE (or $KEXTBRIDGE_PROTO), or the bytes with --hex, --base64 or --file`);
   } else {
     payload = rawPayload(ctx);
   }

@@ -11,7 +11,7 @@ import { printJson, type Context } from '../context';
 import { decodeToJson, encodeJson } from '../typed';
 import type { UpcallAnswer } from '../../client';
 import type { UpcallQuestion__Output } from '../../generated/kextbridge/v1/UpcallQuestion';
-import type { MethodBinding } from '../../../../../daemon/src/typed/bindings';
+import type { MethodBinding } from '@kextbridge/protocol';
 
 type Answerer = (q: UpcallQuestion__Output, input: Buffer) => Promise<Buffer>;
 

@@ -33,6 +33,8 @@ export async function watch(ctx: Context): Promise<number> {
   const count = whole('count', ctx.flags['count']);
   const queueLimit = whole('queue', ctx.flags['queue']) ?? 0;
   const types = ctx.typed();
+  // Names from the kext's own catalog: they need no .proto.
+  const catalog = new Map((await ctx.client.describe()).topics.map((t) => [t.id, t.name]));
   const stop = new AbortController();
   ctx.signal.addEventListener('abort', () => stop.abort(), { once: true });
   let events = 0;
@@ -46,7 +48,7 @@ export async function watch(ctx: Context): Promise<number> {
       } catch {
         decoded = undefined;
       }
-      const topic = binding?.name ?? String(e.topic);
+      const topic = binding?.name || catalog.get(e.topic) || String(e.topic);
       if (ctx.json) printJson(ctx, { seq: e.seq, timeNs: e.timeNs, topic, event: decoded ?? null, payloadBase64: decoded ? undefined : Buffer.from(e.payload).toString('base64') });
       else ctx.out(`${e.seq} ${topic} ${decoded ? JSON.stringify(decoded) : showBytes(e.payload)}`);
       if (count !== undefined && ++events >= count) stop.abort();

@@ -1,0 +1,46 @@
+// The benchmark's smoke mode, so `npm run bench` never rots: it must run
+// to the end and print every row of its table with numeric figures. No
+// thresholds: smoke figures are seconds of cold code on a shared machine.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+import { callSection, emptyCallSamples } from '../../bench/calls';
+import { emptyEventSamples, eventSection } from '../../bench/events';
+import { emptyMemorySamples, memorySection } from '../../bench/memory';
+import { parseConfig } from '../../bench/lib/config';
+import { ROOT as root } from '../support/paths';
+
+
+function runSmoke(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [join(root, 'dist/bench/run.js'), '--smoke'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      res({ code, stdout, stderr });
+    });
+  });
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+test('npm run bench -- --smoke prints the machine and every row with figures', { timeout: 90_000 }, async () => {
+  const r = await runSmoke();
+  assert.equal(r.code, 0, `bench --smoke failed:\n${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /^machine: \d+ cores .*node v\d+.*@grpc\/grpc-js \d+\.\d+\.\d+/m);
+  const c = parseConfig(['--smoke']);
+  const rows = [callSection(c, emptyCallSamples()), eventSection(c, emptyEventSamples()), memorySection(c, emptyMemorySamples())].flatMap((s) => s.rows);
+  for (const row of rows) {
+    const figure = new RegExp(`^\\s+${escape(row.name)}\\s+[\\d,.]+ ${escape(row.unit)} \\([\\d,.]+–[\\d,.]+\\)`, 'm');
+    assert.match(r.stdout, figure, `row "${row.name}" has no numeric figure:\n${r.stdout}`);
+    if (row.ratio) assert.match(r.stdout, new RegExp(`^\\s+${escape(row.name)}\\s.*\\s[\\d.]+× \\(`, 'm'), `row "${row.name}" has no ratio`);
+  }
+});

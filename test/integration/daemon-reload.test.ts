@@ -1,0 +1,68 @@
+// SIGHUP: the daemon re-reads its config and applies the new policy and log
+// level to connections already open, without dropping a client or a
+// stream; a config that does not validate is refused with the key named,
+// and the policy in force stays.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { loadSchema } from '@kextbridge/protocol';
+import { loggedLine, unary } from '../support/daemon';
+import { startStack } from '../support/stack';
+import { startSession } from '../support/session';
+import { ROOT as root } from '../support/paths';
+
+const NOBODY = 65534;
+const EmitRequest = loadSchema([join(root, 'proto/example/v1/example.proto')]).lookupType('kextbridge.example.v1.EmitRequest');
+const emitOne = { command: { name: 'emit' }, payload: Buffer.from(EmitRequest.encode({ topic: 1, count: 1 }).finish()).toString('base64') };
+
+test('SIGHUP applies a new policy to open connections, keeps streams, and refuses a bad config keeping the old policy', async () => {
+  // The level comes from the file alone: a flag would win over it.
+  const { daemon, client, configFile, stop } = await startStack({ logLevel: 'info' }, [], { logLevel: null });
+  const nobody = startSession(daemon.socket, NOBODY);
+  // A stream open across both reloads.
+  const stream = client.Subscribe!({ topics: [{ name: 'exec' }] }) as NodeJS.EventEmitter & { cancel(): void };
+  const seqs: number[] = [];
+  let streamError: unknown = null;
+  stream.on('data', (b: { items: Array<{ event?: { seq: string } }> }) => {
+    for (const i of b.items) if (i.event) seqs.push(Number(i.event.seq));
+  });
+  stream.on('error', (e) => (streamError = e));
+  try {
+    const denied = await nobody.call('Call', emitOne);
+    assert.equal(denied.code, 7, 'emit is privileged: a plain user is denied');
+    const clientsBefore = (await unary<{ clients: number }>(client, 'GetStatus', {})).clients;
+
+    writeFileSync(configFile, JSON.stringify({ logLevel: 'warn', policy: { commands: { emit: { users: ['*'] } } } }));
+    let from = daemon.logs.length;
+    daemon.process.kill('SIGHUP');
+    // Logged at info, so before the new level (warn) takes effect.
+    await loggedLine(daemon, 'reloaded policy and log level', from);
+    const allowed = await nobody.call('Call', emitOne);
+    assert.equal(allowed.code, 0, `the same connection is allowed now: ${allowed.details}`);
+    assert.equal((await unary<{ clients: number }>(client, 'GetStatus', {})).clients, clientsBefore, 'no client was dropped');
+    from = daemon.logs.length;
+    await nobody.call('Call', emitOne);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(!daemon.logs.slice(from).some((l) => l.includes('"level":"info"')), 'the new log level (warn) holds');
+
+    writeFileSync(configFile, JSON.stringify({ logLevel: 'warn', policy: { commands: { emit: { userz: ['*'] } } } }));
+    from = daemon.logs.length;
+    daemon.process.kill('SIGHUP');
+    const refusal = await loggedLine(daemon, 'reload refused', from);
+    assert.match(refusal, /policy\.commands\.emit/, 'names the key');
+    assert.match(refusal, /userz/);
+    const still = await nobody.call('Call', emitOne);
+    assert.equal(still.code, 0, 'the policy in force stays');
+    assert.equal(daemon.process.exitCode, null, 'the daemon is alive');
+
+    for (let i = 0; i < 100 && seqs.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(seqs.length, 3, 'the stream saw each event emitted across both reloads');
+    assert.equal(streamError, null, 'and was never ended');
+  } finally {
+    stream.cancel();
+    await nobody.close();
+    await stop();
+  }
+});

@@ -1,0 +1,130 @@
+// Upcall routing against the real kextsim: questions go round robin across
+// the live handlers of an upcall, and an answer that comes after the kext's
+// deadline changes nothing (the kext's default applied) and is counted.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+
+import { loadSchema } from '@kextbridge/protocol';
+import { unary, type Client } from '../support/daemon';
+import { startStack, type Stack } from '../support/stack';
+import { ROOT as root } from '../support/paths';
+
+const UPCALL_TIMEOUT_MS = 400;
+const schema = loadSchema([join(root, 'proto/example/v1/example.proto')]);
+const SimulateExecRequest = schema.lookupType('kextbridge.example.v1.SimulateExecRequest');
+const SimulateExecReply = schema.lookupType('kextbridge.example.v1.SimulateExecReply');
+const ExecAuthorization = schema.lookupType('kextbridge.example.v1.ExecAuthorization');
+const ExecVerdict = schema.lookupType('kextbridge.example.v1.ExecVerdict');
+
+let stack: Stack;
+let client: Client;
+
+before(async () => {
+  stack = await startStack({}, ['--upcall-timeout-ms', String(UPCALL_TIMEOUT_MS)]);
+  client = stack.client;
+});
+
+after(() => stack.stop());
+
+type Duplex = NodeJS.EventEmitter & { write(m: unknown): boolean; cancel(): void };
+interface Question {
+  id: number;
+  payload: Buffer;
+  timeoutMs: number;
+}
+
+interface Counters {
+  upcalls: string;
+  upcallsAnswered: string;
+  upcallsLate: string;
+}
+const counters = async (): Promise<Counters & Record<string, string>> => (await unary<{ counters: Counters & Record<string, string> }>(client, 'GetStatus', {})).counters;
+
+async function handlers(n: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if ((await unary<{ upcallHandlers: number }>(client, 'GetStatus', {})).upcallHandlers === n) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.fail(`never ${n} upcall handlers`);
+}
+
+// A handler that answers each question with `answer(question)` after `delayMs`.
+function handler(name: string, log: string[], delayMs = 0, allow = true): Duplex {
+  const serve = client.Serve!() as Duplex;
+  serve.on('data', (q: Question) => {
+    const pid = (ExecAuthorization.toObject(ExecAuthorization.decode(q.payload)) as { pid: number }).pid;
+    log.push(`${name}:${pid}`);
+    setTimeout(() => serve.write({ answer: { id: q.id, status: 0, payload: Buffer.from(ExecVerdict.encode({ allow }).finish()) } }), delayMs);
+  });
+  serve.on('error', () => undefined);
+  serve.write({ register: { upcall: { name: 'authorize_exec' } } });
+  return serve;
+}
+
+async function simulateExec(pid: number): Promise<{ allowed: boolean; decidedBy: string; ms: number }> {
+  const t0 = Date.now();
+  const request = Buffer.from(SimulateExecRequest.encode({ pid, uid: 501, path: '/usr/bin/true' }).finish());
+  const r = await unary<{ payload: Buffer }>(client, 'Call', { command: { name: 'simulate_exec' }, payload: request });
+  const o = SimulateExecReply.toObject(SimulateExecReply.decode(r.payload), { enums: String, defaults: true }) as { allowed: boolean; decidedBy: string };
+  return { ...o, ms: Date.now() - t0 };
+}
+
+test('questions go round robin across the live handlers; each answer decides its own question', async () => {
+  const log: string[] = [];
+  const a = handler('a', log, 0, true);
+  await handlers(1);
+  const b = handler('b', log, 0, false);
+  await handlers(2);
+  try {
+    const answers = [];
+    for (const pid of [1, 2, 3, 4]) answers.push(await simulateExec(pid));
+    assert.deepEqual(log.map((l) => l.split(':')[0]), ['a', 'b', 'a', 'b'], `routing: ${log.join(' ')}`);
+    assert.deepEqual(
+      answers.map((r) => [r.allowed, r.decidedBy]),
+      [
+        [true, 'DECIDER_HANDLER'],
+        [false, 'DECIDER_HANDLER'],
+        [true, 'DECIDER_HANDLER'],
+        [false, 'DECIDER_HANDLER'],
+      ],
+    );
+  } finally {
+    a.cancel();
+    b.cancel();
+    await handlers(0);
+  }
+});
+
+test('an answer after the kext deadline: the default applies at the deadline, the late answer is counted and dropped', async () => {
+  const before = await counters();
+  const log: string[] = [];
+  // Denies, but only after the kext stopped waiting.
+  const slow = handler('slow', log, UPCALL_TIMEOUT_MS + 300, false);
+  await handlers(1);
+  try {
+    const r = await simulateExec(7);
+    assert.deepEqual([r.allowed, r.decidedBy], [true, 'DECIDER_DEFAULT_TIMEOUT'], 'the default (allow), by timeout');
+    assert.ok(r.ms >= UPCALL_TIMEOUT_MS - 50, `waited the kext's ${UPCALL_TIMEOUT_MS} ms (${r.ms} ms)`);
+    assert.ok(r.ms < UPCALL_TIMEOUT_MS + 250, `not the handler's time (${r.ms} ms)`);
+    let after = await counters();
+    for (let i = 0; i < 100 && after.upcallsLate === before.upcallsLate; i++) {
+      await new Promise((res) => setTimeout(res, 10));
+      after = await counters();
+    }
+    assert.equal(Number(after.upcallsLate), Number(before.upcallsLate) + 1, 'the late answer is counted');
+    assert.equal(after.upcallsAnswered, before.upcallsAnswered, 'and not counted as an answer');
+    // The link and the handler are fine: a prompt answer still decides.
+    const fast = handler('fast', log, 0, false);
+    await handlers(2);
+    const next = [await simulateExec(8), await simulateExec(9)];
+    assert.ok(
+      next.some((n) => n.decidedBy === 'DECIDER_HANDLER' && !n.allowed),
+      `the prompt handler decides its share: ${JSON.stringify(next)}`,
+    );
+    fast.cancel();
+  } finally {
+    slow.cancel();
+    await handlers(0);
+  }
+});

@@ -1,0 +1,110 @@
+// The event path's encoder (core/event.ts) against protobufjs: the chunk
+// the daemon builds straight from kernel datagrams must decode to the same
+// EventBatch the generated serializer makes, and be byte-identical to it
+// whenever every field is set; a slice of a chunk must itself be a batch.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { EventFilter, EventRun, encodeChunk, filterChunk } from 'kextbridged/internal/core/event';
+import { loadApi } from 'kextbridged/internal/server/protos';
+import { chunkOf, eventDatagram, type SynthEvent } from '../../../support/event-frames';
+
+const api = loadApi([]);
+const subscribe = api.packageDefinition['kextbridge.v1.Bridge'] as unknown as Record<string, { responseDeserialize: (b: Buffer) => unknown }>;
+const decode = (b: Buffer): { items: Array<{ event: { seq: string; timeNs: string; topic: number; payload: Buffer } }> } =>
+  subscribe['Subscribe']!.responseDeserialize(b) as never;
+
+function generated(events: readonly SynthEvent[]): Buffer {
+  return api.serializeBatch({
+    items: events.map((e) => ({ event: { seq: String(e.seq), timeNs: (e.timeNs ?? 0n).toString(), topic: e.topic, payload: Buffer.from(e.payload) } })),
+  });
+}
+
+// A small deterministic generator: the same cases on every run.
+function random(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 0x100000000;
+  };
+}
+
+function randomEvents(rnd: () => number, n: number, firstSeq: number, allSet: boolean): SynthEvent[] {
+  const out: SynthEvent[] = [];
+  let seq = firstSeq;
+  for (let i = 0; i < n; i++) {
+    const widths = [0, 1, 127, 128, 16_383, 16_384, 300, 70_000];
+    const len = allSet ? 1 + Math.floor(rnd() * 400) : widths[Math.floor(rnd() * widths.length)]!;
+    const payload = new Uint8Array(len);
+    for (let k = 0; k < len; k++) payload[k] = Math.floor(rnd() * 256);
+    const hi = BigInt(Math.floor(rnd() * 0x100000000));
+    const lo = BigInt(Math.floor(rnd() * 0x100000000));
+    const timeNs = allSet ? (hi << 32n) | lo | 1n : rnd() < 0.3 ? 0n : (hi << 32n) | lo;
+    const topics = allSet ? [1, 2, 300, 0xffffffff] : [0, 1, 2, 300, 0xffffffff];
+    out.push({ seq, topic: topics[Math.floor(rnd() * topics.length)]!, payload, timeNs });
+    seq += 1;
+  }
+  return out;
+}
+
+test('chunks decode as the generated serializer encodes, over random events and batch sizes', () => {
+  const rnd = random(7);
+  for (let round = 0; round < 300; round++) {
+    const n = 1 + Math.floor(rnd() * 40);
+    const first = [1, 127, 128, 2 ** 31 + 5, 2 ** 32 + 1, Number.MAX_SAFE_INTEGER - 64][round % 6]!;
+    const events = randomEvents(rnd, n, first, false);
+    const c = chunkOf(events);
+    assert.deepEqual(decode(c.bytes), decode(generated(events)), `round ${round}`);
+    assert.equal(c.count, n);
+    for (let i = 0; i < n; i++) {
+      assert.equal(c.seq(i), events[i]!.seq);
+      assert.deepEqual(Buffer.from(c.payload(i)), Buffer.from(events[i]!.payload));
+    }
+  }
+});
+
+test('with every field set, the bytes are the generated serializer\'s, byte for byte', () => {
+  const rnd = random(11);
+  for (let round = 0; round < 200; round++) {
+    const events = randomEvents(rnd, 1 + Math.floor(rnd() * 20), 1 + Math.floor(rnd() * 1e12), true);
+    assert.deepEqual(chunkOf(events).bytes, generated(events), `round ${round}`);
+  }
+});
+
+test('any slice of a chunk is an EventBatch of exactly those events', () => {
+  const rnd = random(3);
+  const events = randomEvents(rnd, 30, 1000, false);
+  const c = chunkOf(events);
+  for (let from = 0; from < 30; from += 7) {
+    for (let to = from + 1; to <= 30; to += 5) {
+      assert.deepEqual(decode(c.bytesOf(from, to)), decode(generated(events.slice(from, to))));
+      assert.equal(c.sizeOf(from, to), c.bytesOf(from, to).length);
+    }
+  }
+});
+
+test('a filter cuts the matching events out of a run, and out of a chunk the same way', () => {
+  const events: SynthEvent[] = [1, 2, 3, 4, 5, 6].map((seq) => ({ seq, topic: seq % 3, payload: Uint8Array.of(seq % 2, seq) }));
+  const f = new EventFilter(new Set([1, 2]), Uint8Array.of(1));
+  const { datagram, starts } = eventDatagram(events);
+  const r = new EventRun();
+  r.read(datagram, starts, starts.length);
+  const cut = encodeChunk(r, 0, r.count, f)!;
+  const want = events.filter((e) => (e.topic === 1 || e.topic === 2) && e.payload[0] === 1);
+  assert.deepEqual(decode(cut.bytes), decode(generated(want)));
+  const fromChunk = filterChunk(chunkOf(events), 0, 6, f)!;
+  assert.deepEqual(fromChunk.bytes, cut.bytes);
+  assert.deepEqual(Buffer.from(fromChunk.payload(0)), Buffer.from(want[0]!.payload));
+  assert.equal(encodeChunk(r, 0, r.count, new EventFilter(new Set([9]), null)), null, 'nothing matches: no chunk');
+});
+
+test('the daemon\'s seq offset (after a link reset) is applied as the run is read, past 2^32', () => {
+  const { datagram, starts } = eventDatagram([{ seq: 5, topic: 1, payload: Uint8Array.of(1) }]);
+  const r = new EventRun();
+  r.read(datagram, starts, 1, 2 ** 32 + 10);
+  const c = encodeChunk(r, 0, 1, null)!;
+  assert.equal(c.seq(0), 2 ** 32 + 15);
+  assert.equal(decode(c.bytes).items[0]!.event.seq, String(2 ** 32 + 15));
+});

@@ -1,0 +1,105 @@
+// A subscriber's queue (core/queue.ts): batches drained from the head,
+// events given up exactly from either end, other items never moved.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { Slice, type OutItem } from 'kextbridged/internal/core/event';
+import { SubscriberQueue } from 'kextbridged/internal/core/queue';
+import { chunkOf } from '../../../support/event-frames';
+
+const slice = (from: number, to: number): Slice => {
+  const c = chunkOf(Array.from({ length: to - from + 1 }, (_, i) => ({ seq: from + i, topic: 1, payload: Uint8Array.of(i) })));
+  return new Slice(c, 0, c.count);
+};
+const lost = (n: number): OutItem => ({ lost: { count: n, firstSeq: n, lastSeq: n, source: 'LOSS_SOURCE_KERNEL', topic: 0 } });
+const show = (items: OutItem[]): string[] =>
+  items.map((i) => (i instanceof Slice ? `${i.chunk.seq(i.from)}-${i.chunk.seq(i.to - 1)}` : 'lost' in i ? `lost${i.lost.count}` : 'link'));
+
+test('take drains in order, splitting a slice where the batch ends', () => {
+  const q = new SubscriberQueue();
+  q.push(slice(1, 5));
+  q.push(lost(1));
+  q.push(slice(6, 8));
+  const out: OutItem[] = [];
+  q.take(3, out);
+  assert.deepEqual(show(out), ['1-3']);
+  assert.equal(q.events, 5);
+  out.length = 0;
+  q.take(10, out);
+  assert.deepEqual(show(out), ['4-5', 'lost1', '6-8']);
+  assert.ok(q.empty);
+  assert.equal(q.bytes, 0);
+});
+
+test('dropOldest gives up the oldest events exactly, past Lost items it leaves in place', () => {
+  const q = new SubscriberQueue();
+  q.push(lost(1));
+  q.push(slice(1, 4));
+  q.push(lost(2));
+  q.push(slice(5, 9));
+  const cut = q.dropOldest(3, 1 << 20)!;
+  assert.deepEqual(cut, { count: 6, firstSeq: 1, lastSeq: 6 });
+  const out: OutItem[] = [];
+  q.take(100, out);
+  assert.deepEqual(show(out), ['lost1', 'lost2', '7-9']);
+});
+
+test('dropNewest gives up the newest events exactly; last() sees past the hole', () => {
+  const q = new SubscriberQueue();
+  q.push(slice(1, 4));
+  q.push(lost(1));
+  q.push(slice(5, 9));
+  const cut = q.dropNewest(3, 1 << 20)!;
+  assert.deepEqual(cut, { count: 6, firstSeq: 4, lastSeq: 9 });
+  assert.deepEqual(show([q.last()!]), ['lost1']);
+  const out: OutItem[] = [];
+  q.take(100, out);
+  assert.deepEqual(show(out), ['1-3', 'lost1']);
+});
+
+test('a byte bound drops whole events until the bytes fit', () => {
+  const q = new SubscriberQueue();
+  const s = slice(1, 10);
+  q.push(s);
+  const per = s.size / 10;
+  q.dropOldest(100, Math.floor(per * 4.5));
+  assert.equal(q.events, 4);
+  assert.ok(q.bytes <= per * 4.5);
+});
+
+test('under a long drop_oldest run the queue stays bounded and in order', () => {
+  const q = new SubscriberQueue();
+  for (let s = 1; s <= 30_000; s += 3) {
+    q.push(slice(s, s + 2));
+    if (s % 300 === 1) q.push(lost(1));
+    q.dropOldest(100, 1 << 20);
+  }
+  assert.equal(q.events, 100);
+  assert.ok(q.slots <= 2 * q.length + 256, `a queue never drained keeps ${q.slots} slots for ${q.length} items`);
+  const out: OutItem[] = [];
+  q.take(1_000_000, out);
+  const seqs = out.flatMap((i) => (i instanceof Slice ? Array.from({ length: i.count }, (_, k) => i.chunk.seq(i.from + k)) : []));
+  assert.deepEqual(seqs, Array.from({ length: 100 }, (_, i) => 29_901 + i));
+});
+
+test('a batch stops at its byte budget on an event boundary, and always takes one event', () => {
+  const q = new SubscriberQueue();
+  const s = slice(1, 10);
+  q.push(s);
+  const per = s.size / 10;
+  const out: OutItem[] = [];
+  q.take(100, out, per * 3.5);
+  assert.deepEqual(show(out), ['1-3']);
+  out.length = 0;
+  q.take(100, out, 1);
+  assert.deepEqual(show(out), ['4-4'], 'one event even past the budget');
+  out.length = 0;
+  q.push(lost(1));
+  q.push(slice(11, 12));
+  q.take(100, out, per * 6.5);
+  assert.deepEqual(show(out), ['5-10', 'lost1'], 'the next slice does not fit once the batch has bytes');
+  out.length = 0;
+  q.take(100, out, Infinity);
+  assert.deepEqual(show(out), ['11-12']);
+  assert.ok(q.empty);
+});
