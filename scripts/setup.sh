@@ -3,7 +3,7 @@
 # kextbridge: a C toolchain, clang with libFuzzer and its sanitizer runtime,
 # Python's stock gRPC with protoc and its grpc plugin for the Python
 # example client, and each language's stock gRPC stack for the interop
-# tests (test/interop): Go (GOPATH mode, offline, from Debian's packages),
+# tests (test/integration/interop): Go (GOPATH mode, offline, from Debian's packages),
 # C++ (grpc++ with pkg-config).
 set -euo pipefail
 pkgs=(build-essential python3 clang-14 libclang-rt-14-dev llvm-14 python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc libprotobuf-dev
