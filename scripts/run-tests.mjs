@@ -39,7 +39,7 @@ function run(group) {
   let tail = '';
   child.stdout.on('data', (d) => {
     process.stdout.write(d);
-    tail = (tail + d.toString()).slice(-4096);
+    tail = (tail + d.toString()).slice(-(1 << 20));
   });
   const count = (name) => Number(new RegExp(`ℹ ${name} (\\d+)`).exec(tail)?.[1] ?? 0);
   return new Promise((resolve) => child.on('close', (code) => resolve({ group, files: files.length, tests: count('tests'), pass: count('pass'), fail: count('fail'), code: code ?? 1 })));

@@ -1,6 +1,6 @@
 // Signals: SIGTERM and SIGINT drain and stop; SIGHUP reloads the policy
 // and the log level without dropping a client. Resolves with the exit code.
-import type { Authorizer } from './auth/audit';
+import type { Authorizer } from './auth/authorizer';
 import { compilePolicy } from './auth/compile';
 import { loadConfig } from './config/load';
 import type { Config } from './config/schema';

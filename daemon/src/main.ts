@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-import { Authorizer } from './auth/audit';
+import { Authorizer } from './auth/authorizer';
 import { compilePolicy } from './auth/compile';
 import { batchEncoder } from './bridge/batch-encoding';
 import { bridgeImplementation } from './bridge/service';

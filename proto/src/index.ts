@@ -1,6 +1,7 @@
 // @kextbridge/protocol: what the daemon and its clients both need of a
 // kext's API: the .proto files, and the binding of each typed method to
 // the kext catalog item its (kextbridge.v1.kernel) option names.
-export { PROTO_ROOT } from './paths';
+export { PROTO_ROOT, defaultSocketPath, runDir } from './paths';
 export { loadSchema, typedServices } from './schema';
 export { bindService, OPTION_FIELD_TYPES, type ItemKind, type MethodBinding } from './bindings';
+export { Backoff, jittered } from './backoff';

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceError } from '@grpc/grpc-js';
 
-import { FrameType, GoodbyeReason, encodeEvent, encodeFrame } from 'kextbridged/internal/wire/index';
+import { FrameType, GoodbyeReason, encodeFrame } from 'kextbridged/internal/wire/index';
+import { encodeEvent } from '../support/kext-wire';
 import { bridgeClient, healthClient, startDaemon, unary, type Client, type Daemon } from '../support/daemon';
 import { startPuppet, welcomeDatagram, type Puppet } from '../support/puppet-kext';
 

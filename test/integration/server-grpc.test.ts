@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import type { PeerIdentity } from 'kextbridged/internal/auth/identity';
-import { defaultConfig } from 'kextbridged/internal/config/schema';
+import { defaultConfig } from 'kextbridged/internal/config/keys';
+import { EXAMPLE_PROTO } from '../support/paths';
 import { createLogger } from 'kextbridged/internal/log';
 import { identityOf, withIdentity } from 'kextbridged/internal/server/identity';
 import { loadApi } from 'kextbridged/internal/server/protos';
@@ -117,7 +118,7 @@ test('health: NOT_SERVING until the link says otherwise, for the server and each
 });
 
 test('reflection lists every served service and gives their descriptors', async () => {
-  const api = loadApi(defaultConfig('linux').protoFiles);
+  const api = loadApi([EXAMPLE_PROTO]);
   const { server, path } = await start(fixed({ uid: 1000, gid: 1000, pid: 1, groups: [] }), { packageDefinition: api.packageDefinition });
   const reflection = reflectionClient(path);
   const ask = reflection.ask;

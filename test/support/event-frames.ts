@@ -2,7 +2,8 @@
 // the daemon makes of them: for tests of the event path and for the bench's
 // bare baseline (which streams the daemon's own bytes).
 import { Chunk, EventRun, encodeChunk } from 'kextbridged/internal/core/event';
-import { FrameType, encodeEvent, encodeFrame } from 'kextbridged/internal/wire/index';
+import { FrameType, encodeFrame } from 'kextbridged/internal/wire/index';
+import { encodeEvent } from './kext-wire';
 
 export interface SynthEvent {
   seq: number;

@@ -5,7 +5,8 @@ import { EventEmitter } from 'node:events';
 
 import { KernelLink, type DatagramChannel } from 'kextbridged/internal/link/kernel-link';
 import { createLogger } from 'kextbridged/internal/log';
-import { CatalogKind, ENTRY_PRIVILEGED, FrameType, ValueType, decodeDatagram, encodeFrame, encodeWelcome, type Frame } from 'kextbridged/internal/wire/index';
+import { CatalogKind, ENTRY_PRIVILEGED, FrameType, ValueType, decodeDatagram, encodeFrame, type Frame } from 'kextbridged/internal/wire/index';
+import { encodeWelcome } from './kext-wire';
 
 export class FakeChannel extends EventEmitter implements DatagramChannel {
   sent: Frame[] = [];

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { CatalogKind, FrameType, decodeDatagram, encodeFrame, encodeWelcome, type EntrySpec } from 'kextbridged/internal/wire/index';
+import { CatalogKind, FrameType, decodeDatagram, encodeFrame } from 'kextbridged/internal/wire/index';
+import { encodeWelcome, type EntrySpec } from './kext-wire';
 import { ROOT as root } from './paths';
 
 // Debian's python, not whichever is first on PATH: stdlib only, but pinned.

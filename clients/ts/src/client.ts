@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 
-import { PROTO_ROOT } from '@kextbridge/protocol';
+import { Backoff, PROTO_ROOT } from '@kextbridge/protocol';
 
 import { api, LOADER_OPTIONS } from './api';
 import { KextBridgeError, isTransient } from './errors';
@@ -230,7 +230,7 @@ export class KextBridgeClient {
     };
     let since = o.sinceSeq ?? 0;
     let epoch = o.sinceEpoch ?? '0';
-    let attempt = 0;
+    const backoff = new Backoff(RECONNECT_MIN_MS, RECONNECT_MAX_MS);
     for (;;) {
       const call = this.bridge.makeServerStreamRequest(method.path, method.requestSerialize, decode, {
         topics: o.topics.map(target),
@@ -245,7 +245,7 @@ export class KextBridgeClient {
       o.signal?.addEventListener('abort', stop, { once: true });
       try {
         for await (const batch of call as AsyncIterable<{ items: (BatchItem__Output | NumericItem)[]; epoch: string }>) {
-          attempt = 0;
+          backoff.reset();
           if (batch.epoch !== '0') {
             epoch = batch.epoch;
             o.onEpoch?.(epoch);
@@ -269,8 +269,7 @@ export class KextBridgeClient {
         if (o.reconnect === false || !isTransient(e)) throw e;
         const notice = { item: 'link' as const, link: { state: 'LINK_STATE_CONNECTING' as const, detail: `daemon unreachable (${e.details}); reconnecting` } };
         yield [notice];
-        const wait = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** attempt++);
-        await sleep(wait / 2 + Math.random() * (wait / 2), o.signal);
+        await sleep(backoff.next(), o.signal);
         if (o.signal?.aborted) return;
       } finally {
         o.signal?.removeEventListener('abort', stop);

@@ -1,6 +1,6 @@
 // Decodes a Subscribe response (kextbridge.v1.EventBatch) into exactly the
-// objects proto-loader would build, at a fraction of its cost:
-// protobufjs's generic toObject spends about 1.6 µs per event here, more
+// objects proto-loader would build, at a fraction of its cost (figures in
+// docs/performance.md): protobufjs's generic toObject costs more per event
 // than the daemon spends taking the event in. Events, Lost and link items
 // and the epoch are read here, so a client that falls behind (and gets
 // Lost items) does not fall further behind by decoding more slowly.

@@ -38,10 +38,13 @@ function parseTable(text: string): Table {
 }
 
 export class FileNameResolver implements NameResolver {
-  private constructor(
-    private readonly users: Table,
-    private readonly groups: Table,
-  ) {}
+  readonly #users: Table;
+  readonly #groups: Table;
+
+  private constructor(users: Table, groups: Table) {
+    this.#users = users;
+    this.#groups = groups;
+  }
 
   static fromText(passwd: string, group: string): FileNameResolver {
     return new FileNameResolver(parseTable(passwd), parseTable(group));
@@ -52,15 +55,15 @@ export class FileNameResolver implements NameResolver {
   }
 
   userId(name: string): number | undefined {
-    return this.users.idByName.get(name);
+    return this.#users.idByName.get(name);
   }
   groupId(name: string): number | undefined {
-    return this.groups.idByName.get(name);
+    return this.#groups.idByName.get(name);
   }
   userName(uid: number): string | undefined {
-    return this.users.nameById.get(uid);
+    return this.#users.nameById.get(uid);
   }
   groupName(gid: number): string | undefined {
-    return this.groups.nameById.get(gid);
+    return this.#groups.nameById.get(gid);
   }
 }

@@ -69,11 +69,15 @@ function keyPath(base: string, key: string): string {
 }
 
 export class Policy {
-  private constructor(
-    private readonly maps: Record<ItemActionKind, CompiledMap>,
-    private readonly admin: AdminGroup,
-    private readonly resolver: NameResolver,
-  ) {}
+  readonly #maps: Record<ItemActionKind, CompiledMap>;
+  readonly #admin: AdminGroup;
+  readonly #resolver: NameResolver;
+
+  private constructor(maps: Record<ItemActionKind, CompiledMap>, admin: AdminGroup, resolver: NameResolver) {
+    this.#maps = maps;
+    this.#admin = admin;
+    this.#resolver = resolver;
+  }
 
   // Root or the admin group: whom connection limits keep room for.
   isRootOrAdmin(identity: PeerIdentity): boolean {
@@ -135,24 +139,24 @@ export class Policy {
   // The entry that governs an item: its own (by name, then by id), else
   // the '*' entry of its kind, else none.
   private ruleFor(kind: ItemActionKind, item: CatalogItem): CompiledRule | undefined {
-    const map = this.maps[kind];
+    const map = this.#maps[kind];
     return map.get(item.name) ?? map.get(String(item.id)) ?? map.get('*');
   }
 
   private isAdmin(identity: PeerIdentity): boolean {
-    return this.admin.gid !== undefined && isMemberOf(identity, this.admin.gid);
+    return this.#admin.gid !== undefined && isMemberOf(identity, this.#admin.gid);
   }
 
   decide(identity: PeerIdentity, action: Action): Decision {
     if (isRoot(identity)) return { allowed: true };
-    const who = describeUser(identity.uid, this.resolver);
+    const who = describeUser(identity.uid, this.#resolver);
     switch (action.kind) {
       case 'describe':
       case 'status':
         return { allowed: true };
       case 'list_subscribers':
         if (this.isAdmin(identity)) return { allowed: true };
-        return { allowed: false, reason: `${who} may not list subscribers: it shows other users' processes; allowed: ${this.admin.allowedText}` };
+        return { allowed: false, reason: `${who} may not list subscribers: it shows other users' processes; allowed: ${this.#admin.allowedText}` };
     }
     const { kind, item } = action;
     const what = `${VERB[kind]} '${item.name}'`;
@@ -163,6 +167,6 @@ export class Policy {
       return { allowed: false, reason: `${who} may not ${what}: not allowed by ${rule.source}; allowed: ${rule.allowedText}` };
     }
     if (!item.privileged || this.isAdmin(identity)) return { allowed: true };
-    return { allowed: false, reason: `${who} may not ${what}: it is privileged; allowed: ${this.admin.allowedText}` };
+    return { allowed: false, reason: `${who} may not ${what}: it is privileged; allowed: ${this.#admin.allowedText}` };
   }
 }

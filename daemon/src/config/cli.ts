@@ -3,6 +3,7 @@
 // report errors the same way (with the flag named as the value's origin).
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { keyList, type KeySpec } from './keys';
 import { closest } from './suggest';
 
 type FlagKind = 'path' | 'string' | 'integer' | 'boolean' | 'paths';
@@ -14,22 +15,42 @@ interface FlagSpec {
   help: string;
 }
 
-const FLAGS: Record<string, FlagSpec> = {
-  socket: { key: ['socketPath'], kind: 'path', arg: 'PATH', help: 'gRPC unix socket to serve' },
-  'socket-mode': { key: ['socketMode'], kind: 'string', arg: 'MODE', help: 'its permission mode, octal (default 0666: access is decided by policy)' },
-  'allow-any-user-socket': {
-    key: ['allowAnyUserSocket'],
-    kind: 'boolean',
-    help: "accept a socket directory owned by another user or writable by others (development only)",
-  },
-  'kext-socket': { key: ['kext', 'socketPath'], kind: 'path', arg: 'PATH', help: "kextsim's socket (Linux)" },
-  'kext-control': { key: ['kext', 'controlName'], kind: 'string', arg: 'NAME', help: "the kext's kernel control name (macOS)" },
-  'log-level': { key: ['logLevel'], kind: 'string', arg: 'LEVEL', help: 'fatal, error, warn, info, debug, trace or silent' },
-  'admin-group': { key: ['adminGroup'], kind: 'string', arg: 'GROUP', help: 'group allowed to use privileged items (default admin)' },
-  proto: { key: ['protoFiles'], kind: 'paths', arg: 'FILE', help: 'typed service .proto to serve (repeatable; replaces the config list)' },
-  'drain-grace-ms': { key: ['drainGraceMs'], kind: 'integer', arg: 'MS', help: 'SIGTERM: time in-flight calls get to finish' },
-  'max-inflight': { key: ['limits', 'maxInflight'], kind: 'integer', arg: 'N', help: 'requests outstanding toward the kext' },
-};
+// How a flag's text becomes the key's value.
+function kindOf(spec: KeySpec): FlagKind {
+  switch (spec.type) {
+    case 'integer':
+      return 'integer';
+    case 'boolean':
+      return 'boolean';
+    case 'socketPath':
+      return 'path';
+    case 'files':
+    case 'directories':
+      return 'paths';
+    default:
+      return 'string';
+  }
+}
+
+// The first sentence of a key's doc line, and an integer's bounds and
+// default, as --help's text.
+function shortHelp(spec: KeySpec): string {
+  const first = spec.doc.split(/(?<=\.)\s+(?=[A-Z])/)[0]!.replace(/\.$/, '');
+  return spec.type === 'integer' ? `${first} (${spec.min}..${spec.max}, default ${String(spec.default)})` : first;
+}
+
+const FLAGS: Record<string, FlagSpec> = Object.fromEntries(
+  keyList()
+    .filter(({ spec }) => spec.flag)
+    .map(({ path, spec }) => [spec.flag!.name, { key: path.split('.'), kind: kindOf(spec), ...(spec.flag!.arg ? { arg: spec.flag!.arg } : {}), help: spec.flag!.help ?? shortHelp(spec) }]),
+);
+
+// Handled before the config is read (server/activation.ts), listed here
+// so --help names them.
+const ACTIVATION_HELP: Array<[string, string]> = [
+  ['--systemd-socket', 'take the listening socket from systemd (LISTEN_FDS; a .socket unit)'],
+  ['--launchd-socket NAME', "take it from launchd (the plist's Sockets entry NAME)"],
+];
 
 export interface Override {
   key: string[];
@@ -54,6 +75,8 @@ export function helpText(): string {
     const left = `--${name}${spec.arg ? ` ${spec.arg}` : ''}`;
     lines.push(`  ${left.padEnd(25)} ${spec.help}`);
   }
+  for (const [left, help] of ACTIVATION_HELP) lines.push(`  ${left.padEnd(25)} ${help}`);
+  lines.push('', 'Every config key, its default and bounds: docs/configuration.md.', 'Also: kextbridged install | uninstall | print-plist | print-systemd (--help for each).');
   return lines.join('\n') + '\n';
 }
 

@@ -5,19 +5,11 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { LOG_LEVELS, type LogLevel } from '../log';
+import { MAX_NAME } from '../wire/constants';
+import { defaultConfig, isKeySpec, KEYS, type KeySpec } from './keys';
+import { ID_MAX } from './os-limits';
+import type { Config, PolicyConfig, PolicyMap, PolicyRule, Principal } from './schema';
 import { closest } from './suggest';
-import {
-  defaultConfig,
-  KB_MAX_MESSAGE,
-  LAUNCHD_EXIT_TIMEOUT_MIN_MS,
-  MACOS_SOCKET_PATH_MAX,
-  SHUTDOWN_MARGIN_MS,
-  type Config,
-  type PolicyConfig,
-  type PolicyMap,
-  type PolicyRule,
-  type Principal,
-} from './schema';
 
 export interface ValidateOptions {
   platform?: NodeJS.Platform;
@@ -31,16 +23,15 @@ export interface ValidateOptions {
 
 export type ValidationResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
-const LINUX_SOCKET_PATH_MAX = 107; // sun_path is 108 bytes with its NUL
-const KCTL_NAME_MAX = 95; // MAX_KCTL_NAME is 96 with its NUL
-const KB_MAX_NAME = 63; // wire.h: catalog names
-const ID_MAX = 0xfffffffe; // uid_t/gid_t; (uid_t)-1 means "no change", never an identity
-
 type Raw = Record<string, unknown>;
 
 class Errors {
   readonly list: string[] = [];
-  constructor(private readonly origins: ReadonlyMap<string, string>) {}
+  readonly #origins: ReadonlyMap<string, string>;
+
+  constructor(origins: ReadonlyMap<string, string>) {
+    this.#origins = origins;
+  }
 
   // "<path>: <problem>"
   add(path: string, problem: string): undefined {
@@ -49,7 +40,7 @@ class Errors {
 
   // "<path> <rest>", for problems that read as a sentence about the key.
   sentence(path: string, rest: string): undefined {
-    const origin = this.origins.get(path);
+    const origin = this.#origins.get(path);
     this.list.push(`${path || '(top level)'}${origin ? ` (from ${origin})` : ''}${rest}`);
     return undefined;
   }
@@ -153,9 +144,9 @@ function policyMap(errors: Errors, value: unknown, path: string): PolicyMap {
   if (!raw) return map;
   for (const [key, ruleValue] of Object.entries(raw)) {
     const rulePath = join(path, key);
-    const keyOk = key === '*' || /^[0-9]+$/.test(key) || (key.length > 0 && Buffer.byteLength(key) <= KB_MAX_NAME);
+    const keyOk = key === '*' || /^[0-9]+$/.test(key) || (key.length > 0 && Buffer.byteLength(key) <= MAX_NAME);
     if (!keyOk) {
-      errors.add(rulePath, `must be keyed by a catalog name (1..${KB_MAX_NAME} bytes), a catalog id or "*"`);
+      errors.add(rulePath, `must be keyed by a catalog name (1..${MAX_NAME} bytes), a catalog id or "*"`);
       continue;
     }
     const rule = object(errors, ruleValue, rulePath, ['users', 'groups']);
@@ -205,115 +196,79 @@ function existingPaths(errors: Errors, value: unknown, path: string, baseDir: st
   return out;
 }
 
-// Reads `key` of `raw` through `check` when present; keeps the default
-// when absent or invalid (the error is recorded, and the result is
-// discarded when there is any).
-function field<T>(raw: Raw, key: string, fallback: T, check: (value: unknown) => T | undefined): T {
-  if (!(key in raw)) return fallback;
-  const value = check(raw[key]);
-  return value === undefined ? fallback : value;
+// One key's value checked by its spec; undefined (and an error recorded)
+// when it does not pass.
+function checked(errors: Errors, spec: KeySpec, value: unknown, path: string, baseDir: string, fallback: unknown): unknown {
+  switch (spec.type) {
+    case 'integer':
+      return integer(errors, value, path, spec.min, spec.max);
+    case 'boolean':
+      return boolean(errors, value, path);
+    case 'string': {
+      const text = nonEmptyString(errors, value, path);
+      if (text === undefined || spec.maxBytes === undefined) return text;
+      const bytes = Buffer.byteLength(text);
+      return bytes <= spec.maxBytes ? text : errors.sentence(path, ` is ${bytes} bytes; ${spec.limitText ?? `at most ${spec.maxBytes} bytes`}`);
+    }
+    case 'socketPath':
+      return socketPath(errors, value, path, spec.maxBytes, spec.limitText);
+    case 'fileMode':
+      return fileMode(errors, value, path);
+    case 'logLevel':
+      return logLevel(errors, value, path);
+    case 'group': {
+      const p = principal(errors, value, path);
+      return p === '*' ? errors.add(path, 'must name one group, not "*"') : p;
+    }
+    case 'files':
+      return existingPaths(errors, value, path, baseDir, 'file');
+    case 'directories':
+      return existingPaths(errors, value, path, baseDir, 'directory');
+    case 'policy':
+      return policy(errors, value, fallback as PolicyConfig);
+  }
 }
 
-const TOP_KEYS = [
-  'socketPath',
-  'socketMode',
-  'allowAnyUserSocket',
-  'kext',
-  'limits',
-  'logLevel',
-  'adminGroup',
-  'policy',
-  'protoFiles',
-  'protoIncludeDirs',
-  'drainGraceMs',
-] as const;
+// The raw object at one level of the key table into `into` (which holds
+// the defaults): unknown keys are errors, absent keys keep their default,
+// an invalid value keeps it too (the error is recorded, and the result is
+// discarded when there is any).
+function readLevel(errors: Errors, raw: Raw, table: object, into: Record<string, unknown>, prefix: string, baseDir: string): void {
+  for (const [key, node] of Object.entries(table)) {
+    if (!(key in raw)) continue;
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (isKeySpec(node)) {
+      const value = checked(errors, node, raw[key], path, baseDir, into[key]);
+      if (value !== undefined) into[key] = value;
+      continue;
+    }
+    const level = object(errors, raw[key], path, Object.keys(node as object));
+    if (level) readLevel(errors, level, node as object, into[key] as Record<string, unknown>, path, baseDir);
+  }
+}
 
 export function validateConfig(input: unknown, options: ValidateOptions = {}): ValidationResult {
   const platform = options.platform ?? process.platform;
   const baseDir = options.baseDir ?? process.cwd();
   const errors = new Errors(options.origins ?? new Map());
-  const defaults = defaultConfig(platform);
-  const raw = object(errors, input ?? {}, '', TOP_KEYS);
+  const raw = object(errors, input ?? {}, '', Object.keys(KEYS));
   if (!raw) return { ok: false, errors: errors.list };
+  const config = defaultConfig(platform);
+  readLevel(errors, raw, KEYS, config as unknown as Record<string, unknown>, '', baseDir);
 
-  const config: Config = { ...defaults };
-  config.socketPath = field(raw, 'socketPath', defaults.socketPath, (v) =>
-    socketPath(errors, v, 'socketPath', MACOS_SOCKET_PATH_MAX, `macOS limits unix socket paths to 104 bytes (${MACOS_SOCKET_PATH_MAX} and a NUL)`),
-  );
-  config.socketMode = field(raw, 'socketMode', defaults.socketMode, (v) => fileMode(errors, v, 'socketMode'));
-  config.allowAnyUserSocket = field(raw, 'allowAnyUserSocket', defaults.allowAnyUserSocket, (v) => boolean(errors, v, 'allowAnyUserSocket'));
-  config.logLevel = field(raw, 'logLevel', defaults.logLevel, (v) => logLevel(errors, v, 'logLevel'));
-  config.adminGroup = field(raw, 'adminGroup', defaults.adminGroup, (v) => {
-    const p = principal(errors, v, 'adminGroup');
-    return p === '*' ? errors.add('adminGroup', 'must name one group, not "*"') : p;
-  });
-  config.drainGraceMs = field(raw, 'drainGraceMs', defaults.drainGraceMs, (v) =>
-    integer(errors, v, 'drainGraceMs', 0, LAUNCHD_EXIT_TIMEOUT_MIN_MS - SHUTDOWN_MARGIN_MS),
-  );
-  config.protoFiles = field(raw, 'protoFiles', defaults.protoFiles, (v) => existingPaths(errors, v, 'protoFiles', baseDir, 'file'));
-  config.protoIncludeDirs = field(raw, 'protoIncludeDirs', defaults.protoIncludeDirs, (v) =>
-    existingPaths(errors, v, 'protoIncludeDirs', baseDir, 'directory'),
-  );
-  config.policy = field(raw, 'policy', defaults.policy, (v) => policy(errors, v, defaults.policy));
-
-  config.kext = { ...defaults.kext };
-  if ('kext' in raw) {
-    const kext = object(errors, raw.kext, 'kext', ['socketPath', 'controlName', 'reconnectMinMs', 'reconnectMaxMs']);
-    if (kext) {
-      const k = config.kext;
-      k.socketPath = field(kext, 'socketPath', k.socketPath, (v) =>
-        socketPath(errors, v, 'kext.socketPath', LINUX_SOCKET_PATH_MAX, `Linux limits unix socket paths to 108 bytes (${LINUX_SOCKET_PATH_MAX} and a NUL)`),
-      );
-      k.controlName = field(kext, 'controlName', k.controlName, (v) => {
-        const name = nonEmptyString(errors, v, 'kext.controlName');
-        if (name === undefined) return undefined;
-        const bytes = Buffer.byteLength(name);
-        return bytes <= KCTL_NAME_MAX ? name : errors.sentence('kext.controlName', ` is ${bytes} bytes; kernel control names are at most ${KCTL_NAME_MAX}`);
-      });
-      k.reconnectMinMs = field(kext, 'reconnectMinMs', k.reconnectMinMs, (v) => integer(errors, v, 'kext.reconnectMinMs', 10, 60_000));
-      k.reconnectMaxMs = field(kext, 'reconnectMaxMs', k.reconnectMaxMs, (v) => integer(errors, v, 'kext.reconnectMaxMs', 10, 600_000));
-      if (k.reconnectMaxMs < k.reconnectMinMs) {
-        errors.add('kext.reconnectMaxMs', `must be at least kext.reconnectMinMs (${k.reconnectMinMs}), got ${k.reconnectMaxMs}`);
-      }
-    }
+  // Bounds that relate two keys, or a key and the platform.
+  const { kext: k, limits: l } = config;
+  if (platform === 'darwin' && k.controlName === '') {
+    errors.add('kext.controlName', "must name the kext's kernel control on macOS (its ctl_name, e.g. org.kextbridge.example)");
   }
-
-  config.limits = { ...defaults.limits };
-  if ('limits' in raw) {
-    const bounds: Record<keyof Config['limits'], [number, number]> = {
-      maxInflight: [1, 4096],
-      maxQueued: [0, 65_536],
-      defaultDeadlineMs: [1, 600_000],
-      maxMessageBytes: [1024, KB_MAX_MESSAGE],
-      ringEvents: [0, 1 << 20],
-      ringBytes: [0, 1 << 30],
-      subscriberQueueDefault: [1, 1 << 20],
-      subscriberQueueMax: [1, 1 << 20],
-      subscriberQueueBytes: [64 * 1024, 1 << 30],
-      maxBatch: [1, 65_536],
-      maxConnections: [16, 1_000_000],
-      maxConnectionsPerUid: [1, 1_000_000],
-      reservedConnections: [0, 1_000_000],
-      firstCallMs: [100, 600_000],
-      idleConnectionMs: [1_000, 86_400_000],
-      maxStreamsPerConnection: [1, 65_535],
-      sessionMemoryMiB: [1, 4_096],
-    };
-    const limits = object(errors, raw.limits, 'limits', Object.keys(bounds));
-    if (limits) {
-      for (const [key, [min, max]] of Object.entries(bounds) as [keyof Config['limits'], [number, number]][]) {
-        config.limits[key] = field(limits, key, config.limits[key], (v) => integer(errors, v, `limits.${key}`, min, max));
-      }
-      if (config.limits.reservedConnections >= config.limits.maxConnections) {
-        errors.add('limits.reservedConnections', `must be below limits.maxConnections (${config.limits.maxConnections}), got ${config.limits.reservedConnections}`);
-      }
-      if (config.limits.subscriberQueueDefault > config.limits.subscriberQueueMax) {
-        errors.add(
-          'limits.subscriberQueueDefault',
-          `must be at most limits.subscriberQueueMax (${config.limits.subscriberQueueMax}), got ${config.limits.subscriberQueueDefault}`,
-        );
-      }
-    }
+  if (k.reconnectMaxMs < k.reconnectMinMs) {
+    errors.add('kext.reconnectMaxMs', `must be at least kext.reconnectMinMs (${k.reconnectMinMs}), got ${k.reconnectMaxMs}`);
+  }
+  if (l.reservedConnections >= l.maxConnections) {
+    errors.add('limits.reservedConnections', `must be below limits.maxConnections (${l.maxConnections}), got ${l.reservedConnections}`);
+  }
+  if (l.subscriberQueueDefault > l.subscriberQueueMax) {
+    errors.add('limits.subscriberQueueDefault', `must be at most limits.subscriberQueueMax (${l.subscriberQueueMax}), got ${l.subscriberQueueDefault}`);
   }
 
   if (errors.list.length > 0) return { ok: false, errors: errors.list };

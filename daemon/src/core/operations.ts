@@ -4,7 +4,7 @@
 // over these: authorization, deadlines, limits and the overflow policy
 // are decided here, once. Every refusal is an Outcome with a gRPC status
 // code and a sentence a person can act on; nothing here throws.
-import type { Authorizer } from '../auth/audit';
+import type { Authorizer } from '../auth/authorizer';
 import type { PeerIdentity } from '../auth/identity';
 import type { ItemActionKind } from '../auth/policy';
 import type { LimitsConfig } from '../config/schema';

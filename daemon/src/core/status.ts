@@ -2,7 +2,7 @@
 // kextbridge status), in the shape of kextbridge.v1.Status.
 import * as grpc from '@grpc/grpc-js';
 
-import type { Authorizer } from '../auth/audit';
+import type { Authorizer } from '../auth/authorizer';
 import type { KernelLink } from '../link/kernel-link';
 import type { EventHub } from './events';
 import type { Requests } from './requests';

@@ -1,5 +1,6 @@
 // `kextbridged install | uninstall | print-plist | print-systemd`.
 import { parseArgs } from 'node:util';
+import { defaultSocketPath, runDir } from '@kextbridge/protocol';
 import { resolve } from 'node:path';
 
 import { DEFAULT_LABEL, renderPlist, type LaunchdOptions } from './plist';
@@ -23,7 +24,7 @@ options:
   --node PATH           node binary launchd runs (default: ${process.execPath})
   --config FILE         config file the daemon reads (JSON or plist)
   --socket-activation   launchd (or systemd) creates the socket and hands it over
-  --socket PATH         socket path for activation (default /var/run/kextbridge/kextbridge.sock)
+  --socket PATH         socket path for activation (default ${defaultSocketPath('darwin')})
   --root DIR            install under DIR instead of / (staging, packaging)
   --dry-run             print every file and command, change nothing
   --drain-grace-ms MS   the daemon's drain on SIGTERM; ExitTimeOut is set above it (default 5000)
@@ -44,7 +45,7 @@ export function runLaunchdCommand(argv: string[], out: (s: string) => void, err:
         node: { type: 'string', default: process.execPath },
         config: { type: 'string' },
         'socket-activation': { type: 'boolean', default: false },
-        socket: { type: 'string', default: '/var/run/kextbridge/kextbridge.sock' },
+        socket: { type: 'string', default: defaultSocketPath('darwin') },
         root: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         'drain-grace-ms': { type: 'string', default: '5000' },
@@ -81,7 +82,7 @@ export function runLaunchdCommand(argv: string[], out: (s: string) => void, err:
         out(renderPlist(base).trimEnd());
         return 0;
       case 'print-systemd': {
-        const o = { ...base, socketPath: '/run/kextbridge/kextbridge.sock', socketMode: 0o666 };
+        const o = { ...base, socketPath: defaultSocketPath('linux'), socketMode: 0o666 };
         out(`# /etc/systemd/system/kextbridged.service\n${serviceUnit(o, values['socket-activation'])}`);
         if (values['socket-activation']) out(`# /etc/systemd/system/kextbridged.socket\n${socketUnit(o)}`);
         return 0;
@@ -93,7 +94,7 @@ export function runLaunchdCommand(argv: string[], out: (s: string) => void, err:
             `--root DIR to stage the files, or print-systemd on Linux`);
           return 2;
         }
-        const o: InstallOptions = { ...base, root: values.root ? resolve(values.root) : '/', socketDir: '/var/run/kextbridge' };
+        const o: InstallOptions = { ...base, root: values.root ? resolve(values.root) : '/', socketDir: runDir('darwin') };
         const steps = argv[0] === 'install' ? planInstall(o) : planUninstall(o);
         const r = runSteps(steps, { dryRun: values['dry-run'], platform });
         for (const line of r.lines) out(line);

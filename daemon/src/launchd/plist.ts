@@ -1,6 +1,7 @@
 // The LaunchDaemon property list, built as data and serialized with the
 // `plist` package, so its shape is checked by the compiler, not by eye.
 import { build, type PlistObject, type PlistValue } from 'plist';
+import { LAUNCHD_EXIT_TIMEOUT_MIN_MS } from '../config/os-limits';
 
 export interface LaunchdOptions {
   // Reverse-DNS job label; also the plist's file name.
@@ -32,7 +33,7 @@ export const THROTTLE_INTERVAL_S = 10;
 export const DAEMON_FILE_LIMIT = 8192;
 // ExitTimeOut: the drain, plus time for GOODBYE to the kext and exit.
 export function exitTimeoutSeconds(drainGraceMs: number): number {
-  return Math.max(10, Math.ceil(drainGraceMs / 1000) + 5);
+  return Math.max(LAUNCHD_EXIT_TIMEOUT_MIN_MS / 1000, Math.ceil(drainGraceMs / 1000) + 5);
 }
 
 export function daemonEntry(installDir: string): string {

@@ -3,6 +3,7 @@
 // protocol error. It knows nothing of calls, subscribers or upcalls: it
 // hands decoded frames to whoever listens.
 import { EventEmitter } from 'node:events';
+import { Backoff, jittered } from '@kextbridge/protocol';
 
 // What runs per frame comes from its own module: the wire barrel
 // re-exports through getters, a call more per use on the event path.
@@ -103,7 +104,7 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
   #flushQueued = false;
   #retryTimer: NodeJS.Timeout | null = null;
   #handshakeTimer: NodeJS.Timeout | null = null;
-  #delay: number;
+  readonly #backoff: Backoff;
   // After a nudge: quick retries, since the kext may appear (its socket
   // file, its control) a moment before it accepts.
   #quickRetries = 0;
@@ -116,7 +117,7 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
   constructor(options: KernelLinkOptions) {
     super();
     this.#o = options;
-    this.#delay = options.reconnectMinMs;
+    this.#backoff = new Backoff(options.reconnectMinMs, options.reconnectMaxMs);
     this.#hello = {
       versionMin: PROTOCOL_VERSION_MIN,
       versionMax: PROTOCOL_VERSION,
@@ -154,7 +155,7 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     if (!this.#retryTimer || this.state === 'stopping') return;
     clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
-    this.#delay = this.#o.reconnectMinMs;
+    this.#backoff.reset();
     this.#quickRetries = QUICK_RETRIES;
     this.#connect();
   }
@@ -343,7 +344,7 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     this.session = s.value;
     this.#writer = new FrameWriter({ maxDatagram: s.value.sendDatagram, maxMessage: s.value.sendMessage });
     this.generation++;
-    this.#delay = this.#o.reconnectMinMs;
+    this.#backoff.reset();
     this.#quickRetries = 0;
     this.#setState('ready', `${w.value.identity} ${w.value.kextVersion}, protocol ${s.value.version}`);
     this.emit('ready', w.value, s.value);
@@ -397,10 +398,8 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
       this.#retryTimer = setTimeout(() => this.#connect(), QUICK_RETRY_MS);
       return;
     }
-    const base = delayMs ?? this.#delay;
-    // Jitter, so a fleet of daemons does not reconnect in step.
-    const wait = Math.round(base * (0.75 + Math.random() * 0.5));
-    this.#delay = Math.min(this.#o.reconnectMaxMs, this.#delay * 2);
+    const planned = this.#backoff.next();
+    const wait = delayMs === undefined ? planned : jittered(delayMs);
     this.#retryTimer = setTimeout(() => this.#connect(), wait);
   }
 

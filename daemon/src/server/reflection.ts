@@ -30,51 +30,51 @@ interface ReflectionRequest {
 type ReflectionResponse = Record<string, unknown>;
 
 export class ReflectionIndex {
-  private readonly byFile: DescriptorSet['files'];
-  private readonly bySymbol = new Map<string, string>();
-  private readonly byExtension = new Map<string, Map<number, string>>();
+  readonly #byFile: DescriptorSet['files'];
+  readonly #bySymbol = new Map<string, string>();
+  readonly #byExtension = new Map<string, Map<number, string>>();
   readonly services: string[];
 
   constructor(set: DescriptorSet) {
-    this.byFile = set.files;
+    this.#byFile = set.files;
     this.services = [...set.services].sort();
     for (const file of set.files.values()) {
-      for (const symbol of file.symbols) if (!this.bySymbol.has(symbol)) this.bySymbol.set(symbol, file.name);
+      for (const symbol of file.symbols) if (!this.#bySymbol.has(symbol)) this.#bySymbol.set(symbol, file.name);
       for (const { extendee, number } of file.extensions) {
-        const numbers = this.byExtension.get(extendee) ?? new Map<number, string>();
+        const numbers = this.#byExtension.get(extendee) ?? new Map<number, string>();
         numbers.set(number, file.name);
-        this.byExtension.set(extendee, numbers);
+        this.#byExtension.set(extendee, numbers);
       }
     }
   }
 
   // The file and everything it imports, the file first, each once.
   fileWithDependencies(name: string): Buffer[] | undefined {
-    if (!this.byFile.has(name)) return undefined;
+    if (!this.#byFile.has(name)) return undefined;
     const order: string[] = [];
     const visit = (n: string): void => {
       if (order.includes(n)) return;
-      const file = this.byFile.get(n);
+      const file = this.#byFile.get(n);
       if (!file) return;
       order.push(n);
       file.dependencies.forEach(visit);
     };
     visit(name);
-    return order.map((n) => this.byFile.get(n)!.bytes);
+    return order.map((n) => this.#byFile.get(n)!.bytes);
   }
 
   fileOfSymbol(symbol: string): string | undefined {
-    return this.bySymbol.get(symbol.replace(/^\./, ''));
+    return this.#bySymbol.get(symbol.replace(/^\./, ''));
   }
 
   fileOfExtension(extendee: string, number: number): string | undefined {
-    return this.byExtension.get(extendee.replace(/^\./, ''))?.get(number);
+    return this.#byExtension.get(extendee.replace(/^\./, ''))?.get(number);
   }
 
   extensionNumbers(extendee: string): number[] | undefined {
     const name = extendee.replace(/^\./, '');
-    if (!this.bySymbol.has(name)) return undefined;
-    return [...(this.byExtension.get(name)?.keys() ?? [])].sort((a, b) => a - b);
+    if (!this.#bySymbol.has(name)) return undefined;
+    return [...(this.#byExtension.get(name)?.keys() ?? [])].sort((a, b) => a - b);
   }
 
   answer(request: ReflectionRequest): ReflectionResponse {

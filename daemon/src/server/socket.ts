@@ -12,7 +12,7 @@
 import { chmodSync, linkSync, lstatSync, mkdirSync, mkdtempSync, rmSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import * as net from 'node:net';
 import { dirname, join } from 'node:path';
-import { MACOS_SOCKET_PATH_MAX } from '../config/schema';
+import { MACOS_SOCKET_PATH_MAX, socketPathMax } from '../config/os-limits';
 
 export interface ListenOptions {
   path: string;
@@ -38,7 +38,7 @@ export class SocketSetupError extends Error {
 }
 
 // What bind(2) takes on this platform, without the NUL.
-const BIND_PATH_MAX = process.platform === 'darwin' ? MACOS_SOCKET_PATH_MAX : 107;
+const BIND_PATH_MAX = socketPathMax();
 
 function errno(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException).code;

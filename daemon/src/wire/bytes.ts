@@ -19,11 +19,9 @@ export function getI64(b: Uint8Array, off: number): bigint {
   return BigInt.asIntN(64, getU64(b, off));
 }
 
-/**
- * A u64 as a number when it is a safe integer (below 2^53), else -1. Seqs
- * and counts use this: exact for centuries at any real event rate, and no
- * bigint allocation on the event path.
- */
+// A u64 as a number when it is a safe integer (below 2^53), else -1. Seqs
+// and counts use this: exact for centuries at any real event rate, and no
+// bigint allocation on the event path.
 export function getU64Safe(b: Uint8Array, off: number): number {
   const hi = getU32(b, off + 4);
   if (hi >= 0x200000) return -1;
@@ -42,7 +40,7 @@ export function putU32(b: Uint8Array, off: number, v: number): void {
   b[off + 3] = (v >>> 24) & 0xff;
 }
 
-/** Writes the low 64 bits of v (two's complement for negatives). */
+// Writes the low 64 bits of v (two's complement for negatives).
 export function putU64(b: Uint8Array, off: number, v: bigint): void {
   const u = BigInt.asUintN(64, v);
   putU32(b, off, Number(u & 0xffffffffn));
@@ -61,7 +59,7 @@ const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 const utf8Lenient = new TextDecoder('utf-8');
 const utf8Encoder = new TextEncoder();
 
-/** Strict UTF-8 decode: null when the bytes are not valid UTF-8. */
+// Strict UTF-8 decode: null when the bytes are not valid UTF-8.
 export function utf8OrNull(b: Uint8Array): string | null {
   try {
     return utf8Strict.decode(b);
@@ -70,7 +68,7 @@ export function utf8OrNull(b: Uint8Array): string | null {
   }
 }
 
-/** For messages meant for people (RESPONSE errors, GOODBYE): never fails. */
+// For messages meant for people (RESPONSE errors, GOODBYE): never fails.
 export function utf8Lossy(b: Uint8Array): string {
   return utf8Lenient.decode(b);
 }

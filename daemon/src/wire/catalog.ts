@@ -3,26 +3,24 @@
 // every field the daemon will later trust (names, flags, value types,
 // option bounds, id uniqueness) so the rest of the daemon need not.
 
-import { getI64, getU16, getU32, isU16, isU32, putU16, putU32, putU64, utf8Encode, utf8OrNull } from './bytes.js';
+import { getI64, getU16, getU32, utf8OrNull } from './bytes';
 import {
   CatalogKind,
   ENTRY_FLAGS_KNOWN,
   ENTRY_PRIVILEGED,
   ENTRY_READONLY,
   ENTRY_SIZE,
-  INT64_MAX,
-  INT64_MIN,
   MAX_MESSAGE,
   MAX_NAME,
   ValueType,
   WELCOME_SIZE,
-} from './constants.js';
-import { fail, ok, type Result } from './errors.js';
+} from './constants';
+import { fail, ok, type Result } from './errors';
 
 interface EntryBase {
   readonly id: number;
   readonly name: string;
-  /** ENTRY_* bits as sent; privileged and readOnly spell them out. */
+  // ENTRY_* bits as sent; privileged and readOnly spell them out.
   readonly flags: number;
   readonly privileged: boolean;
 }
@@ -37,29 +35,29 @@ export interface TopicEntry extends EntryBase {
 
 export interface OptionEntry extends EntryBase {
   readonly kind: typeof CatalogKind.OPTION;
-  /** OPT_SET is refused. */
+  // OPT_SET is refused.
   readonly readOnly: boolean;
   readonly valueType: Exclude<ValueType, typeof ValueType.NONE>;
-  /** INT64: bounds; BOOL: 0 and 1; STRING/BYTES: 0 and the longest value in bytes. */
+  // INT64: bounds; BOOL: 0 and 1; STRING/BYTES: 0 and the longest value in bytes.
   readonly min: bigint;
   readonly max: bigint;
 }
 
 export interface UpcallEntry extends EntryBase {
   readonly kind: typeof CatalogKind.UPCALL;
-  /** How long the kext waits for an answer. */
+  // How long the kext waits for an answer.
   readonly timeoutMs: number;
-  /** What the kext decides without an OK answer (kext-defined). */
+  // What the kext decides without an OK answer (kext-defined).
   readonly defaultVerdict: number;
 }
 
 export type CatalogEntry = CommandEntry | TopicEntry | OptionEntry | UpcallEntry;
 
-/** A CatalogKind by name: how every layer above the wire names the kinds. */
+// A CatalogKind by name: how every layer above the wire names the kinds.
 export type { ItemKind } from '@kextbridge/protocol';
 
 export interface Catalog {
-  /** Every entry in wire order. */
+  // Every entry in wire order.
   readonly entries: readonly CatalogEntry[];
   readonly commands: ReadonlyMap<number, CommandEntry>;
   readonly topics: ReadonlyMap<number, TopicEntry>;
@@ -69,47 +67,23 @@ export interface Catalog {
 
 export interface Welcome {
   readonly version: number;
-  /** Largest datagram the kext accepts from the daemon. */
+  // Largest datagram the kext accepts from the daemon.
   readonly maxDatagram: number;
-  /** Largest reassembled message the kext accepts. */
+  // Largest reassembled message the kext accepts.
   readonly maxMessage: number;
-  /** Requests the kext holds pending at once. */
+  // Requests the kext holds pending at once.
   readonly maxInflight: number;
-  /** Reserved: v1 senders write 0 and v1 receivers ignore it. */
+  // Reserved: v1 senders write 0 and v1 receivers ignore it.
   readonly flags: number;
-  /** Reverse DNS, e.g. "org.kextbridge.example". */
+  // Reverse DNS, e.g. "org.kextbridge.example".
   readonly identity: string;
   readonly kextVersion: string;
   readonly catalog: Catalog;
 }
 
-/** What encodeWelcome needs of an entry; decoded entries qualify as they are. */
-export interface EntrySpec {
-  readonly kind: CatalogKind;
-  readonly id: number;
-  readonly name: string;
-  readonly flags?: number;
-  readonly valueType?: ValueType;
-  readonly min?: bigint;
-  readonly max?: bigint;
-  readonly timeoutMs?: number;
-  readonly defaultVerdict?: number;
-}
+export const KIND_NAMES = ['', 'command', 'topic', 'option', 'upcall'] as const;
 
-export interface WelcomeSpec {
-  readonly version: number;
-  readonly maxDatagram: number;
-  readonly maxMessage: number;
-  readonly maxInflight: number;
-  readonly flags?: number;
-  readonly identity: string;
-  readonly kextVersion: string;
-  readonly entries: readonly EntrySpec[];
-}
-
-const KIND_NAMES = ['', 'command', 'topic', 'option', 'upcall'] as const;
-
-function optionBoundsProblem(type: number, min: bigint, max: bigint): string | null {
+export function optionBoundsProblem(type: number, min: bigint, max: bigint): string | null {
   switch (type) {
     case ValueType.BOOL:
       return min === 0n && max === 1n ? null : 'bool option bounds must be 0..1';
@@ -123,7 +97,7 @@ function optionBoundsProblem(type: number, min: bigint, max: bigint): string | n
   }
 }
 
-/** Reads a u8-length-prefixed string at p[at]. */
+// Reads a u8-length-prefixed string at p[at].
 function readStr8(p: Uint8Array, at: number, what: string, minLen: number): Result<{ value: string; next: number }> {
   if (at >= p.length) return fail('TRUNCATED', at, `WELCOME ends before the ${what} length`);
   const n = p[at];
@@ -134,7 +108,7 @@ function readStr8(p: Uint8Array, at: number, what: string, minLen: number): Resu
   return ok({ value, next: at + 1 + n });
 }
 
-/** Decodes a whole (reassembled) WELCOME payload. Never throws. */
+// Decodes a whole (reassembled) WELCOME payload. Never throws.
 export function decodeWelcome(p: Uint8Array): Result<Welcome> {
   if (p.length < WELCOME_SIZE) return fail('TRUNCATED', p.length, `WELCOME payload is ${p.length} bytes, needs at least ${WELCOME_SIZE}`);
   const count = getU16(p, 2);
@@ -210,78 +184,3 @@ export function decodeWelcome(p: Uint8Array): Result<Welcome> {
   });
 }
 
-function str8(s: string, what: string, minLen: number): Uint8Array {
-  const b = utf8Encode(s);
-  if (b.length < minLen || b.length > MAX_NAME) throw new RangeError(`${what} "${s}" is ${b.length} bytes, must be ${minLen}..${MAX_NAME}`);
-  return b;
-}
-
-/**
- * The WELCOME payload for a catalog, as the engine builds it. The daemon
- * never sends one; tests and fakes of the kext do. Throws RangeError on
- * values decodeWelcome would refuse.
- */
-export function encodeWelcome(w: WelcomeSpec): Uint8Array {
-  if (!isU16(w.version)) throw new RangeError(`version ${w.version} is not a u16`);
-  if (w.entries.length > 0xffff) throw new RangeError(`${w.entries.length} catalog entries, at most 65535`);
-  for (const v of [w.maxDatagram, w.maxMessage, w.maxInflight, w.flags ?? 0]) {
-    if (!isU32(v)) throw new RangeError(`WELCOME field ${v} is not a u32`);
-  }
-  const identity = str8(w.identity, 'kext identity', 1);
-  const version = str8(w.kextVersion, 'kext version', 0);
-  const seen = new Set<string>();
-  for (const e of w.entries) {
-    const key = `${e.kind}:${e.id}`;
-    if (seen.has(key)) throw new RangeError(`${KIND_NAMES[e.kind] ?? 'entry'} id ${e.id} appears twice`);
-    seen.add(key);
-  }
-  const names = w.entries.map((e) => str8(e.name, `${KIND_NAMES[e.kind] ?? 'entry'} name`, 1));
-  let size = WELCOME_SIZE + 1 + identity.length + 1 + version.length;
-  for (const n of names) size += ENTRY_SIZE + n.length;
-  const out = new Uint8Array(size);
-  putU16(out, 0, w.version);
-  putU16(out, 2, w.entries.length);
-  putU32(out, 4, w.maxDatagram);
-  putU32(out, 8, w.maxMessage);
-  putU32(out, 12, w.maxInflight);
-  putU32(out, 16, w.flags ?? 0);
-  let at = WELCOME_SIZE;
-  out[at++] = identity.length;
-  out.set(identity, at);
-  at += identity.length;
-  out[at++] = version.length;
-  out.set(version, at);
-  at += version.length;
-  w.entries.forEach((e, i) => {
-    const flags = e.flags ?? 0;
-    if (e.kind < CatalogKind.COMMAND || e.kind > CatalogKind.UPCALL) throw new RangeError(`entry ${i} has unknown kind ${e.kind}`);
-    if (!isU32(e.id)) throw new RangeError(`entry ${i} id ${e.id} is not a u32`);
-    if ((flags & ~ENTRY_FLAGS_KNOWN) !== 0 || flags < 0) throw new RangeError(`entry ${i} has unknown flags ${flags}`);
-    const isOption = e.kind === CatalogKind.OPTION;
-    const isUpcall = e.kind === CatalogKind.UPCALL;
-    const valueType = isOption ? (e.valueType ?? ValueType.NONE) : ValueType.NONE;
-    const min = isOption ? (e.min ?? 0n) : 0n;
-    const max = isOption ? (e.max ?? 0n) : 0n;
-    const timeoutMs = isUpcall ? (e.timeoutMs ?? 0) : 0;
-    const verdict = isUpcall ? (e.defaultVerdict ?? 0) : 0;
-    if (isOption) {
-      const problem = optionBoundsProblem(valueType, min, max);
-      if (problem !== null) throw new RangeError(`option ${e.name}: ${problem}`);
-    }
-    if (min < INT64_MIN || max > INT64_MAX) throw new RangeError(`option ${e.name} bounds are not int64`);
-    if (isUpcall && (timeoutMs === 0 || !isU32(timeoutMs) || !isU32(verdict))) throw new RangeError(`upcall ${e.name} needs a u32 timeout >= 1 and a u32 verdict`);
-    const name = names[i];
-    out[at] = e.kind;
-    out[at + 1] = flags;
-    out[at + 2] = valueType;
-    out[at + 3] = name.length;
-    putU32(out, at + 4, e.id);
-    putU32(out, at + 8, timeoutMs);
-    putU32(out, at + 12, verdict);
-    putU64(out, at + 16, min);
-    putU64(out, at + 24, max);
-    out.set(name, at + ENTRY_SIZE);
-    at += ENTRY_SIZE + name.length;
-  });
-  return out;
-}

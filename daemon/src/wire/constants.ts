@@ -5,17 +5,17 @@
 export const PROTOCOL_VERSION = 1;
 export const PROTOCOL_VERSION_MIN = 1;
 
-/** Bytes 0x4B 0x42 ("KB") on the wire, read as a little-endian u16. */
+// Bytes 0x4B 0x42 ("KB") on the wire, read as a little-endian u16.
 export const MAGIC = 0x424b;
 
 export const FRAME_HEADER_SIZE = 16;
-/** Every peer accepts datagrams at least this large before negotiation. */
+// Every peer accepts datagrams at least this large before negotiation.
 export const MIN_DATAGRAM = 1024;
-/** No datagram is ever larger, whatever a peer proposes. */
+// No datagram is ever larger, whatever a peer proposes.
 export const MAX_DATAGRAM = 256 * 1024;
-/** Largest reassembled (MORE) message a peer may announce. */
+// Largest reassembled (MORE) message a peer may announce.
 export const MAX_MESSAGE = 1024 * 1024;
-/** Longest name of a command, topic, option, upcall, kext or daemon, in bytes. */
+// Longest name of a command, topic, option, upcall, kext or daemon, in bytes.
 export const MAX_NAME = 63;
 
 export const FrameType = {
@@ -38,7 +38,7 @@ export const FrameType = {
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 export const FRAME_TYPE_MAX = 15;
 
-/** Frame types by number, for logs: FRAME_TYPE_NAMES[9] === 'EVENT'. */
+// Frame types by number, for logs: FRAME_TYPE_NAMES[9] === 'EVENT'.
 export const FRAME_TYPE_NAMES: readonly string[] = (() => {
   const names: string[] = [];
   for (const [name, value] of Object.entries(FrameType)) names[value] = name;
@@ -46,10 +46,10 @@ export const FRAME_TYPE_NAMES: readonly string[] = (() => {
 })();
 
 export const FLAG_MORE = 0x01;
-/** Any other flag bit makes a frame malformed. */
+// Any other flag bit makes a frame malformed.
 export const FLAGS_KNOWN = FLAG_MORE;
 
-/** gRPC's numeric status codes; never errno values. */
+// gRPC's numeric status codes; never errno values.
 export const Status = {
   OK: 0,
   CANCELLED: 1,
@@ -73,15 +73,15 @@ export type Status = (typeof Status)[keyof typeof Status];
 
 export const GoodbyeReason = {
   UNSPECIFIED: 0,
-  /** The kext is stopping: the daemon must close. */
+  // The kext is stopping: the daemon must close.
   UNLOAD: 1,
-  /** The daemon is shutting down. */
+  // The daemon is shutting down.
   SHUTDOWN: 2,
-  /** No protocol version in common; the message says which. */
+  // No protocol version in common; the message says which.
   VERSION: 3,
-  /** The peer broke the protocol; the message says how. */
+  // The peer broke the protocol; the message says how.
   PROTOCOL: 4,
-  /** Another client owns the control. */
+  // Another client owns the control.
   BUSY: 5,
 } as const;
 export type GoodbyeReason = (typeof GoodbyeReason)[keyof typeof GoodbyeReason];
@@ -101,9 +101,9 @@ export const CatalogKind = {
 } as const;
 export type CatalogKind = (typeof CatalogKind)[keyof typeof CatalogKind];
 
-/** Default policy: root and the admin group only. */
+// Default policy: root and the admin group only.
 export const ENTRY_PRIVILEGED = 0x01;
-/** Options: OPT_SET is refused. */
+// Options: OPT_SET is refused.
 export const ENTRY_READONLY = 0x02;
 export const ENTRY_FLAGS_KNOWN = ENTRY_PRIVILEGED | ENTRY_READONLY;
 

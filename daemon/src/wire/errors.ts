@@ -2,22 +2,20 @@
 // bad input: they return one of these with the exact place it went wrong.
 // Encoders throw RangeError, because bad arguments there are our own bugs.
 
-/** The malformed-frame classes of kext/include/kextbridge/frame.h. */
+// The malformed-frame classes of kext/include/kextbridge/frame.h.
 export type FrameErrorClass = 'SHORT' | 'BAD_MAGIC' | 'BAD_TYPE' | 'BAD_FLAGS' | 'OVERRUN';
 
 export interface FrameError {
   readonly class: FrameErrorClass;
-  /** Datagram offset of the header of the bad frame. */
+  // Datagram offset of the header of the bad frame.
   readonly offset: number;
 }
 
-/**
- * TRUNCATED: the payload ends inside a field; TRAILING: bytes after the
- * last field; BAD_VALUE: a field holds a value v1 does not allow;
- * DUPLICATE: an id repeats within its catalog kind; OUT_OF_RANGE: an option
- * value outside its bounds; WRONG_TYPE: a value of the wrong type for an
- * option.
- */
+// TRUNCATED: the payload ends inside a field; TRAILING: bytes after the
+// last field; BAD_VALUE: a field holds a value v1 does not allow;
+// DUPLICATE: an id repeats within its catalog kind; OUT_OF_RANGE: an option
+// value outside its bounds; WRONG_TYPE: a value of the wrong type for an
+// option.
 export type PayloadErrorClass =
   | 'TRUNCATED'
   | 'TRAILING'
@@ -28,7 +26,7 @@ export type PayloadErrorClass =
 
 export interface PayloadError {
   readonly class: PayloadErrorClass;
-  /** Offset within the payload (the reassembled message) of the bad field. */
+  // Offset within the payload (the reassembled message) of the bad field.
   readonly offset: number;
   readonly message: string;
 }

@@ -2,7 +2,7 @@
 // in catalog.ts; checkWelcome here decides whether a WELCOME answers our
 // HELLO and what each direction's limits are from then on.
 
-import { getU16, getU32, isU16, putU16, putU32, utf8Encode, utf8OrNull } from './bytes.js';
+import { isU16, putU16, putU32, utf8Encode } from './bytes';
 import {
   FRAME_HEADER_SIZE,
   HELLO_SIZE,
@@ -12,22 +12,22 @@ import {
   MIN_DATAGRAM,
   PROTOCOL_VERSION,
   PROTOCOL_VERSION_MIN,
-} from './constants.js';
-import { fail, ok, type Result } from './errors.js';
-import type { Welcome } from './catalog.js';
+} from './constants';
+import { fail, ok, type Result } from './errors';
+import type { Welcome } from './catalog';
 
 export interface Hello {
   readonly versionMin: number;
   readonly versionMax: number;
-  /** Largest datagram the daemon accepts (>= MIN_DATAGRAM). */
+  // Largest datagram the daemon accepts (>= MIN_DATAGRAM).
   readonly maxDatagram: number;
-  /** Largest reassembled message the daemon accepts. */
+  // Largest reassembled message the daemon accepts.
   readonly maxMessage: number;
-  /** The daemon's name, 0..MAX_NAME bytes of UTF-8. */
+  // The daemon's name, 0..MAX_NAME bytes of UTF-8.
   readonly name: string;
 }
 
-/** The HELLO payload. Throws RangeError on values v1 does not allow. */
+// The HELLO payload. Throws RangeError on values v1 does not allow.
 export function encodeHello(h: Hello): Uint8Array {
   const name = utf8Encode(h.name);
   if (!isU16(h.versionMin) || !isU16(h.versionMax) || h.versionMin > h.versionMax) {
@@ -49,38 +49,26 @@ export function encodeHello(h: Hello): Uint8Array {
   return out;
 }
 
-/**
- * The HELLO payload's fields. Only the layout is checked here; whether the
- * values are acceptable is negotiation (chooseVersion, the engine's rules).
- */
-export function decodeHello(p: Uint8Array): Result<Hello> {
-  if (p.length < HELLO_SIZE) return fail('TRUNCATED', p.length, `HELLO payload is ${p.length} bytes, needs ${HELLO_SIZE}`);
-  if (p.length - HELLO_SIZE > MAX_NAME) return fail('BAD_VALUE', HELLO_SIZE, `daemon name is ${p.length - HELLO_SIZE} bytes, more than ${MAX_NAME}`);
-  const name = utf8OrNull(p.subarray(HELLO_SIZE));
-  if (name === null) return fail('BAD_VALUE', HELLO_SIZE, 'daemon name is not UTF-8');
-  return ok({ versionMin: getU16(p, 0), versionMax: getU16(p, 2), maxDatagram: getU32(p, 4), maxMessage: getU32(p, 8), name });
-}
-
-/** The highest version both this codec and a peer speaking min..max know, or null. */
+// The highest version both this codec and a peer speaking min..max know, or null.
 export function chooseVersion(min: number, max: number): number | null {
   const chosen = Math.min(max, PROTOCOL_VERSION);
   return min <= max && chosen >= min && chosen >= PROTOCOL_VERSION_MIN ? chosen : null;
 }
 
-/** What each direction may carry once HELLO and WELCOME are exchanged. */
+// What each direction may carry once HELLO and WELCOME are exchanged.
 export interface Session {
   readonly version: number;
-  /** Daemon -> kext: datagram and message limits the kext announced. */
+  // Daemon -> kext: datagram and message limits the kext announced.
   readonly sendDatagram: number;
   readonly sendMessage: number;
-  /** Kext -> daemon: the limits our HELLO announced. */
+  // Kext -> daemon: the limits our HELLO announced.
   readonly receiveDatagram: number;
   readonly receiveMessage: number;
-  /** Requests the kext holds pending at once. */
+  // Requests the kext holds pending at once.
   readonly maxInflight: number;
 }
 
-/** Checks a WELCOME against the HELLO it answers; offsets are WELCOME payload offsets. */
+// Checks a WELCOME against the HELLO it answers; offsets are WELCOME payload offsets.
 export function checkWelcome(hello: Hello, w: Welcome): Result<Session> {
   if (w.version < hello.versionMin || w.version > hello.versionMax || chooseVersion(w.version, w.version) === null) {
     return fail('BAD_VALUE', 0, `WELCOME chose version ${w.version}, HELLO offered ${hello.versionMin}..${hello.versionMax}`);

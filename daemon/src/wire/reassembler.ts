@@ -3,13 +3,13 @@
 // of another type or id may pass between its frames. The limit is enforced
 // as bytes arrive: past it the rest is counted and dropped, never buffered.
 
-import { FLAG_MORE } from './constants.js';
-import type { Frame } from './frame.js';
+import { FLAG_MORE } from './constants';
+import type { Frame } from './frame';
 
 export interface Message {
   readonly type: number;
   readonly id: number;
-  /** The first frame's code; senders repeat it in every frame. */
+  // The first frame's code; senders repeat it in every frame.
   readonly code: number;
   readonly payload: Uint8Array;
 }
@@ -18,12 +18,10 @@ export interface RefusedMessage {
   readonly type: number;
   readonly id: number;
   readonly code: number;
-  /** Payload bytes that arrived for it, including those dropped. */
+  // Payload bytes that arrived for it, including those dropped.
   readonly bytes: number;
-  /**
-   * TOO_LARGE: the payload went past the limit; ABANDONED: a MORE frame of
-   * another type or id started a new message before this one ended.
-   */
+  // TOO_LARGE: the payload went past the limit; ABANDONED: a MORE frame of
+  // another type or id started a new message before this one ended.
   readonly reason: 'TOO_LARGE' | 'ABANDONED';
 }
 
@@ -50,20 +48,18 @@ export class Reassembler {
     this.limit = limit;
   }
 
-  /** True while a MORE-continued message waits for its last frame. */
+  // True while a MORE-continued message waits for its last frame.
   get inProgress(): boolean {
     return this.active;
   }
 
-  /**
-   * Whether the frame is a whole message by itself. The event path checks
-   * this and uses the frame directly, skipping push() and its objects.
-   */
+  // Whether the frame is a whole message by itself. The event path checks
+  // this and uses the frame directly, skipping push() and its objects.
   passesThrough(f: Frame): boolean {
     return (f.flags & FLAG_MORE) === 0 && !(this.active && f.type === this.type && f.id === this.id);
   }
 
-  /** True while a MORE-continued message of this type is in progress. */
+  // True while a MORE-continued message of this type is in progress.
   holds(type: number): boolean {
     return this.active && this.type === type;
   }
@@ -96,7 +92,7 @@ export class Reassembler {
     return { kind: 'message', message: { type: this.type, id: this.id, code: this.code, payload } };
   }
 
-  /** Forget any message in progress (disconnect, new session). */
+  // Forget any message in progress (disconnect, new session).
   reset(): void {
     this.active = false;
     this.tooLarge = false;

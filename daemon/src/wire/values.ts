@@ -2,15 +2,15 @@
 // with the bounds the catalog announced. Values come from clients, so bad
 // ones are results, not exceptions.
 
-import { getI64, putU64, utf8Encode, utf8OrNull } from './bytes.js';
-import { ValueType } from './constants.js';
-import { fail, ok, type Result } from './errors.js';
-import type { OptionEntry } from './catalog.js';
+import { getI64, putU64, utf8Encode, utf8OrNull } from './bytes';
+import { ValueType } from './constants';
+import { fail, ok, type Result } from './errors';
+import type { OptionEntry } from './catalog';
 
-/** BOOL: boolean; INT64: bigint; STRING: string; BYTES: Uint8Array. */
+// BOOL: boolean; INT64: bigint; STRING: string; BYTES: Uint8Array.
 export type OptionValue = boolean | bigint | string | Uint8Array;
 
-/** The wire bytes of a value for an option; checks type and bounds. */
+// The wire bytes of a value for an option; checks type and bounds.
 export function encodeOptionValue(opt: OptionEntry, v: OptionValue): Result<Uint8Array> {
   switch (opt.valueType) {
     case ValueType.BOOL:
@@ -42,7 +42,7 @@ function exactLength(opt: OptionEntry, b: Uint8Array, n: number): Result<never> 
   return null;
 }
 
-/** A value read from the wire (an OPT_GET reply), checked like an OPT_SET. */
+// A value read from the wire (an OPT_GET reply), checked like an OPT_SET.
 export function decodeOptionValue(opt: OptionEntry, b: Uint8Array): Result<OptionValue> {
   switch (opt.valueType) {
     case ValueType.BOOL: {

@@ -4,14 +4,14 @@
 // the packing kb_pump and kb_tx_message do in the engine, so both sides
 // produce the same bytes for the same frames.
 
-import { EMPTY } from './bytes.js';
-import { FLAG_MORE, FRAME_HEADER_SIZE, MAX_DATAGRAM, MAX_MESSAGE, MIN_DATAGRAM } from './constants.js';
-import { writeFrame } from './frame.js';
+import { EMPTY } from './bytes';
+import { FLAG_MORE, FRAME_HEADER_SIZE, MAX_DATAGRAM, MAX_MESSAGE, MIN_DATAGRAM } from './constants';
+import { writeFrame } from './frame';
 
 export interface FrameWriterOptions {
-  /** Largest datagram the peer accepts (negotiated). */
+  // Largest datagram the peer accepts (negotiated).
   readonly maxDatagram: number;
-  /** Largest payload the peer reassembles (negotiated). */
+  // Largest payload the peer reassembles (negotiated).
   readonly maxMessage: number;
 }
 
@@ -23,15 +23,13 @@ interface PendingFrame {
   readonly payload: Uint8Array;
 }
 
-/**
- * Collects frames and hands them out as datagrams. Payloads are referenced,
- * not copied, until the datagram they belong to is sealed: callers must
- * not change a payload's bytes before the next flush().
- */
+// Collects frames and hands them out as datagrams. Payloads are referenced,
+// not copied, until the datagram they belong to is sealed: callers must
+// not change a payload's bytes before the next flush().
 export class FrameWriter {
   readonly maxDatagram: number;
   readonly maxMessage: number;
-  /** Largest payload a single frame carries: a datagram less one header. */
+  // Largest payload a single frame carries: a datagram less one header.
   readonly maxChunk: number;
   private readonly sealed: Uint8Array[] = [];
   private current: PendingFrame[] = [];
@@ -51,22 +49,20 @@ export class FrameWriter {
     this.maxChunk = maxDatagram - FRAME_HEADER_SIZE;
   }
 
-  /** Whether a message of this many payload bytes may be sent at all. */
+  // Whether a message of this many payload bytes may be sent at all.
   fits(payloadLength: number): boolean {
     return payloadLength <= this.maxMessage;
   }
 
-  /** Frames a payload of this size takes: MORE splits at maxChunk. */
+  // Frames a payload of this size takes: MORE splits at maxChunk.
   framesFor(payloadLength: number): number {
     return payloadLength === 0 ? 1 : Math.ceil(payloadLength / this.maxChunk);
   }
 
-  /**
-   * Queues one message: a single frame, or MORE-continued frames carrying
-   * the same type, id and code when the payload exceeds maxChunk. Throws
-   * RangeError when the payload exceeds maxMessage or a header field is
-   * out of range; nothing is queued then.
-   */
+  // Queues one message: a single frame, or MORE-continued frames carrying
+  // the same type, id and code when the payload exceeds maxChunk. Throws
+  // RangeError when the payload exceeds maxMessage or a header field is
+  // out of range; nothing is queued then.
   push(type: number, id: number, code: number, payload: Uint8Array = EMPTY): void {
     if (payload.length > this.maxMessage) {
       throw new RangeError(`message of ${payload.length} bytes exceeds the peer's limit of ${this.maxMessage}`);
@@ -83,12 +79,12 @@ export class FrameWriter {
     }
   }
 
-  /** Frames queued and not yet handed out by flush(). */
+  // Frames queued and not yet handed out by flush().
   get pendingFrames(): number {
     return this.queued;
   }
 
-  /** Seals what is queued and returns every datagram, oldest first. */
+  // Seals what is queued and returns every datagram, oldest first.
   flush(): Uint8Array[] {
     this.seal();
     this.queued = 0;

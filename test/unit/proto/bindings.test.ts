@@ -10,7 +10,8 @@ import { bindService } from '@kextbridge/protocol';
 import { checkBindings } from 'kextbridged/internal/typed/drift';
 import { loadSchema, typedServices } from '@kextbridge/protocol';
 import { watchSettings } from 'kextbridged/internal/typed/watch-metadata';
-import { CatalogKind, decodeWelcome, encodeWelcome, ENTRY_READONLY, ValueType } from 'kextbridged/internal/wire/index';
+import { CatalogKind, decodeWelcome, ENTRY_READONLY, ValueType } from 'kextbridged/internal/wire/index';
+import { encodeWelcome } from '../../support/kext-wire';
 import { Metadata } from '@grpc/grpc-js';
 import { ROOT as root } from '../../support/paths';
 

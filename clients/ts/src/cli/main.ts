@@ -6,36 +6,20 @@ import { KextBridgeClient } from '../client';
 import { KextBridgeError } from '../errors';
 import { typedLoader, type Context } from './context';
 import { EXIT, UsageError, exitCodeFor } from './exit-codes';
-import { COMMAND_HELP, USAGE } from './help';
-import { call, get, set } from './commands/call';
-import { describe, health, status, subscribers } from './commands/info';
-import { serve } from './commands/serve';
-import { watch } from './commands/watch';
+import { commandHelp, usage } from './help';
+import { COMMANDS } from './commands';
 
-const COMMANDS: Record<string, (ctx: Context) => Promise<number>> = { status, describe, health, call, watch, get, set, serve, subscribers };
-
-const OPTIONS = {
+const GLOBAL_OPTIONS = {
   socket: { type: 'string' },
   json: { type: 'boolean' },
   proto: { type: 'string', multiple: true },
   timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
-  // call
-  hex: { type: 'string' },
-  base64: { type: 'string' },
-  file: { type: 'string' },
-  // watch
-  since: { type: 'string' },
-  policy: { type: 'string' },
-  queue: { type: 'string' },
-  count: { type: 'string' },
-  // serve
-  module: { type: 'string' },
-  raw: { type: 'boolean' },
 } as const;
 
-const OWN_FLAGS: Record<string, string[]> = { call: ['hex', 'base64', 'file'], watch: ['since', 'policy', 'queue', 'count'], serve: ['module', 'raw'] };
-const GLOBAL_FLAGS = ['socket', 'json', 'proto', 'timeout', 'help'];
+// Every command's flags are parsed alike; a flag of another command is
+// then refused by name.
+const OPTIONS = Object.assign({}, ...COMMANDS.map((c) => c.flags), GLOBAL_OPTIONS) as Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
 
 export async function run(argv: string[], out: (s: string) => void, err: (s: string) => void, signal: AbortSignal): Promise<number> {
   let parsed;
@@ -48,19 +32,19 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
   const [name, ...args] = parsed.positionals;
   const flags = parsed.values as Context['flags'];
   if (!name) {
-    (flags['help'] ? out : err)(USAGE);
+    (flags['help'] ? out : err)(usage());
     return flags['help'] ? EXIT.OK : EXIT.USAGE;
   }
-  const command = COMMANDS[name];
+  const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    err(`kextbridge: no command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    err(`kextbridge: no command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
     return EXIT.USAGE;
   }
   if (flags['help']) {
-    out(COMMAND_HELP[name]!);
+    out(commandHelp(command));
     return EXIT.OK;
   }
-  const stray = Object.keys(flags).filter((f) => flags[f] !== undefined && !GLOBAL_FLAGS.includes(f) && !(OWN_FLAGS[name] ?? []).includes(f));
+  const stray = Object.keys(flags).filter((f) => flags[f] !== undefined && !(f in GLOBAL_OPTIONS) && !(f in command.flags));
   if (stray.length > 0) {
     err(`kextbridge ${name}: --${stray[0]} is not a flag of ${name} (kextbridge ${name} --help)`);
     return EXIT.USAGE;
@@ -76,7 +60,7 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
   });
   const ctx: Context = { client, json: Boolean(flags['json']), args, flags, signal, out, err, typed: typedLoader(flags['proto'] as string[] | undefined) };
   try {
-    return await command(ctx);
+    return await command.run(ctx);
   } catch (e) {
     if (e instanceof UsageError) {
       err(`kextbridge ${name}: ${e.message}`);

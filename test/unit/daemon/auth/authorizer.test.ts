@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { status } from '@grpc/grpc-js';
-import { Authorizer, permissionDenied } from 'kextbridged/internal/auth/audit';
+import { Authorizer } from 'kextbridged/internal/auth/authorizer';
 import type { PeerIdentity } from 'kextbridged/internal/auth/identity';
 import { FileNameResolver } from 'kextbridged/internal/auth/names';
 import { Policy, type Action, type CatalogItem } from 'kextbridged/internal/auth/policy';
@@ -196,10 +195,4 @@ test('the authorizer counts and audits every denial and every privileged action'
   authorizer.setPolicy(compile(open));
   assert.equal(authorizer.check(alice, { kind: 'call', item: emit }).allowed, true);
   assert.equal(authorizer.denied, 2);
-});
-
-test('denials become PERMISSION_DENIED with the reason as the message', () => {
-  const s = permissionDenied('uid 1 may not');
-  assert.equal(s.code, status.PERMISSION_DENIED);
-  assert.equal(s.details, 'uid 1 may not');
 });

@@ -151,8 +151,8 @@ test('a bad flag value is reported against the flag', () => {
   assert.deepEqual(loadConfig({ argv: ['--config', file, '--max-inflight', 'abc', '--log-level', 'loud'] }), {
     kind: 'error',
     errors: [
-      `${file}: logLevel (from --log-level): must be one of fatal, error, warn, info, debug, trace, silent, got "loud"`,
       `${file}: limits.maxInflight (from --max-inflight): must be an integer 1..4096, got "abc"`,
+      `${file}: logLevel (from --log-level): must be one of fatal, error, warn, info, debug, trace, silent, got "loud"`,
     ],
   });
   assert.deepEqual(loadConfig({ argv: ['--socket', `/${'s'.repeat(120)}`] }), {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig } from 'kextbridged/internal/config/schema';
+import { defaultConfig } from 'kextbridged/internal/config/keys';
 import { validateConfig } from 'kextbridged/internal/config/validate';
 
 function errorsOf(raw: unknown, platform: NodeJS.Platform = 'linux'): string[] {
@@ -25,7 +25,12 @@ test('no file at all gives the platform defaults', () => {
   assert.equal(linux.socketMode, 0o666);
   assert.equal(linux.adminGroup, 'admin');
   assert.equal(linux.drainGraceMs, 5000);
-  assert.equal(configOf({}, 'darwin').socketPath, '/var/run/kextbridge/kextbridge.sock');
+  assert.equal(configOf({ kext: { controlName: 'com.acme.kext' } }, 'darwin').socketPath, '/var/run/kextbridge/kextbridge.sock');
+});
+
+test('macOS needs the kext\'s control name; Linux, which talks to kextsim, does not', () => {
+  assert.deepEqual(errorsOf({}, 'darwin'), ["kext.controlName: must name the kext's kernel control on macOS (its ctl_name, e.g. org.kextbridge.example)"]);
+  assert.equal(configOf({}, 'linux').kext.controlName, '');
 });
 
 test('every key of a complete config is taken', () => {
@@ -152,9 +157,9 @@ test('all errors are reported at once', () => {
     [
       'polcy: unknown key; did you mean "policy"?',
       'socketPath: must be an absolute path, got "relative"',
-      'logLevel: must be one of fatal, error, warn, info, debug, trace, silent, got 3',
       'limits.maxInflight: must be an integer 1..4096, got "abc"',
       'limits.maxBatch: must be an integer 1..65536, got 0',
+      'logLevel: must be one of fatal, error, warn, info, debug, trace, silent, got 3',
     ],
   );
 });

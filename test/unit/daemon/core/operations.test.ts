@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Authorizer } from 'kextbridged/internal/auth/audit';
+import { Authorizer } from 'kextbridged/internal/auth/authorizer';
 import type { PeerIdentity } from 'kextbridged/internal/auth/identity';
 import { FileNameResolver } from 'kextbridged/internal/auth/names';
 import { Policy } from 'kextbridged/internal/auth/policy';

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import type { OutItem } from 'kextbridged/internal/core/event';
 import { KernelSession } from 'kextbridged/internal/core/session';
 import { createLogger } from 'kextbridged/internal/log';
-import { FrameType, decodeSubscribe, encodeEvent, encodeFrame, encodeLoss, encodeUpcall } from 'kextbridged/internal/wire/index';
+import { FrameType, encodeFrame } from 'kextbridged/internal/wire/index';
+import { decodeSubscribe, encodeEvent, encodeLoss, encodeUpcall } from '../../../support/kext-wire';
 import { readyLink } from '../../../support/fake-kext';
 
 const limits = { maxInflight: 8, maxQueued: 8, defaultDeadlineMs: 1000, ringEvents: 100, ringBytes: 1 << 20 };

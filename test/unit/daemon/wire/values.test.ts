@@ -4,42 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import {
-  CatalogKind,
-  ENTRY_PRIVILEGED,
-  ENTRY_READONLY,
-  FrameType,
-  INT64_MAX,
-  INT64_MIN,
-  ValueType,
-  checkWelcome,
-  chooseVersion,
-  decodeDatagram,
-  decodeEvent,
-  decodeHello,
-  decodeLoss,
-  decodeOptionValue,
-  decodeSubscribe,
-  decodeUpcall,
-  decodeWelcome,
-  encodeEvent,
-  encodeFrame,
-  encodeHello,
-  encodeLoss,
-  encodeOptionValue,
-  encodeSubscribe,
-  encodeUpcall,
-  encodeWelcome,
-  eventData,
-  eventSeq,
-  eventTimeNs,
-  type EntrySpec,
-  type Hello,
-  type OptionEntry,
-  type PayloadErrorClass,
-  type Result,
-  type WelcomeSpec,
-} from 'kextbridged/internal/wire/index';
+import { CatalogKind, ENTRY_PRIVILEGED, ENTRY_READONLY, FrameType, INT64_MAX, INT64_MIN, ValueType, checkWelcome, chooseVersion, decodeDatagram, decodeEvent, decodeLoss, decodeOptionValue, decodeUpcall, decodeWelcome, encodeFrame, encodeHello, encodeOptionValue, encodeSubscribe, eventData, eventSeq, eventTimeNs, type Hello, type OptionEntry, type PayloadErrorClass, type Result } from 'kextbridged/internal/wire/index';
+import { decodeHello, decodeSubscribe, encodeEvent, encodeLoss, encodeUpcall, encodeWelcome, type EntrySpec, type WelcomeSpec } from '../../../support/kext-wire';
 
 function failsWith<T>(r: Result<T>, cls: PayloadErrorClass, offset: number, what = ''): void {
   assert.equal(r.ok, false, `${what}: expected ${cls}`);

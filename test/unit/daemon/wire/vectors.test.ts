@@ -5,23 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-import {
-  FrameWriter,
-  Reassembler,
-  decodeDatagram,
-  decodeEvent,
-  decodeHello,
-  decodeLoss,
-  decodeSubscribe,
-  decodeUpcall,
-  decodeWelcome,
-  encodeHello,
-  encodeWelcome,
-  eventSeq,
-  writeFrame,
-  type Frame,
-  type Message,
-} from 'kextbridged/internal/wire/index';
+import { FrameWriter, Reassembler, decodeDatagram, decodeEvent, decodeLoss, decodeUpcall, decodeWelcome, encodeHello, eventSeq, writeFrame, type Frame, type Message } from 'kextbridged/internal/wire/index';
+import { decodeHello, decodeSubscribe, encodeWelcome } from '../../../support/kext-wire';
 import { big, bytes, hexToBytes, loadVectors, num, str, vectorNamed, type VectorFrame } from '../../../support/wire-vectors-file.js';
 
 const file = loadVectors();

@@ -1,10 +1,9 @@
-// call, get, set: one request to the kext and its answer.
+// call: one command of the kext and its reply, typed when the kext's .proto is known.
 import { readFileSync } from 'node:fs';
 import { EXIT, UsageError } from '../exit-codes';
 import { printJson, showBytes, type Context } from '../context';
 import { decodeToJson, encodeJson } from '../typed';
-import type { OptionValue__Output } from '../../generated/kextbridge/v1/OptionValue';
-
+import { ANY_USER, type Command } from '../command';
 function rawPayload(ctx: Context): Buffer {
   const { hex, base64, file } = ctx.flags;
   const text = ctx.args[1];
@@ -19,7 +18,7 @@ function rawPayload(ctx: Context): Buffer {
   return Buffer.from(text ?? '', 'utf8');
 }
 
-export async function call(ctx: Context): Promise<number> {
+async function run(ctx: Context): Promise<number> {
   const command = ctx.args[0];
   if (!command) throw new UsageError('name the command: kextbridge call <command> [payload]');
   const binding = ctx.typed().find('command', command);
@@ -50,55 +49,23 @@ export async function call(ctx: Context): Promise<number> {
   return EXIT.OK;
 }
 
-function valueOf(v: OptionValue__Output): string | boolean {
-  switch (v.value) {
-    case 'boolValue':
-      return Boolean(v.boolValue);
-    case 'int64Value':
-      return String(v.int64Value);
-    case 'stringValue':
-      return String(v.stringValue);
-    default:
-      return `0x${Buffer.from(v.bytesValue ?? []).toString('hex')}`;
-  }
-}
+export const call: Command = {
+  name: 'call',
+  synopsis: '<command> [payload]',
+  summary: 'run a command of the kext',
+  who: ANY_USER,
+  flags: { hex: { type: 'string' }, base64: { type: 'string' }, file: { type: 'string' } },
+  help: `usage: kextbridge call <command> [payload] [--hex HEX | --base64 B64 | --file PATH]
+       kextbridge call <command> --json '{"field": ...}'
 
-function showOption(ctx: Context, v: OptionValue__Output): void {
-  if (ctx.json) printJson(ctx, { id: v.id, name: v.name, value: valueOf(v) });
-  else ctx.out(`${v.name} = ${String(valueOf(v))}`);
-}
+Runs a command of the kext (by name or id). The payload is sent as bytes:
+the text given, or --hex, --base64, or --file (- for stdin). With --json and
+a JSON object as payload, the payload is the command's typed request
+message (from --proto); the reply is shown decoded when its type is known.
 
-export async function get(ctx: Context): Promise<number> {
-  const option = ctx.args[0];
-  if (!option) throw new UsageError('name the option: kextbridge get <option>');
-  showOption(ctx, await ctx.client.getOption(option));
-  return EXIT.OK;
-}
-
-export async function set(ctx: Context): Promise<number> {
-  const [option, text] = ctx.args;
-  if (!option || text === undefined) throw new UsageError('name the option and the value: kextbridge set <option> <value>');
-  // The value is sent as the option's type, which Describe tells.
-  const d = await ctx.client.describe();
-  const o = d.options.find((x) => x.name === option || String(x.id) === option);
-  if (!o) throw new UsageError(`no option "${option}"; the kext has: ${d.options.map((x) => x.name).join(', ') || 'none'}`);
-  let value: boolean | bigint | string | Buffer;
-  switch (o.type) {
-    case 'VALUE_TYPE_BOOL':
-      if (!/^(true|false|1|0|on|off|yes|no)$/i.test(text)) throw new UsageError(`${o.name} is a bool: give true or false, not "${text}"`);
-      value = /^(true|1|on|yes)$/i.test(text);
-      break;
-    case 'VALUE_TYPE_INT64':
-      if (!/^-?\d+$/.test(text)) throw new UsageError(`${o.name} is an integer (${o.min}..${o.max}), not "${text}"`);
-      value = BigInt(text);
-      break;
-    case 'VALUE_TYPE_BYTES':
-      if (!/^(0x)?([0-9a-fA-F]{2})*$/.test(text)) throw new UsageError(`${o.name} takes bytes: give them as hex, e.g. 0x0102`);
-      value = Buffer.from(text.replace(/^0x/, ''), 'hex');
-      break;
-    default:
-      value = text;
-  }
-  showOption(ctx, await ctx.client.setOption(o.id, value));
-  return EXIT.OK;
-}
+examples:
+  kextbridge call echo --json '{"data": "aGVsbG8="}'
+  kextbridge call stats --json | jq .reply.framesIn
+  kextbridge call 1 --hex 0a026869`,
+  run,
+};

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { status } from '@grpc/grpc-js';
 
 import { EXIT, UsageError } from '../exit-codes';
+import { ANY_USER, type Command } from '../command';
 import { printJson, type Context } from '../context';
 import { decodeToJson, encodeJson } from '../typed';
 import type { UpcallAnswer } from '../../client';
@@ -55,7 +56,7 @@ function moduleAnswerer(file: string, binding: MethodBinding | undefined): Answe
   };
 }
 
-export async function serve(ctx: Context): Promise<number> {
+async function run(ctx: Context): Promise<number> {
   const upcall = ctx.args[0];
   const program = ctx.args.slice(1);
   const moduleFile = ctx.flags['module'] as string | undefined;
@@ -88,3 +89,25 @@ export async function serve(ctx: Context): Promise<number> {
   await ctx.client.serve(upcall, handler, ctx.signal);
   return EXIT.OK;
 }
+
+export const serve: Command = {
+  name: 'serve',
+  synopsis: '<upcall> -- <program>',
+  summary: 'answer upcalls by running a program',
+  who: ANY_USER,
+  flags: { module: { type: 'string' }, raw: { type: 'boolean' } },
+  help: `usage: kextbridge serve <upcall> -- <program> [args...]
+       kextbridge serve <upcall> --module handler.js [--raw]
+
+Registers as a handler of the upcall and answers each question. A program
+runs once per question with the question on stdin (JSON when the upcall's
+type is known, else raw bytes; --raw forces bytes) and
+KEXTBRIDGE_UPCALL, KEXTBRIDGE_UPCALL_ID, KEXTBRIDGE_TIMEOUT_MS set; exit 0
+with the answer on stdout answers, anything else (or running past the
+timeout) lets the kext's default apply. A module exports
+async (question, {id, timeoutMs}) => answer.
+
+example:
+  kextbridge serve authorize_exec -- sh -c 'grep -q /usr/bin/ && echo "{\\"allow\\": true}" || echo "{}"'`,
+  run,
+};

@@ -1,6 +1,7 @@
 // watch: events of one or more topics as they come, one line each, with
 // loss and link changes shown where they happened. Ctrl-C ends it.
 import { EXIT, UsageError } from '../exit-codes';
+import { ANY_USER, type Command } from '../command';
 import { printJson, showBytes, type Context } from '../context';
 import { decodeToJson } from '../typed';
 import type { OverflowPolicy } from '../../generated/kextbridge/v1/OverflowPolicy';
@@ -24,7 +25,7 @@ function whole(name: string, v: unknown): number | undefined {
   return Number(v);
 }
 
-export async function watch(ctx: Context): Promise<number> {
+async function run(ctx: Context): Promise<number> {
   if (ctx.args.length === 0) throw new UsageError('name at least one topic: kextbridge watch <topic...>');
   const policyName = (ctx.flags['policy'] as string | undefined) ?? 'drop-oldest';
   const overflow = POLICIES[policyName];
@@ -64,3 +65,23 @@ export async function watch(ctx: Context): Promise<number> {
   }
   return EXIT.OK;
 }
+
+export const watch: Command = {
+  name: 'watch',
+  synopsis: '<topic...>',
+  summary: 'print events as they come (Ctrl-C stops)',
+  who: ANY_USER,
+  flags: { since: { type: 'string' }, policy: { type: 'string' }, queue: { type: 'string' }, count: { type: 'string' } },
+  help: `usage: kextbridge watch <topic...> [--since SEQ] [--policy drop-oldest|drop-newest|disconnect]
+                       [--queue N] [--count N]
+
+Prints each event of the topics as "seq topic event", decoded as JSON when
+the topic's type is known. Loss is shown where it happened ("LOST n events,
+seq a..b: why"). --since resumes from a seq; --count stops after N events;
+Ctrl-C stops cleanly. If the daemon goes away it reconnects and resumes.
+
+example:
+  kextbridge watch heartbeat --count 3
+  kextbridge watch exec --since 1200 --policy drop-newest --json`,
+  run,
+};

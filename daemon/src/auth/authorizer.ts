@@ -2,7 +2,6 @@
 // audit line for every denial and every privileged action (who, by uid and
 // pid; what, by action and item). The policy behind it is swapped whole on
 // SIGHUP, so a decision never sees half a reload.
-import { Metadata, status, type StatusObject } from '@grpc/grpc-js';
 import type { Logger } from '../log';
 import type { PeerIdentity } from './identity';
 import type { Action, Decision, Policy } from './policy';
@@ -37,9 +36,4 @@ export class Authorizer {
     }
     return decision;
   }
-}
-
-// The status a handler ends a denied call with.
-export function permissionDenied(reason: string): StatusObject {
-  return { code: status.PERMISSION_DENIED, details: reason, metadata: new Metadata() };
 }
