@@ -1,10 +1,13 @@
-// Signals: SIGTERM and SIGINT drain and stop; SIGHUP reloads the policy
-// and the log level without dropping a client. Resolves with the exit code.
+// Signals: SIGTERM and SIGINT drain and stop; SIGHUP reloads the policy,
+// the log level and the typed API's .proto files without dropping a
+// client: all of them or, when any is invalid, none. Resolves with the
+// exit code.
 import type { Authorizer } from './auth/authorizer';
 import { compilePolicy } from './auth/compile';
 import { loadConfig } from './config/load';
 import type { Config } from './config/schema';
 import { setLogLevel, type Logger } from './log';
+import type { ApiReload } from './typed/host';
 
 export interface LifecycleOptions {
   log: Logger;
@@ -12,6 +15,8 @@ export interface LifecycleOptions {
   // The arguments the configuration was loaded from, loaded again on SIGHUP.
   argv: string[];
   auth: Authorizer;
+  // Serves the config's .proto files if they changed; changes nothing on error.
+  reloadApi: (config: Config) => ApiReload;
   // Ends streams, drains calls for up to graceMs, closes the kext link.
   stop: (signal: string, graceMs: number) => Promise<void>;
 }
@@ -39,9 +44,14 @@ export function untilStopped(o: LifecycleOptions): Promise<number> {
       }
       const next = compilePolicy(again.config, log);
       if (!next) return;
+      const api = o.reloadApi(again.config);
+      if (!api.ok) {
+        log.error({ errors: api.errors }, 'reload refused: the new protoFiles cannot be served; keeping the current configuration');
+        return;
+      }
       o.auth.setPolicy(next);
       // Said at the old level: a quieter new one would hide the confirmation.
-      log.info({ logLevel: again.config.logLevel }, 'reloaded policy and log level');
+      log.info({ logLevel: again.config.logLevel, typedApi: api.changed ? 'reloaded' : 'unchanged' }, 'reloaded policy and log level');
       setLogLevel(log, again.config.logLevel);
     });
   });

@@ -21,6 +21,7 @@ import { inheritedSocket } from './server/activation';
 import { Admission, ensureFileLimit } from './server/admission';
 import { createServer, type DaemonServer } from './server/server';
 import { loadServedApi } from './typed/load';
+import { TypedApiHost } from './typed/host';
 import { TypedProxy } from './typed/proxy';
 import { KernelChannel, PeerIdentities, raiseFileLimit, watchControl } from '@kextbridge/native';
 import { LAUNCHD_COMMANDS, runLaunchdCommand } from './launchd/cli';
@@ -93,6 +94,7 @@ async function main(rawArgv: string[]): Promise<number> {
   const identities = new PeerIdentities();
   const statusWatchers = new StatusWatchers({ link, snapshot: () => ops.snapshot() });
   const typed = new TypedProxy(ops, moduleLogger(log, 'typed'), served.bindings);
+  const typedApi = new TypedApiHost(typed, moduleLogger(log, 'typed'), served, config);
   const { api } = served;
   server = createServer({
     config,
@@ -104,12 +106,13 @@ async function main(rawArgv: string[]): Promise<number> {
         definition: api.bridge,
         implementation: bridgeImplementation({ ops, statusWatchers, encodeBatch: batchEncoder(api.serializeBatch), serializeBatch: api.serializeBatch, version: VERSION }),
       },
-      ...served.typedServices.map((s) => ({ definition: s.definition, implementation: typed.implementation(s.bindings) })),
+      ...typedApi.registrations,
     ],
     packageDefinition: api.packageDefinition,
     ...(activated.fd !== undefined ? { inheritedFd: activated.fd } : {}),
   });
   const serving = server;
+  typedApi.attach(serving);
   link.on('state', (state) => serving.setServing(state === 'ready'));
 
   try {
@@ -128,6 +131,7 @@ async function main(rawArgv: string[]): Promise<number> {
     config,
     argv,
     auth,
+    reloadApi: (c) => typedApi.reload(c),
     stop: async (_signal, graceMs) => {
       session.events.closeAll('kextbridged is shutting down; reconnect and resume with since_seq');
       statusWatchers.closeAll('kextbridged is shutting down');

@@ -8,10 +8,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { loadSchema } from '@kextbridge/protocol';
-import { loggedLine, unary } from '../support/daemon';
+import { healthClient, loggedLine, unary } from '../support/daemon';
+import { listServices } from '../support/reflection';
 import { startStack } from '../support/stack';
 import { startSession } from '../support/session';
-import { ROOT as root } from '../support/paths';
+import { COUNTER_PROTO, EXAMPLE_PROTO, ROOT as root } from '../support/paths';
 
 const NOBODY = 65534;
 const EmitRequest = loadSchema([join(root, 'proto/example/v1/example.proto')]).lookupType('kextbridge.example.v1.EmitRequest');
@@ -63,6 +64,46 @@ test('SIGHUP applies a new policy to open connections, keeps streams, and refuse
   } finally {
     stream.cancel();
     await nobody.close();
+    await stop();
+  }
+});
+
+test('SIGHUP serves changed protoFiles (reflection v1 and v1alpha, health); a .proto that does not load changes nothing, policy included', async () => {
+  const { daemon, dir, configFile, stop } = await startStack({ logLevel: 'info', protoFiles: [EXAMPLE_PROTO] }, [], { logLevel: null });
+  try {
+    const before = await listServices(daemon.socket);
+    assert.ok(before.includes('kextbridge.example.v1.Example'));
+    assert.ok(!before.includes('kextbridge.counter.v1.Counter'));
+
+    writeFileSync(configFile, JSON.stringify({ logLevel: 'info', protoFiles: [EXAMPLE_PROTO, COUNTER_PROTO] }));
+    let from = daemon.logs.length;
+    daemon.process.kill('SIGHUP');
+    const reloaded = await loggedLine(daemon, 'reloaded the typed API', from);
+    assert.match(reloaded, /kextbridge\.counter\.v1\.Counter/);
+    for (const version of ['v1', 'v1alpha'] as const) {
+      const listed = await listServices(daemon.socket, version);
+      assert.ok(listed.includes('kextbridge.counter.v1.Counter') && listed.includes('kextbridge.example.v1.Example'), `${version}: ${listed.join(', ')}`);
+    }
+    const counterHealth = await unary<{ status: string }>(healthClient(daemon.socket), 'Check', { service: 'kextbridge.counter.v1.Counter' });
+    assert.equal(counterHealth.status, 'SERVING', 'the new service is in health, as the link is ready');
+
+    const broken = join(dir, 'broken.proto');
+    writeFileSync(broken, 'syntax = "proto3";\npackage broken.v1;\nmessage M { int32 a = 1 }\n');
+    writeFileSync(configFile, JSON.stringify({ logLevel: 'info', protoFiles: [broken], policy: { commands: { emit: { users: ['*'] } } } }));
+    from = daemon.logs.length;
+    daemon.process.kill('SIGHUP');
+    const refusal = await loggedLine(daemon, 'reload refused', from);
+    assert.match(refusal, /protoFiles: cannot load .*broken\.proto/);
+    const after = await listServices(daemon.socket);
+    assert.ok(after.includes('kextbridge.counter.v1.Counter'), 'the served API stays');
+    const nobody = startSession(daemon.socket, NOBODY);
+    try {
+      assert.equal((await nobody.call('Call', emitOne)).code, 7, 'the policy of the refused reload was not applied');
+    } finally {
+      await nobody.close();
+    }
+    assert.equal(daemon.process.exitCode, null, 'the daemon is alive');
+  } finally {
     await stop();
   }
 });

@@ -11,10 +11,11 @@ export interface Reflection {
   close(): void;
 }
 
-export function reflectionClient(socket: string): Reflection {
+// version: v1, or v1alpha (what older stock clients ask).
+export function reflectionClient(socket: string, version: 'v1' | 'v1alpha' = 'v1'): Reflection {
   const reflectionProto = join(dirname(require.resolve('@grpc/reflection')), '../proto');
-  const definition = protoLoader.loadSync('grpc/reflection/v1/reflection.proto', { includeDirs: [reflectionProto], keepCase: false, oneofs: true });
-  const Ctor = grpc.makeGenericClientConstructor(definition['grpc.reflection.v1.ServerReflection'] as grpc.ServiceDefinition, 'ServerReflection');
+  const definition = protoLoader.loadSync(`grpc/reflection/${version}/reflection.proto`, { includeDirs: [reflectionProto], keepCase: false, oneofs: true });
+  const Ctor = grpc.makeGenericClientConstructor(definition[`grpc.reflection.${version}.ServerReflection`] as grpc.ServiceDefinition, 'ServerReflection');
   const client = new Ctor(`unix://${socket}`, grpc.credentials.createInsecure()) as grpc.Client & Record<string, () => grpc.ClientDuplexStream<object, Response>>;
   return {
     ask: (request) =>
@@ -31,8 +32,8 @@ export function reflectionClient(socket: string): Reflection {
   };
 }
 
-export async function listServices(socket: string): Promise<string[]> {
-  const r = reflectionClient(socket);
+export async function listServices(socket: string, version: 'v1' | 'v1alpha' = 'v1'): Promise<string[]> {
+  const r = reflectionClient(socket, version);
   try {
     const listed = await r.ask({ listServices: '*' });
     return (listed['listServicesResponse'].service as { name: string }[]).map((s) => s.name).sort();

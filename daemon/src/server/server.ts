@@ -56,6 +56,12 @@ export interface DaemonServer {
   stop(graceMs: number): Promise<void>;
   // grpc.health.v1 status of '' and of every registered service.
   setServing(serving: boolean): void;
+  // SIGHUP with other .proto files: stop serving `previous`, serve `next`,
+  // and answer reflection from `packageDefinition`, all at once (calls
+  // already open on a removed service finish as they are). A removed
+  // service's health stays listed as NOT_SERVING (grpc-health-check
+  // cannot forget a name).
+  swapServices(previous: readonly ServiceRegistration[], next: readonly ServiceRegistration[], packageDefinition: PackageDefinition): void;
   // Connections open now.
   readonly connections: number;
   readonly counters: ConnectionCounters;
@@ -98,9 +104,10 @@ export function createServer(options: CreateServerOptions): DaemonServer {
   health.addToServer(grpcServer);
   const descriptors = options.packageDefinition ? descriptorsOf(options.packageDefinition) : undefined;
   if (options.packageDefinition && !descriptors) throw new Error('reflection needs the packageDefinition loadApi returned');
+  let serving = false;
+  let index = descriptors ? new ReflectionIndex(descriptors) : undefined;
   if (descriptors) {
-    const index = new ReflectionIndex(descriptors);
-    addReflection(grpcServer, () => index);
+    addReflection(grpcServer, () => index!);
     // Listed by reflection, so never NOT_FOUND to a health Check: they
     // answer whenever the server does.
     for (const name of [HEALTH_SERVICE, ...REFLECTION_SERVICES]) health.setStatus(name, 'SERVING');
@@ -214,9 +221,30 @@ export function createServer(options: CreateServerOptions): DaemonServer {
       return stopping;
     },
 
-    setServing(serving: boolean) {
+    setServing(now: boolean) {
+      serving = now;
       if (stopping) return;
       for (const name of servedNames) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
+    },
+
+    swapServices(previous, next, packageDefinition) {
+      const nextDescriptors = descriptorsOf(packageDefinition);
+      if (!nextDescriptors) throw new Error('reflection needs the packageDefinition loadApi returned');
+      for (const { definition } of previous) {
+        grpcServer.removeService(definition);
+        const name = serviceName(definition);
+        if (name === undefined) continue;
+        servedNames.delete(name);
+        health.setStatus(name, 'NOT_SERVING');
+      }
+      for (const { definition, implementation } of next) {
+        grpcServer.addService(definition, implementation);
+        const name = serviceName(definition);
+        if (name === undefined) continue;
+        servedNames.add(name);
+        health.setStatus(name, serving && !stopping ? 'SERVING' : 'NOT_SERVING');
+      }
+      if (index) index = new ReflectionIndex(nextDescriptors);
     },
 
     get connections() {

@@ -57,6 +57,13 @@ export class TypedProxy {
     ops.session.on('ready', () => this.#linkReady());
   }
 
+  // SIGHUP served other .proto files: check their bindings against the
+  // catalog the link has now.
+  setBindings(bindings: readonly MethodBinding[]): void {
+    this.#bindings = bindings;
+    this.#linkReady();
+  }
+
   // The link is ready with a (possibly new) catalog.
   #linkReady(): void {
     const w = this.#ops.session.link.welcome;

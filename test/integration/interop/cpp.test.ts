@@ -11,7 +11,7 @@ import { chmodSync, copyFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { REFLECTION_PROTO_ROOT } from 'kextbridged/internal/server/reflection';
-import { runAsNobody, scratchDir } from '../../support/interop';
+import { checkUpcallAnswered, runAsNobody, scratchDir } from '../../support/interop';
 import { startStack, type Stack } from '../../support/stack';
 import { ROOT as root } from '../../support/paths';
 
@@ -34,14 +34,14 @@ before(async () => {
   execFileSync('protoc', [
     '-I', join(root, 'proto'), '-I', HEALTH_ROOT, '-I', REFLECTION_PROTO_ROOT,
     `--cpp_out=${work}`, `--grpc_out=${work}`, `--plugin=protoc-gen-grpc=${plugin}`,
-    'example/v1/example.proto', 'kextbridge/v1/options.proto', 'kextbridge/v1/loss.proto', 'health/v1/health.proto', 'grpc/reflection/v1/reflection.proto',
+    'example/v1/example.proto', 'kextbridge/v1/options.proto', 'kextbridge/v1/loss.proto', 'kextbridge/v1/bridge.proto', 'health/v1/health.proto', 'grpc/reflection/v1/reflection.proto',
   ]);
   copyFileSync(join(root, 'test/integration/interop/cpp/client.cc'), join(work, 'client.cc'));
   const flags = execFileSync('pkg-config', ['--cflags', '--libs', 'grpc++', 'protobuf'], { encoding: 'utf8' }).trim().split(/\s+/);
   binary = join(work, 'client');
   execFileSync('g++', ['-std=c++17', '-O0', `-I${work}`, join(work, 'client.cc'), ...sources(work), '-o', binary, ...flags], { stdio: 'pipe' });
   chmodSync(binary, 0o755);
-  stack = await startStack();
+  stack = await startStack({ policy: { upcalls: { authorize_exec: { users: ['nobody'] } } } });
 });
 
 after(async () => {
@@ -49,7 +49,7 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-test('c++: health, a reflection database building Echo and Describe, typed Echo, a stream cancelled, a deadline, a privileged topic denied, as a plain user', () => {
+test('c++: health, a reflection database building Echo and Describe, typed Echo, a stream cancelled, a privileged topic denied, unknown-method, bad-argument and deadline codes, as a plain user', () => {
   const get = runAsNobody(binary, [stack.daemon.socket]);
   assert.deepEqual(get('health'), { check: 'SERVING', watch: 'SERVING' });
   const reflection = get('reflection');
@@ -58,4 +58,10 @@ test('c++: health, a reflection database building Echo and Describe, typed Echo,
   assert.ok(String(reflection['kext_identity']).length > 0);
   // 1 = CANCELLED, 4 = DEADLINE_EXCEEDED, 7 = PERMISSION_DENIED
   assert.deepEqual(get('typed'), { echo: 'typed', heartbeat: true, cancelled: 1, deadline: 4, denied: 7 });
+  // 12 = UNIMPLEMENTED, 3 = INVALID_ARGUMENT
+  assert.deepEqual(get('errors'), { unknownMethod: 12, badArgument: 3 });
 });
+
+for (const [mode, how] of [['serve-typed', 'the typed Serve method'], ['serve-bridge', 'Bridge.Serve']] as const) {
+  test(`c++: an upcall answered through ${how}, as a plain user the policy grants`, () => checkUpcallAnswered(stack, binary, [stack.daemon.socket, mode, '2']));
+}

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runAsNobody, scratchDir } from '../../support/interop';
+import { checkUpcallAnswered, runAsNobody, scratchDir } from '../../support/interop';
 import { startStack, type Stack } from '../../support/stack';
 import { ROOT as root } from '../../support/paths';
 
@@ -21,7 +21,7 @@ before(async () => {
   work = scratchDir('kb-interop-go-');
   const src = join(work, 'src');
   mkdirSync(join(src, 'kbinterop'), { recursive: true });
-  execFileSync('protoc', ['-I', join(root, 'proto'), `--go_out=${src}`, `--go-grpc_out=${src}`, 'example/v1/example.proto', 'kextbridge/v1/options.proto', 'kextbridge/v1/loss.proto']);
+  execFileSync('protoc', ['-I', join(root, 'proto'), `--go_out=${src}`, `--go-grpc_out=${src}`, 'example/v1/example.proto', 'kextbridge/v1/options.proto', 'kextbridge/v1/loss.proto', 'kextbridge/v1/bridge.proto']);
   copyFileSync(join(root, 'test/integration/interop/go/main.go'), join(src, 'kbinterop/main.go'));
   binary = join(work, 'client');
   execFileSync('go', ['build', '-o', binary, '.'], {
@@ -30,7 +30,7 @@ before(async () => {
     stdio: 'pipe',
   });
   chmodSync(binary, 0o755);
-  stack = await startStack();
+  stack = await startStack({ policy: { upcalls: { authorize_exec: { users: ['nobody'] } } } });
 });
 
 after(async () => {
@@ -38,7 +38,7 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-test('go: health, reflection-built Echo and Describe, typed Echo, a stream cancelled, a privileged topic denied, error codes, as a plain user', () => {
+test('go: health, reflection-built Echo and Describe, typed Echo, a stream cancelled, a privileged topic denied, unknown-method, bad-argument and deadline codes, as a plain user', () => {
   const get = runAsNobody(binary, [stack.daemon.socket]);
   assert.deepEqual(get('health'), { check: 'SERVING', watch: 'SERVING' });
   const reflection = get('reflection');
@@ -46,5 +46,9 @@ test('go: health, reflection-built Echo and Describe, typed Echo, a stream cance
   assert.equal(reflection['echo'], 'dynamic');
   assert.ok(String(reflection['kext_identity']).length > 0);
   assert.deepEqual(get('typed'), { echo: 'typed', cancelled: 'Canceled', denied: 'PermissionDenied' });
-  assert.deepEqual(get('errors'), { unknownMethod: 'Unimplemented', deadline: 'DeadlineExceeded' });
+  assert.deepEqual(get('errors'), { unknownMethod: 'Unimplemented', badArgument: 'InvalidArgument', deadline: 'DeadlineExceeded' });
 });
+
+for (const [mode, how] of [['serve-typed', 'the typed Serve method'], ['serve-bridge', 'Bridge.Serve']] as const) {
+  test(`go: an upcall answered through ${how}, as a plain user the policy grants`, () => checkUpcallAnswered(stack, binary, [stack.daemon.socket, mode, '2']));
+}

@@ -6,24 +6,16 @@
 // through the typed Serve method and through Bridge.Serve; unknown method, bad argument, deadline.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { PROTO_ROOT } from '@kextbridge/protocol';
-import { loadSchema } from '@kextbridge/protocol';
 import { REFLECTION_PROTO_ROOT } from 'kextbridged/internal/server/reflection';
-import { finished } from '../../support/cli';
-import { unary } from '../../support/daemon';
-import { NOBODY, runAsNobody } from '../../support/interop';
+import { checkUpcallAnswered, runAsNobody } from '../../support/interop';
 import { startStack, type Stack } from '../../support/stack';
-import { until } from '../../support/wait';
 import { ROOT as root } from '../../support/paths';
 
 const client = join(root, 'dist/test/integration/interop/node/client.js');
 const HEALTH_ROOT = resolve(dirname(healthProtoPath), '../..');
-const schema = loadSchema([join(root, 'proto/example/v1/example.proto')]);
-const SimulateExecRequest = schema.lookupType('kextbridge.example.v1.SimulateExecRequest');
-const SimulateExecReply = schema.lookupType('kextbridge.example.v1.SimulateExecReply');
 
 let stack: Stack;
 
@@ -48,18 +40,5 @@ test('node: health, reflection-built calls, typed calls, a stream cancelled, den
 });
 
 for (const [mode, how] of [['serve-typed', 'the typed Serve method'], ['serve-bridge', 'Bridge.Serve']] as const) {
-  test(`node: an upcall answered through ${how}, as a plain user the policy grants`, async () => {
-    const serve = spawn(process.execPath, args(mode, '2'), { uid: NOBODY, gid: NOBODY, stdio: ['ignore', 'pipe', 'pipe'] });
-    const done = finished(serve);
-    await until('a handler', async () => (await unary<{ upcallHandlers: number }>(stack.client, 'GetStatus', {})).upcallHandlers === 1, 6000);
-    const decide = async (pid: number, path: string): Promise<boolean> => {
-      const payload = Buffer.from(SimulateExecRequest.encode({ pid, ppid: 1, uid: 501, path }).finish());
-      const reply = await unary<{ payload: Buffer }>(stack.client, 'Call', { command: { name: 'simulate_exec' }, payload });
-      return (SimulateExecReply.decode(reply.payload) as unknown as { allowed: boolean }).allowed;
-    };
-    assert.equal(await decide(301, '/tmp/x'), false);
-    assert.equal(await decide(302, '/usr/bin/env'), true);
-    const r = await done;
-    assert.equal(r.code, 0, r.stderr);
-  });
+  test(`node: an upcall answered through ${how}, as a plain user the policy grants`, () => checkUpcallAnswered(stack, process.execPath, args(mode, '2')));
 }

@@ -3,7 +3,10 @@
 // client-side reflection database, so ReflectionDatabase below is one: a
 // protobuf DescriptorDatabase answering from grpc.reflection.v1 calls, under
 // a DescriptorPool that then builds Echo and Bridge.Describe messages with
-// DynamicMessageFactory. Prints one JSON line per check.
+// DynamicMessageFactory. Prints one JSON line per check. `serve-typed N`
+// and `serve-bridge N` answer N authorize_exec upcalls, through the typed
+// Example.ServeAuthorizeExec and through the generic Bridge.Serve,
+// allowing every path but /tmp/*.
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/client_unary_call.h>
 #include <google/protobuf/descriptor.h>
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "example/v1/example.grpc.pb.h"
+#include "kextbridge/v1/bridge.grpc.pb.h"
 #include "grpc/reflection/v1/reflection.grpc.pb.h"
 #include "health/v1/health.grpc.pb.h"
 
@@ -100,9 +104,66 @@ static grpc::Status CallDynamic(grpc::Channel* channel, const std::string& path,
 
 static std::string Quote(const std::string& s) { return "\"" + s + "\""; }
 
+namespace ex = kextbridge::example::v1;
+namespace kb = kextbridge::v1;
+
+static bool Allows(const std::string& path) { return path.rfind("/tmp/", 0) != 0; }
+
+// Each ExecVerdict written answers the oldest ExecAuthorization read.
+static int ServeTyped(std::shared_ptr<grpc::Channel> channel, int count) {
+  auto stub = ex::Example::NewStub(channel);
+  grpc::ClientContext ctx;
+  auto stream = stub->ServeAuthorizeExec(&ctx);
+  ex::ExecAuthorization q;
+  for (int asked = 0; asked < count; ++asked) {
+    if (!stream->Read(&q)) break;
+    ex::ExecVerdict v;
+    v.set_allow(Allows(q.path()));
+    if (!stream->Write(v)) break;
+    std::cout << "{\"asked\":" << Quote(q.path()) << "}" << std::endl;
+  }
+  stream->WritesDone();
+  while (stream->Read(&q)) {}
+  grpc::Status s = stream->Finish();
+  return s.ok() || s.error_code() == grpc::StatusCode::CANCELLED ? 0 : 3;
+}
+
+// The same through Bridge.Serve: register by name, then each question's
+// payload is an ExecAuthorization and each answer's an ExecVerdict.
+static int ServeBridge(std::shared_ptr<grpc::Channel> channel, int count) {
+  auto stub = kb::Bridge::NewStub(channel);
+  grpc::ClientContext ctx;
+  auto stream = stub->Serve(&ctx);
+  kb::ServeRequest reg;
+  reg.mutable_register_()->mutable_upcall()->set_name("authorize_exec");
+  if (!stream->Write(reg)) return 3;
+  kb::UpcallQuestion q;
+  for (int asked = 0; asked < count; ++asked) {
+    if (!stream->Read(&q)) break;
+    ex::ExecAuthorization question;
+    if (!question.ParseFromString(q.payload())) return 3;
+    ex::ExecVerdict v;
+    v.set_allow(Allows(question.path()));
+    kb::ServeRequest answer;
+    answer.mutable_answer()->set_id(q.id());
+    answer.mutable_answer()->set_status(0);
+    answer.mutable_answer()->set_payload(v.SerializeAsString());
+    if (!stream->Write(answer)) break;
+    std::cout << "{\"asked\":" << Quote(question.path()) << "}" << std::endl;
+  }
+  stream->WritesDone();
+  while (stream->Read(&q)) {}
+  grpc::Status s = stream->Finish();
+  return s.ok() || s.error_code() == grpc::StatusCode::CANCELLED ? 0 : 3;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   auto channel = grpc::CreateChannel(std::string("unix://") + argv[1], grpc::InsecureChannelCredentials());
+  if (argc > 3) {
+    int count = std::stoi(argv[3]);
+    return std::string(argv[2]) == "serve-typed" ? ServeTyped(channel, count) : ServeBridge(channel, count);
+  }
 
   auto health = grpc::health::v1::Health::NewStub(channel);
   grpc::health::v1::HealthCheckRequest hreq;
@@ -174,5 +235,14 @@ int main(int argc, char** argv) {
   std::cout << "{\"typed\":{\"echo\":" << Quote(ts.ok() ? trep.data() : "error") << ",\"heartbeat\":" << (beat_read ? "true" : "false")
             << ",\"cancelled\":" << cancelled.error_code() << ",\"deadline\":" << late.error_code() << ",\"denied\":" << denied.error_code() << "}}"
             << std::endl;
+
+  // No such method; a Call naming no command (a bad argument, refused
+  // before the kext).
+  grpc::Status unknown = CallDynamic(channel.get(), "/kextbridge.v1.Bridge/NoSuchMethod", *dreq, drep.get());
+  auto bridge_stub = kb::Bridge::NewStub(channel);
+  grpc::ClientContext bctx;
+  kb::CallResponse crep;
+  grpc::Status bad = bridge_stub->Call(&bctx, kb::CallRequest(), &crep);
+  std::cout << "{\"errors\":{\"unknownMethod\":" << unknown.error_code() << ",\"badArgument\":" << bad.error_code() << "}}" << std::endl;
   return 0;
 }

@@ -3,7 +3,10 @@
 // per check: health, reflection (v1alpha: what grpc-go 1.33 ships) with an
 // Echo and a Bridge.Describe built from reflection's descriptors alone
 // (protodesc + dynamicpb), the typed Echo, a heartbeat stream read and
-// cancelled, and the error codes of an unknown method and a deadline.
+// cancelled, and the error codes of an unknown method, a bad argument and a
+// deadline. `serve-typed N` and `serve-bridge N` answer N authorize_exec
+// upcalls, through the typed Example.ServeAuthorizeExec and through the
+// generic Bridge.Serve, allowing every path but /tmp/*.
 package main
 
 import (
@@ -11,9 +14,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	examplev1 "github.com/kextbridge/kextbridge/gen/go/example/v1"
+	kextbridgev1 "github.com/kextbridge/kextbridge/gen/go/kextbridge/v1"
 	"google.golang.org/grpc"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	rpb "google.golang.org/grpc/reflection/grpc_reflection_v1alpha"
@@ -99,6 +105,62 @@ func dynamicUnary(ctx context.Context, conn *grpc.ClientConn, files *protoregist
 	return rep, err
 }
 
+// The verdict every handler here gives: allow all but /tmp/*.
+func allows(path string) bool { return !strings.HasPrefix(path, "/tmp/") }
+
+// serveTyped answers count questions on the typed upcall method: each
+// ExecVerdict written answers the oldest ExecAuthorization read.
+func serveTyped(ctx context.Context, conn *grpc.ClientConn, count int) {
+	stream, err := examplev1.NewExampleClient(conn).ServeAuthorizeExec(ctx)
+	if err != nil {
+		fail(err)
+	}
+	for asked := 0; asked < count; asked++ {
+		q, err := stream.Recv()
+		if err != nil {
+			fail(err)
+		}
+		if err := stream.Send(&examplev1.ExecVerdict{Allow: allows(q.Path)}); err != nil {
+			fail(err)
+		}
+		say(map[string]interface{}{"asked": q.Path, "allow": allows(q.Path)})
+	}
+	stream.CloseSend()
+	stream.Recv()
+}
+
+// serveBridge answers the same through Bridge.Serve: register by name,
+// then each question's payload is an ExecAuthorization and each answer's
+// an ExecVerdict, coded with the example's own Go types.
+func serveBridge(ctx context.Context, conn *grpc.ClientConn, count int) {
+	stream, err := kextbridgev1.NewBridgeClient(conn).Serve(ctx)
+	if err != nil {
+		fail(err)
+	}
+	register := &kextbridgev1.ServeRequest{Msg: &kextbridgev1.ServeRequest_Register{Register: &kextbridgev1.ServeRegister{Upcall: &kextbridgev1.Target{By: &kextbridgev1.Target_Name{Name: "authorize_exec"}}}}}
+	if err := stream.Send(register); err != nil {
+		fail(err)
+	}
+	for asked := 0; asked < count; asked++ {
+		q, err := stream.Recv()
+		if err != nil {
+			fail(err)
+		}
+		question := &examplev1.ExecAuthorization{}
+		if err := proto.Unmarshal(q.Payload, question); err != nil {
+			fail(err)
+		}
+		verdict, _ := proto.Marshal(&examplev1.ExecVerdict{Allow: allows(question.Path)})
+		answer := &kextbridgev1.ServeRequest{Msg: &kextbridgev1.ServeRequest_Answer{Answer: &kextbridgev1.UpcallAnswer{Id: q.Id, Status: 0, Payload: verdict}}}
+		if err := stream.Send(answer); err != nil {
+			fail(err)
+		}
+		say(map[string]interface{}{"asked": question.Path, "allow": allows(question.Path)})
+	}
+	stream.CloseSend()
+	stream.Recv()
+}
+
 func main() {
 	socket := os.Args[1]
 	conn, err := grpc.Dial("unix://"+socket, grpc.WithInsecure())
@@ -108,6 +170,15 @@ func main() {
 	defer conn.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	if len(os.Args) > 3 {
+		count, _ := strconv.Atoi(os.Args[3])
+		if os.Args[2] == "serve-typed" {
+			serveTyped(ctx, conn, count)
+		} else {
+			serveBridge(ctx, conn, count)
+		}
+		return
+	}
 
 	health := healthpb.NewHealthClient(conn)
 	checked, err := health.Check(ctx, &healthpb.HealthCheckRequest{Service: "kextbridge.v1.Bridge"})
@@ -186,5 +257,7 @@ func main() {
 	defer cancelShort()
 	time.Sleep(time.Millisecond)
 	_, late := example.Echo(short, &examplev1.EchoRequest{})
-	say(map[string]interface{}{"errors": map[string]interface{}{"unknownMethod": status.Code(unknown).String(), "deadline": status.Code(late).String()}})
+	// A Call naming no command is a bad argument, refused before the kext.
+	_, bad := kextbridgev1.NewBridgeClient(conn).Call(ctx, &kextbridgev1.CallRequest{})
+	say(map[string]interface{}{"errors": map[string]interface{}{"unknownMethod": status.Code(unknown).String(), "badArgument": status.Code(bad).String(), "deadline": status.Code(late).String()}})
 }

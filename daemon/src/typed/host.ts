@@ -1,0 +1,59 @@
+// The kext's typed API as served now, and its reload: on SIGHUP with other
+// protoFiles or protoIncludeDirs, the new files are loaded and checked
+// completely before anything changes; then the typed services, their
+// bindings and reflection are swapped together. A file that does not load
+// changes nothing and says why.
+import type { Config } from '../config/schema';
+import type { Logger } from '../log';
+import type { DaemonServer, ServiceRegistration } from '../server/server';
+import { loadServedApi, type ServedApi } from './load';
+import type { TypedProxy } from './proxy';
+
+type Loaded = Extract<ServedApi, { ok: true }>;
+
+export type ApiReload = { ok: true; changed: boolean } | { ok: false; errors: string[] };
+
+export class TypedApiHost {
+  readonly #proxy: TypedProxy;
+  readonly #log: Logger;
+  #server: DaemonServer | undefined;
+  #files: string;
+  #registered: ServiceRegistration[];
+
+  constructor(proxy: TypedProxy, log: Logger, served: Loaded, config: Pick<Config, 'protoFiles' | 'protoIncludeDirs'>) {
+    this.#proxy = proxy;
+    this.#log = log;
+    this.#files = filesOf(config);
+    this.#registered = this.#registrations(served);
+  }
+
+  // What the server starts with.
+  get registrations(): readonly ServiceRegistration[] {
+    return this.#registered;
+  }
+
+  attach(server: DaemonServer): void {
+    this.#server = server;
+  }
+
+  reload(config: Pick<Config, 'protoFiles' | 'protoIncludeDirs'>): ApiReload {
+    if (filesOf(config) === this.#files) return { ok: true, changed: false };
+    const served = loadServedApi(config);
+    if (!served.ok) return served;
+    const next = this.#registrations(served);
+    this.#server?.swapServices(this.#registered, next, served.api.packageDefinition);
+    this.#proxy.setBindings(served.bindings);
+    this.#registered = next;
+    this.#files = filesOf(config);
+    this.#log.info({ protoFiles: config.protoFiles, services: served.typedServices.map((s) => s.name) }, 'reloaded the typed API');
+    return { ok: true, changed: true };
+  }
+
+  #registrations(served: Loaded): ServiceRegistration[] {
+    return served.typedServices.map((s) => ({ definition: s.definition, implementation: this.#proxy.implementation(s.bindings) }));
+  }
+}
+
+function filesOf(config: Pick<Config, 'protoFiles' | 'protoIncludeDirs'>): string {
+  return JSON.stringify([config.protoFiles, config.protoIncludeDirs]);
+}
