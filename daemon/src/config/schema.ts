@@ -41,6 +41,8 @@ export interface LimitsConfig {
   subscriberQueueDefault: number;
   subscriberQueueMax: number;
   subscriberQueueBytes: number;
+  queueBytesTotal: number;
+  queueBytesPerUid: number;
   maxBatch: number;
   maxConnections: number;
   maxConnectionsPerUid: number;

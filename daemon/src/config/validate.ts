@@ -267,6 +267,9 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
   if (l.reservedConnections >= l.maxConnections) {
     errors.add('limits.reservedConnections', `must be below limits.maxConnections (${l.maxConnections}), got ${l.reservedConnections}`);
   }
+  if (l.queueBytesPerUid > l.queueBytesTotal) {
+    errors.add('limits.queueBytesPerUid', `must be at most limits.queueBytesTotal (${l.queueBytesTotal}), got ${l.queueBytesPerUid}`);
+  }
   if (l.subscriberQueueDefault > l.subscriberQueueMax) {
     errors.add('limits.subscriberQueueDefault', `must be at most limits.subscriberQueueMax (${l.subscriberQueueMax}), got ${l.subscriberQueueDefault}`);
   }

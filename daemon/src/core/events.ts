@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 
 import { Chunk, EventFilter, EventRun, Slice, encodeChunk, filterChunk, widen, type Lost, type LossSource, type OutItem, type OverflowPolicy } from './event';
-import { SubscriberQueue } from './queue';
+import { QueueMeter, SubscriberQueue } from './queue';
 import { EventRing } from './ring';
 
 export type { LinkInfo, Lost, LossSource, OutItem, OverflowPolicy } from './event';
@@ -55,7 +55,7 @@ export interface SubscribeOptions {
 }
 
 class Subscriber {
-  readonly queue = new SubscriberQueue();
+  readonly queue: SubscriberQueue;
   delivered = 0;
   lost = 0;
   lastSentSeq = 0;
@@ -80,7 +80,12 @@ class Subscriber {
     readonly byteLimit: number,
     readonly maxBatch: number,
     readonly sink: Sink,
-  ) {}
+    // This subscriber's uid's queued bytes; the daemon's are in the hub.
+    readonly meter: QueueMeter,
+    total: QueueMeter,
+  ) {
+    this.queue = new SubscriberQueue([meter, total]);
+  }
 }
 
 interface FilterGroup {
@@ -95,6 +100,11 @@ export interface EventHubOptions {
   onWantedChanged: (topics: number[]) => void;
   // This daemon run's id (decimal u64); random when not given.
   epoch?: string;
+  // Bytes all subscriber queues together, and one uid's (root exempt),
+  // may hold; past either, the largest queue concerned gives way by its
+  // overflow policy. Unbounded when not given.
+  queueBytesTotal?: number;
+  queueBytesPerUid?: number;
 }
 
 // A batch's events stop at about this many bytes (a batch holds one event
@@ -110,7 +120,7 @@ export function newEpoch(): string {
 }
 
 export class EventHub {
-  readonly counters = { fromKernel: 0, delivered: 0, lostKernel: 0, lostDaemon: 0, lostSubscriber: 0, lostLink: 0, lastSeq: 0, malformed: 0, chunks: 0, abandoned: 0 };
+  readonly counters = { fromKernel: 0, delivered: 0, lostKernel: 0, lostDaemon: 0, lostSubscriber: 0, lostLink: 0, lastSeq: 0, malformed: 0, chunks: 0, abandoned: 0, budgetCuts: 0 };
   readonly epoch: string;
   #o: EventHubOptions;
   #subs = new Map<number, Subscriber>();
@@ -126,11 +136,22 @@ export class EventHub {
   // together at release.
   #holding = false;
   #dirty = new Set<Subscriber>();
+  readonly #queued = new QueueMeter();
+  readonly #queuedByUid = new Map<number, QueueMeter>();
+  readonly #totalMax: number;
+  readonly #perUidMax: number;
 
   constructor(options: EventHubOptions) {
     this.#o = options;
     this.epoch = options.epoch ?? newEpoch();
     this.#ring = new EventRing(options.ringEvents, options.ringBytes);
+    this.#totalMax = options.queueBytesTotal ?? Infinity;
+    this.#perUidMax = options.queueBytesPerUid ?? Infinity;
+  }
+
+  // Bytes queued for all subscribers now.
+  get queuedBytes(): number {
+    return this.#queued.bytes;
   }
 
   get size(): number {
@@ -159,7 +180,9 @@ export class EventHub {
   add(opts: SubscribeOptions): number {
     const prefix = opts.prefix && opts.prefix.length > 0 ? opts.prefix : null;
     const filter = new EventFilter(opts.topics, prefix);
-    const s = new Subscriber(this.#nextSub++, opts.uid, opts.pid, filter, opts.overflow, opts.limit, opts.byteLimit, opts.maxBatch, opts.sink);
+    let meter = this.#queuedByUid.get(opts.uid);
+    if (!meter) this.#queuedByUid.set(opts.uid, (meter = new QueueMeter()));
+    const s = new Subscriber(this.#nextSub++, opts.uid, opts.pid, filter, opts.overflow, opts.limit, opts.byteLimit, opts.maxBatch, opts.sink, meter, this.#queued);
     this.#subs.set(s.id, s);
     let g = this.#groups.get(filter.key);
     if (!g) this.#groups.set(filter.key, (g = { filter, subs: [] }));
@@ -177,6 +200,8 @@ export class EventHub {
     s.closed = true;
     // Still queued when the stream ended: neither delivered nor lost.
     this.counters.abandoned += s.queue.events;
+    s.queue.release();
+    if (s.meter.queues === 0) this.#queuedByUid.delete(s.uid);
     this.#subs.delete(id);
     this.#dirty.delete(s);
     const g = this.#groups.get(s.filter.key);
@@ -364,29 +389,50 @@ export class EventHub {
     q.push(item);
     if (this.#holding && q.events + q.others < s.maxBatch && q.events <= s.limit && q.bytes <= s.byteLimit) this.#dirty.add(s);
     else this.#flush(s);
-    if (q.events > s.limit || q.bytes > s.byteLimit) this.#overflow(s);
+    if (q.events > s.limit || q.bytes > s.byteLimit) this.#overflow(s, s.byteLimit, null);
+    if (s.meter.bytes > this.#perUidMax && s.uid !== 0) this.#overBudget(s.meter, this.#perUidMax, `uid ${s.uid}'s queued events reached their share of ${this.#perUidMax} bytes (limits.queueBytesPerUid)`, s.uid);
+    if (this.#queued.bytes > this.#totalMax) this.#overBudget(this.#queued, this.#totalMax, `the daemon's queued events reached their budget of ${this.#totalMax} bytes (limits.queueBytesTotal)`, null);
   }
 
-  // The queue is past a bound and its stream is not taking writes.
-  #overflow(s: Subscriber): void {
+  // A budget of queued bytes is exceeded: the largest queue it covers (of
+  // the one uid, or of all) gives way first, by its own overflow policy,
+  // until the budget holds. The subscriber reading least pays, never all.
+  #overBudget(meter: QueueMeter, max: number, why: string, uid: number | null): void {
+    for (let guard = 0; meter.bytes > max && guard < 1024; guard++) {
+      let largest: Subscriber | null = null;
+      for (const x of this.#subs.values()) {
+        if (uid !== null && x.uid !== uid) continue;
+        if (!largest || x.queue.bytes > largest.queue.bytes) largest = x;
+      }
+      if (!largest || largest.queue.bytes === 0) return;
+      this.counters.budgetCuts++;
+      this.#overflow(largest, Math.max(0, largest.queue.bytes - (meter.bytes - max)), why);
+    }
+  }
+
+  // The queue is past a bound (its own, or its share of a budget: why says
+  // which) and its stream is not taking writes: it keeps at most maxBytes.
+  #overflow(s: Subscriber, maxBytes: number, why: string | null): void {
     const q = s.queue;
     if (s.overflow === 'disconnect') {
       const overEvents = q.events > s.limit;
       // What did not fit is lost; what did is abandoned with the stream.
-      const excess = q.dropNewest(s.limit, s.byteLimit)?.count ?? 0;
+      const excess = q.dropNewest(s.limit, maxBytes)?.count ?? 0;
       this.counters.lostSubscriber += excess;
       s.lost += excess;
       this.remove(s.id);
       s.sink.destroy({
         code: status.RESOURCE_EXHAUSTED,
-        details: overEvents
-          ? `your queue of ${s.limit} events overflowed; read faster, raise queue_limit, or choose drop_oldest / drop_newest`
-          : `your queue reached its ${s.byteLimit}-byte bound; read faster, or choose drop_oldest / drop_newest`,
+        details: why
+          ? `${why}; your queue was the largest: read faster, or choose drop_oldest / drop_newest`
+          : overEvents
+            ? `your queue of ${s.limit} events overflowed; read faster, raise queue_limit, or choose drop_oldest / drop_newest`
+            : `your queue reached its ${s.byteLimit}-byte bound; read faster, or choose drop_oldest / drop_newest`,
       });
       return;
     }
     if (s.overflow === 'drop_newest') {
-      const cut = q.dropNewest(s.limit, s.byteLimit);
+      const cut = q.dropNewest(s.limit, maxBytes);
       if (!cut) return;
       this.counters.lostSubscriber += cut.count;
       s.lost += cut.count;
@@ -402,7 +448,7 @@ export class EventHub {
     }
     // drop_oldest: consecutive losses merge into one Lost item, sent ahead
     // of the queue (the lost events were older than it).
-    const cut = q.dropOldest(s.limit, s.byteLimit);
+    const cut = q.dropOldest(s.limit, maxBytes);
     if (!cut) return;
     this.counters.lostSubscriber += cut.count;
     s.lost += cut.count;

@@ -9,7 +9,16 @@ import { Slice, widen, type OutItem, type SeqSpan } from './event';
 // What was cut from the queue: count and seq range.
 export type Cut = SeqSpan;
 
+// Queued bytes of a group of queues (one uid's, the daemon's), kept exact
+// as each queue grows and shrinks, for the daemon-wide budget.
+export class QueueMeter {
+  bytes = 0;
+  // Subscribers whose queues it counts.
+  queues = 0;
+}
+
 export class SubscriberQueue {
+  readonly #meters: readonly QueueMeter[];
   #items: (OutItem | null)[] = [];
   #head = 0;
   // No slice lies in [#head, #scan).
@@ -20,6 +29,23 @@ export class SubscriberQueue {
   bytes = 0;
   // Lost and link items held.
   others = 0;
+
+  // meters: the groups this queue's bytes count toward.
+  constructor(meters: readonly QueueMeter[] = []) {
+    this.#meters = meters;
+    for (const m of meters) m.queues++;
+  }
+
+  // The queue is gone (its subscriber removed): it counts no more.
+  release(): void {
+    this.#addBytes(-this.bytes);
+    for (const m of this.#meters) m.queues--;
+  }
+
+  #addBytes(n: number): void {
+    this.bytes += n;
+    for (let i = 0; i < this.#meters.length; i++) this.#meters[i]!.bytes += n;
+  }
 
   get empty(): boolean {
     return this.events === 0 && this.others === 0;
@@ -47,7 +73,7 @@ export class SubscriberQueue {
     this.#items.push(item);
     if (item instanceof Slice) {
       this.events += item.count;
-      this.bytes += item.size;
+      this.#addBytes(item.size);
     } else this.others++;
   }
 
@@ -86,7 +112,7 @@ export class SubscriberQueue {
         const n = to - v.from;
         const size = c.sizeOf(v.from, to);
         this.events -= n;
-        this.bytes -= size;
+        this.#addBytes(-size);
         bytes += size;
         room -= n;
         if (to === v.to) {
@@ -126,7 +152,7 @@ export class SubscriberQueue {
       const to = v.frontCut(this.events - maxEvents, this.bytes - maxBytes);
       cut = merge(cut, to - v.from, c.seq(v.from), c.seq(to - 1));
       this.events -= to - v.from;
-      this.bytes -= c.sizeOf(v.from, to);
+      this.#addBytes(-c.sizeOf(v.from, to));
       if (to === v.to) {
         this.#items[i] = null;
         this.#holes++;
@@ -149,7 +175,7 @@ export class SubscriberQueue {
       // Cuts from the tail come newest first: the range grows downward.
       cut = merge(cut, v.to - from, c.seq(from), c.seq(v.to - 1));
       this.events -= v.to - from;
-      this.bytes -= c.sizeOf(from, v.to);
+      this.#addBytes(-c.sizeOf(from, v.to));
       if (from === v.from) {
         if (i === this.#items.length - 1) this.#items.pop();
         else {

@@ -15,7 +15,7 @@ import { Requests } from './requests';
 import { UpcallRouter } from './upcalls';
 
 export interface SessionOptions {
-  limits: Pick<LimitsConfig, 'maxInflight' | 'maxQueued' | 'defaultDeadlineMs' | 'ringEvents' | 'ringBytes'>;
+  limits: Pick<LimitsConfig, 'maxInflight' | 'maxQueued' | 'defaultDeadlineMs' | 'ringEvents' | 'ringBytes'> & Partial<Pick<LimitsConfig, 'queueBytesTotal' | 'queueBytesPerUid'>>;
   log: Logger;
   // Fixed only by tests; random per daemon start otherwise.
   epoch?: string;
@@ -48,6 +48,8 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> implements 
     this.events = new EventHub({
       ringEvents: o.limits.ringEvents,
       ringBytes: o.limits.ringBytes,
+      queueBytesTotal: o.limits.queueBytesTotal,
+      queueBytesPerUid: o.limits.queueBytesPerUid,
       onWantedChanged: (topics) => link.send(FrameType.SUBSCRIBE, 0, 0, encodeSubscribe(topics)),
       ...(o.epoch ? { epoch: o.epoch } : {}),
     });

@@ -53,6 +53,8 @@ export function statusSnapshot(d: StatusSources): Record<string, unknown> {
       lastSeq: ev.lastSeq,
       malformedEvents: ev.malformed,
       eventsAbandoned: ev.abandoned,
+      queuedBytes: d.events.queuedBytes,
+      queueBudgetCuts: ev.budgetCuts,
       upcalls: u.upcalls,
       upcallsAnswered: u.answered,
       upcallsNoHandler: u.noHandler,

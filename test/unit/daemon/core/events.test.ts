@@ -341,3 +341,72 @@ test('malformed EVENT frames (short head, seq 0) are counted and skipped; the re
   assert.deepEqual(sink.events(), [1]);
   assert.equal(h.counters.malformed, 1);
 });
+
+// Subscribers of given uids with roomy queues of their own (limit 1000
+// events), under a hub whose queued-bytes budget is what is tested.
+function budgetHub(total: number, perUid: number): EventHub {
+  return new EventHub({ ringEvents: 100, ringBytes: 1 << 20, onWantedChanged: () => {}, queueBytesTotal: total, queueBytesPerUid: perUid });
+}
+
+function subscribeAs(h: EventHub, sink: FakeSink, uid: number, overflow: OverflowPolicy = 'drop_oldest'): number {
+  return h.add({ uid, pid: 1, topics: new Set([1]), overflow, limit: 1000, byteLimit: 1 << 20, maxBatch: 2, sinceSeq: 0, sink });
+}
+
+const KB = new Uint8Array(1000);
+
+function publishBig(h: EventHub, from: number, to: number): void {
+  for (let seq = from; seq <= to; seq++) run(h, [{ seq, topic: 1, payload: KB }]);
+}
+
+test('a uid past its share of queued bytes: its largest queue gives way, other uids keep everything', () => {
+  const h = budgetHub(1 << 20, 20_000);
+  const hog = new FakeSink();
+  const other = new FakeSink();
+  subscribeAs(h, hog, 1000);
+  subscribeAs(h, other, 2000);
+  hog.open = false;
+  publishBig(h, 1, 30);
+  const byUid = new Map(h.list().map((s) => [s.uid, s]));
+  assert.ok(byUid.get(1000)!.queued <= 20, `uid 1000 holds ${byUid.get(1000)!.queued} events of ~1 KB under a 20,000-byte share`);
+  assert.ok(h.queuedBytes <= 20_000, `${h.queuedBytes} bytes queued in all`);
+  assert.deepEqual(other.events(), Array.from({ length: 30 }, (_, i) => i + 1), 'the reading uid lost nothing');
+  assert.equal(other.lost(), 0);
+  assert.ok(h.counters.budgetCuts > 0);
+  hog.drain();
+  assert.equal(hog.events().length + hog.lost(), 30, 'delivered + lost = published: the cut is told');
+  assert.deepEqual(hog.items.flatMap((i) => ('lost' in i ? [i.lost.source] : [])), ['LOSS_SOURCE_SUBSCRIBER']);
+});
+
+test('the daemon past its total budget: the largest queue of any uid gives way; root is bound by the total alone', () => {
+  const h = budgetHub(25_000, 1 << 20);
+  const a = new FakeSink();
+  const b = new FakeSink();
+  const root = new FakeSink();
+  subscribeAs(h, a, 1000);
+  a.open = false;
+  publishBig(h, 1, 10);
+  subscribeAs(h, b, 2000);
+  subscribeAs(h, root, 0);
+  b.open = false;
+  root.open = false;
+  publishBig(h, 11, 20);
+  assert.ok(h.queuedBytes <= 25_000, `${h.queuedBytes} bytes queued under a 25,000-byte budget`);
+  const queued = new Map(h.list().map((s) => [s.uid, s.queued]));
+  assert.ok(queued.get(1000)! < 10, `the largest queue (uid 1000, 20 events behind) gave way: ${queued.get(1000)}`);
+  for (const [sink, given] of [[a, 20], [b, 10], [root, 10]] as const) {
+    sink.drain();
+    assert.equal(sink.events().length + sink.lost(), given, 'delivered + lost = given, for each');
+  }
+});
+
+test('a disconnect subscriber that is the largest when the budget is exceeded is ended with RESOURCE_EXHAUSTED naming the budget', () => {
+  const h = budgetHub(1 << 20, 10_000);
+  const hog = new FakeSink();
+  subscribeAs(h, hog, 1000, 'disconnect');
+  hog.open = false;
+  publishBig(h, 1, 20);
+  assert.equal(hog.destroyed?.code, 8);
+  assert.match(hog.destroyed!.details, /uid 1000's queued events reached their share of 10000 bytes \(limits\.queueBytesPerUid\)/);
+  assert.equal(h.size, 0);
+  assert.equal(h.queuedBytes, 0, 'a removed queue counts no more');
+});

@@ -66,6 +66,15 @@ export interface Counters {
    * Connections closed because they started no call in time.
    */
   'connectionsNoFirstCall'?: (number | string | Long);
+  /**
+   * Bytes queued for all subscribers now (limits.queueBytesTotal bounds it).
+   */
+  'queuedBytes'?: (number | string | Long);
+  /**
+   * Times a queue was cut because a uid's share or the daemon's budget of
+   * queued bytes was exceeded (its events count in lost_subscriber).
+   */
+  'queueBudgetCuts'?: (number | string | Long);
 }
 
 export interface Counters__Output {
@@ -132,4 +141,13 @@ export interface Counters__Output {
    * Connections closed because they started no call in time.
    */
   'connectionsNoFirstCall': (string);
+  /**
+   * Bytes queued for all subscribers now (limits.queueBytesTotal bounds it).
+   */
+  'queuedBytes': (string);
+  /**
+   * Times a queue was cut because a uid's share or the daemon's budget of
+   * queued bytes was exceeded (its events count in lost_subscriber).
+   */
+  'queueBudgetCuts': (string);
 }
