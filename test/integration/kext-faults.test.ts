@@ -1,7 +1,10 @@
 // A kext that breaks the protocol, played by the puppet kext: every kind of
 // malformed datagram resets the link and is counted, a RESPONSE nobody
 // asked for is counted and dropped, a kext that speaks another protocol
-// version leaves the daemon NOT_SERVING with the reason, and through all of
+// version leaves the daemon NOT_SERVING with the reason, a WELCOME whose
+// catalog cannot be trusted is refused with the reason, malformed EVENT,
+// LOSS and UPCALL payloads are counted or refused without a reset, and
+// through all of
 // it the daemon stays up and serves again once the kext behaves.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +17,7 @@ import { FrameType, GoodbyeReason, encodeFrame } from 'kextbridged/internal/wire
 import { encodeEvent } from '../support/kext-wire';
 import { bridgeClient, healthClient, startDaemon, unary, type Client, type Daemon } from '../support/daemon';
 import { startPuppet, welcomeDatagram, type Puppet } from '../support/puppet-kext';
+import { until } from '../support/wait';
 
 interface Status {
   linkState: string;
@@ -97,6 +101,60 @@ for (const [what, datagram] of MALFORMED) {
     assert.equal(daemon.process.exitCode, null, 'the daemon is alive');
   });
 }
+
+// WELCOMEs whose catalog the daemon must refuse, made from a good one by
+// changing bytes: the first entry starts after the frame header (16), the
+// fixed WELCOME fields (20) and the identity and version strings.
+const FIRST_ENTRY = 16 + 20 + 1 + 'org.test.puppet'.length + 1 + '1'.length;
+const SECOND_ENTRY = FIRST_ENTRY + 32 + 'echo'.length;
+function badWelcome(patch: (b: Buffer) => void): Buffer {
+  const b = Buffer.from(welcomeDatagram());
+  patch(b);
+  return b;
+}
+const BAD_CATALOGS: Array<[string, Buffer, RegExp]> = [
+  ['an entry of an unknown kind', badWelcome((b) => (b[FIRST_ENTRY] = 9)), /kind/],
+  ['unknown entry flags', badWelcome((b) => (b[FIRST_ENTRY + 1] = 0x80)), /flag/],
+  ['two commands with one id', badWelcome((b) => (b[SECOND_ENTRY] = 1)), /twice/],
+  ['a name longer than any name may be', badWelcome((b) => (b[SECOND_ENTRY + 3] = 200)), /entry 1 name is 200 bytes, must be 1\.\.63/],
+  ['more entries announced than sent', badWelcome((b) => b.writeUInt16LE(3, 16 + 2)), /entry 2 of 3 runs past the end/],
+  ['a value type on a command', badWelcome((b) => (b[FIRST_ENTRY + 2] = 2)), /value type/],
+];
+
+for (const [what, welcome, reason] of BAD_CATALOGS) {
+  test(`a WELCOME with ${what} is refused with the reason and counted; a good kext is served next`, async () => {
+    const before = await waitForState('LINK_STATE_READY');
+    puppet.send(encodeFrame(FrameType.GOODBYE, 0, 0, GoodbyeReason.UNLOAD, Buffer.from('reloading')));
+    await puppet.next('closed');
+    const from = daemon.logs.length;
+    await puppet.handshake(welcome);
+    await puppet.next('closed');
+    const said = (): boolean => daemon.logs.slice(from).some((l) => /WELCOME|catalog/i.test(l) && reason.test(l));
+    await until('the log says why', said, 3000).catch(() => assert.fail(`the log does not say why: ${daemon.logs.slice(from).join('\n').slice(0, 2000)}`));
+    await puppet.handshake();
+    const after = await waitForState('LINK_STATE_READY');
+    assert.ok(Number(after.counters.malformedFromKext) > Number(before.counters.malformedFromKext), 'counted as malformed');
+    assert.equal(await servingStatus(), 'SERVING');
+    assert.equal(daemon.process.exitCode, null, 'the daemon is alive');
+  });
+}
+
+test('malformed EVENT and LOSS payloads are counted and skipped, an UPCALL too short for its head is refused; the link stays up', async () => {
+  const before = await waitForState('LINK_STATE_READY');
+  const beforeEvents = await unary<{ counters: { malformedEvents: string } }>(client, 'GetStatus', {});
+  puppet.send(encodeFrame(FrameType.EVENT, 0, 0, 1, Buffer.alloc(5)));
+  puppet.send(encodeFrame(FrameType.LOSS, 0, 0, 1, Buffer.alloc(7)));
+  puppet.send(encodeFrame(FrameType.UPCALL, 0, 77, 1, Buffer.alloc(3)));
+  const [reply] = await puppet.nextFrames();
+  assert.deepEqual([reply!.type, reply!.id, reply!.code], [FrameType.UPCALL_REPLY, 77, 3], 'the short UPCALL is answered INVALID_ARGUMENT, so the kext applies its default at once');
+  const after = await unary<{ linkGeneration: string; counters: { malformedEvents: string } }>(client, 'GetStatus', {});
+  assert.equal(Number(after.counters.malformedEvents), Number(beforeEvents.counters.malformedEvents) + 2, 'the EVENT and the LOSS, counted');
+  assert.equal(after.linkGeneration, before.linkGeneration, 'no reset');
+  const echoed = unary<{ payload: Buffer }>(client, 'Call', { command: { name: 'echo' }, payload: Buffer.from('still') });
+  const [request] = await puppet.nextFrames();
+  puppet.send(encodeFrame(FrameType.RESPONSE, 0, request!.id, 0, Buffer.from('here')));
+  assert.deepEqual((await echoed).payload, Buffer.from('here'), 'the next good frame is served');
+});
 
 test('a RESPONSE for an id nobody asked is counted and dropped; the link stays up and calls work', async () => {
   const before = await waitForState('LINK_STATE_READY');
