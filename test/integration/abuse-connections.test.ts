@@ -9,12 +9,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import { stubScript, unary, type Client, type Daemon } from '../support/daemon';
 import { NOBODY } from '../support/interop';
 import { startStack, type Stack } from '../support/stack';
+import { echoTimes, fds, median, rssMB } from '../support/measure';
 import { until } from '../support/wait';
 
 const PER_UID = 40;
@@ -64,14 +65,7 @@ before(async () => {
 
 after(() => stack.stop());
 
-function fds(pid: number): number {
-  return readdirSync(`/proc/${pid}/fd`).length;
-}
 
-function rssMB(pid: number): number {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb) / 1024;
-}
 
 // One attacker: `count` connections as nobody, each sending the client
 // preface only, held for holdMs; prints how many the daemon closed.
@@ -103,17 +97,7 @@ function attacker(socket: string, count: number, holdMs: number): Promise<{ clos
   return runAsNobody(script, holdMs + 40_000);
 }
 
-async function echoTimes(n: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = process.hrtime.bigint();
-    await unary(client, 'Call', { command: { name: 'echo' }, payload: Buffer.from('hi') });
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return times;
-}
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 // SimulateExecRequest{pid: 42, uid: 1, path: "/bin/tru"}.
 const simulateExec = Buffer.from([0x08, 0x2a, 0x18, 0x01, 0x22, 0x08, ...Buffer.from('/bin/tru')]);
@@ -150,8 +134,8 @@ test('a flood of preface-only connections from one uid: root and the upcall hand
   serve.write({ register: { upcall: { name: 'authorize_exec' } } });
   await until('the handler registered', async () => ((await unary<{ upcallHandlers: number }>(client, 'GetStatus', {})).upcallHandlers === 1));
 
-  await echoTimes(20); // warm
-  const quiet = median(await echoTimes(40));
+  await echoTimes(client, 20); // warm
+  const quiet = median(await echoTimes(client, 40));
   const fdsBefore = fds(pid);
 
   const attack = Promise.all(Array.from({ length: ATTACKERS }, () => attacker(daemon.socket, EACH, FIRST_CALL_MS + 2000)));
@@ -159,7 +143,7 @@ test('a flood of preface-only connections from one uid: root and the upcall hand
     const c = (await unary<{ counters: { connectionsRefusedByUid: Record<string, string> } }>(client, 'GetStatus', {})).counters;
     return Number(c.connectionsRefusedByUid[String(NOBODY)] ?? 0) >= ATTACKERS * EACH - PER_UID - 50;
   }, 30_000);
-  const during = median(await echoTimes(40));
+  const during = median(await echoTimes(client, 40));
   const verdict = await unary<{ payload: Buffer }>(client, 'Call', { command: { name: 'simulate_exec' }, payload: simulateExec });
   assert.deepEqual(verdict.payload, Buffer.from([0x10, 0x01]), 'the handler decided (deny), within the kext deadline, during the flood');
   const rss = rssMB(pid);

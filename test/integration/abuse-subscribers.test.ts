@@ -10,7 +10,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 import { loadSchema } from '@kextbridge/protocol';
@@ -18,6 +17,7 @@ import { bridgeClient, stubScript, unary, type Client, type Daemon } from '../su
 import { NOBODY } from '../support/interop';
 import { EXAMPLE_PROTO } from '../support/paths';
 import { startStack, type Stack } from '../support/stack';
+import { echoTimes, fds, median, rssMB } from '../support/measure';
 import { until } from '../support/wait';
 
 const STALLED = 100;
@@ -57,19 +57,7 @@ after(async () => {
   await stack.stop();
 });
 
-const fds = (pid: number): number => readdirSync(`/proc/${pid}/fd`).length;
-const rssMB = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function echoTimes(n: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = process.hrtime.bigint();
-    await unary(client, 'Call', { command: { name: 'echo' }, payload: Buffer.from('hi') });
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return times;
-}
 
 // `count` exec subscriptions as nobody, one connection each; prints
 // "ready" once all are open. The test then stops the process (SIGSTOP):
@@ -110,8 +98,8 @@ test('100 never-reading subscribers under a kernel flood: bounded queues and mem
   serve.on('error', () => undefined);
   serve.write({ register: { upcall: { name: 'authorize_exec' } } });
   await until('the handler registered', async () => (await unary<{ upcallHandlers: number }>(client, 'GetStatus', {})).upcallHandlers === 1);
-  await echoTimes(20);
-  const quiet = median(await echoTimes(40));
+  await echoTimes(client, 20);
+  const quiet = median(await echoTimes(client, 40));
   const fdsBefore = fds(pid);
   const rssBefore = rssMB(pid);
 
@@ -162,7 +150,7 @@ test('100 never-reading subscribers under a kernel flood: bounded queues and mem
     }
   })();
   const flood = emit(FLOOD);
-  const during = median(await echoTimes(40));
+  const during = median(await echoTimes(client, 40));
   const verdict = await unary<{ payload: Buffer }>(client, 'Call', { command: { name: 'simulate_exec' }, payload: simulateExec });
   assert.deepEqual(verdict.payload, Buffer.from([0x10, 0x01]), 'the handler decided (deny), within the kext deadline, during the flood');
   const emitted = await flood;

@@ -4,8 +4,8 @@
 // version leaves the daemon NOT_SERVING with the reason, a WELCOME whose
 // catalog cannot be trusted is refused with the reason, malformed EVENT,
 // LOSS and UPCALL payloads are counted or refused without a reset, and
-// through all of
-// it the daemon stays up and serves again once the kext behaves.
+// through all of it the daemon stays up and serves again once the kext
+// behaves.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
