@@ -10,29 +10,32 @@ export class Authorizer {
   // Counters.denied of the status RPC.
   denied = 0;
 
-  constructor(
-    private policy: Policy,
-    private readonly audit: Logger,
-  ) {}
+  #policy: Policy;
+  readonly #audit: Logger;
+
+  constructor(policy: Policy, audit: Logger) {
+    this.#policy = policy;
+    this.#audit = audit;
+  }
 
   setPolicy(policy: Policy): void {
-    this.policy = policy;
+    this.#policy = policy;
   }
 
   isRootOrAdmin(identity: PeerIdentity): boolean {
-    return this.policy.isRootOrAdmin(identity);
+    return this.#policy.isRootOrAdmin(identity);
   }
 
   check(identity: PeerIdentity, action: Action): Decision {
-    const decision = this.policy.decide(identity, action);
+    const decision = this.#policy.decide(identity, action);
     const item = 'item' in action ? { item: action.item.name, itemId: action.item.id } : {};
     // Nested: a top-level pid is the daemon's own in every line.
     const who = { client: { uid: identity.uid, gid: identity.gid, pid: identity.pid } };
     if (!decision.allowed) {
       this.denied++;
-      this.audit.warn({ audit: 'denied', ...who, action: action.kind, ...item, reason: decision.reason }, 'denied');
+      this.#audit.warn({ audit: 'denied', ...who, action: action.kind, ...item, reason: decision.reason }, 'denied');
     } else if (('item' in action && action.item.privileged) || action.kind === 'list_subscribers') {
-      this.audit.info({ audit: 'privileged', ...who, action: action.kind, ...item }, 'privileged action');
+      this.#audit.info({ audit: 'privileged', ...who, action: action.kind, ...item }, 'privileged action');
     }
     return decision;
   }

@@ -81,7 +81,7 @@ export class Policy {
 
   // Root or the admin group: whom connection limits keep room for.
   isRootOrAdmin(identity: PeerIdentity): boolean {
-    return isRoot(identity) || this.isAdmin(identity);
+    return isRoot(identity) || this.#isAdmin(identity);
   }
 
   static compile(config: Pick<Config, 'policy' | 'adminGroup'>, resolver: NameResolver): CompileResult {
@@ -138,12 +138,12 @@ export class Policy {
 
   // The entry that governs an item: its own (by name, then by id), else
   // the '*' entry of its kind, else none.
-  private ruleFor(kind: ItemActionKind, item: CatalogItem): CompiledRule | undefined {
+  #ruleFor(kind: ItemActionKind, item: CatalogItem): CompiledRule | undefined {
     const map = this.#maps[kind];
     return map.get(item.name) ?? map.get(String(item.id)) ?? map.get('*');
   }
 
-  private isAdmin(identity: PeerIdentity): boolean {
+  #isAdmin(identity: PeerIdentity): boolean {
     return this.#admin.gid !== undefined && isMemberOf(identity, this.#admin.gid);
   }
 
@@ -155,18 +155,18 @@ export class Policy {
       case 'status':
         return { allowed: true };
       case 'list_subscribers':
-        if (this.isAdmin(identity)) return { allowed: true };
+        if (this.#isAdmin(identity)) return { allowed: true };
         return { allowed: false, reason: `${who} may not list subscribers: it shows other users' processes; allowed: ${this.#admin.allowedText}` };
     }
     const { kind, item } = action;
     const what = `${VERB[kind]} '${item.name}'`;
-    const rule = this.ruleFor(kind, item);
+    const rule = this.#ruleFor(kind, item);
     if (rule) {
       if (rule.anyone || rule.uids.has(identity.uid)) return { allowed: true };
       for (const gid of rule.gids) if (isMemberOf(identity, gid)) return { allowed: true };
       return { allowed: false, reason: `${who} may not ${what}: not allowed by ${rule.source}; allowed: ${rule.allowedText}` };
     }
-    if (!item.privileged || this.isAdmin(identity)) return { allowed: true };
+    if (!item.privileged || this.#isAdmin(identity)) return { allowed: true };
     return { allowed: false, reason: `${who} may not ${what}: it is privileged; allowed: ${this.#admin.allowedText}` };
   }
 }

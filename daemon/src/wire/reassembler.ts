@@ -35,13 +35,13 @@ const FIRST_CAPACITY = 64 * 1024;
 
 export class Reassembler {
   readonly limit: number;
-  private active = false;
-  private type = 0;
-  private id = 0;
-  private code = 0;
-  private bytes = 0;
-  private tooLarge = false;
-  private buf: Uint8Array | null = null;
+  #active = false;
+  #type = 0;
+  #id = 0;
+  #code = 0;
+  #bytes = 0;
+  #tooLarge = false;
+  #buf: Uint8Array | null = null;
 
   constructor(limit: number) {
     if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`reassembly limit ${limit} is not a byte count`);
@@ -50,18 +50,18 @@ export class Reassembler {
 
   // True while a MORE-continued message waits for its last frame.
   get inProgress(): boolean {
-    return this.active;
+    return this.#active;
   }
 
   // Whether the frame is a whole message by itself. The event path checks
   // this and uses the frame directly, skipping push() and its objects.
   passesThrough(f: Frame): boolean {
-    return (f.flags & FLAG_MORE) === 0 && !(this.active && f.type === this.type && f.id === this.id);
+    return (f.flags & FLAG_MORE) === 0 && !(this.#active && f.type === this.#type && f.id === this.#id);
   }
 
   // True while a MORE-continued message of this type is in progress.
   holds(type: number): boolean {
-    return this.active && this.type === type;
+    return this.#active && this.#type === type;
   }
 
   push(f: Frame): ReassemblyResult {
@@ -69,63 +69,63 @@ export class Reassembler {
       return { kind: 'message', message: { type: f.type, id: f.id, code: f.code, payload: f.payload } };
     }
     let abandoned: RefusedMessage | null = null;
-    if (!this.active || f.type !== this.type || f.id !== this.id) {
-      if (this.active) abandoned = this.refusal('ABANDONED');
-      this.start(f);
+    if (!this.#active || f.type !== this.#type || f.id !== this.#id) {
+      if (this.#active) abandoned = this.#refusal('ABANDONED');
+      this.#start(f);
     }
-    this.bytes += f.length;
-    if (!this.tooLarge) {
-      if (this.bytes > this.limit) {
-        this.tooLarge = true;
-        this.buf = null;
+    this.#bytes += f.length;
+    if (!this.#tooLarge) {
+      if (this.#bytes > this.limit) {
+        this.#tooLarge = true;
+        this.#buf = null;
       } else {
-        this.append(f.payload);
+        this.#append(f.payload);
       }
     }
     if (abandoned) return { kind: 'refused', refused: abandoned };
     if ((f.flags & FLAG_MORE) !== 0) return PENDING;
-    this.active = false;
-    if (this.tooLarge) return { kind: 'refused', refused: this.refusal('TOO_LARGE') };
-    const payload = this.buf ? this.buf.subarray(0, this.bytes) : new Uint8Array(0);
+    this.#active = false;
+    if (this.#tooLarge) return { kind: 'refused', refused: this.#refusal('TOO_LARGE') };
+    const payload = this.#buf ? this.#buf.subarray(0, this.#bytes) : new Uint8Array(0);
     // The message owns the buffer now; the next one gets a fresh one.
-    this.buf = null;
-    return { kind: 'message', message: { type: this.type, id: this.id, code: this.code, payload } };
+    this.#buf = null;
+    return { kind: 'message', message: { type: this.#type, id: this.#id, code: this.#code, payload } };
   }
 
   // Forget any message in progress (disconnect, new session).
   reset(): void {
-    this.active = false;
-    this.tooLarge = false;
-    this.buf = null;
-    this.bytes = 0;
+    this.#active = false;
+    this.#tooLarge = false;
+    this.#buf = null;
+    this.#bytes = 0;
   }
 
-  private start(f: Frame): void {
-    this.active = true;
-    this.type = f.type;
-    this.id = f.id;
-    this.code = f.code;
-    this.bytes = 0;
-    this.tooLarge = false;
-    this.buf = null;
+  #start(f: Frame): void {
+    this.#active = true;
+    this.#type = f.type;
+    this.#id = f.id;
+    this.#code = f.code;
+    this.#bytes = 0;
+    this.#tooLarge = false;
+    this.#buf = null;
   }
 
-  private refusal(reason: RefusedMessage['reason']): RefusedMessage {
-    return { type: this.type, id: this.id, code: this.code, bytes: this.bytes, reason };
+  #refusal(reason: RefusedMessage['reason']): RefusedMessage {
+    return { type: this.#type, id: this.#id, code: this.#code, bytes: this.#bytes, reason };
   }
 
-  private append(chunk: Uint8Array): void {
+  #append(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    const used = this.bytes - chunk.length;
-    if (!this.buf || this.buf.length < this.bytes) {
+    const used = this.#bytes - chunk.length;
+    if (!this.#buf || this.#buf.length < this.#bytes) {
       // Doubling keeps copies amortized; never beyond the limit, which
-      // push() has checked this.bytes against.
-      const wanted = Math.max(this.buf ? this.buf.length * 2 : FIRST_CAPACITY, this.bytes);
+      // push() has checked this.#bytes against.
+      const wanted = Math.max(this.#buf ? this.#buf.length * 2 : FIRST_CAPACITY, this.#bytes);
       const cap = Math.min(wanted, this.limit);
       const grown = new Uint8Array(cap);
-      if (this.buf) grown.set(this.buf.subarray(0, used));
-      this.buf = grown;
+      if (this.#buf) grown.set(this.#buf.subarray(0, used));
+      this.#buf = grown;
     }
-    this.buf.set(chunk, used);
+    this.#buf.set(chunk, used);
   }
 }

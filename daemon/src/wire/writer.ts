@@ -31,10 +31,10 @@ export class FrameWriter {
   readonly maxMessage: number;
   // Largest payload a single frame carries: a datagram less one header.
   readonly maxChunk: number;
-  private readonly sealed: Uint8Array[] = [];
-  private current: PendingFrame[] = [];
-  private currentSize = 0;
-  private queued = 0;
+  readonly #sealed: Uint8Array[] = [];
+  #current: PendingFrame[] = [];
+  #currentSize = 0;
+  #queued = 0;
 
   constructor(options: FrameWriterOptions) {
     const { maxDatagram, maxMessage } = options;
@@ -70,44 +70,44 @@ export class FrameWriter {
     // Validate the header once, before anything is queued.
     writeFrame(HEADER_PROBE, 0, type, 0, id, code);
     if (payload.length <= this.maxChunk) {
-      this.add({ type, flags: 0, id, code, payload });
+      this.#add({ type, flags: 0, id, code, payload });
       return;
     }
     for (let off = 0; off < payload.length; off += this.maxChunk) {
       const end = Math.min(off + this.maxChunk, payload.length);
-      this.add({ type, flags: end < payload.length ? FLAG_MORE : 0, id, code, payload: payload.subarray(off, end) });
+      this.#add({ type, flags: end < payload.length ? FLAG_MORE : 0, id, code, payload: payload.subarray(off, end) });
     }
   }
 
   // Frames queued and not yet handed out by flush().
   get pendingFrames(): number {
-    return this.queued;
+    return this.#queued;
   }
 
   // Seals what is queued and returns every datagram, oldest first.
   flush(): Uint8Array[] {
-    this.seal();
-    this.queued = 0;
-    return this.sealed.splice(0, this.sealed.length);
+    this.#seal();
+    this.#queued = 0;
+    return this.#sealed.splice(0, this.#sealed.length);
   }
 
-  private add(frame: PendingFrame): void {
+  #add(frame: PendingFrame): void {
     const size = FRAME_HEADER_SIZE + frame.payload.length;
-    if (size > this.maxDatagram - this.currentSize) this.seal();
-    this.current.push(frame);
-    this.currentSize += size;
-    this.queued++;
+    if (size > this.maxDatagram - this.#currentSize) this.#seal();
+    this.#current.push(frame);
+    this.#currentSize += size;
+    this.#queued++;
   }
 
-  private seal(): void {
-    if (this.current.length === 0) return;
+  #seal(): void {
+    if (this.#current.length === 0) return;
     // One allocation per datagram, exact size; every byte is written below.
-    const out = Buffer.allocUnsafe(this.currentSize);
+    const out = Buffer.allocUnsafe(this.#currentSize);
     let off = 0;
-    for (const f of this.current) off += writeFrame(out, off, f.type, f.flags, f.id, f.code, f.payload);
-    this.sealed.push(out);
-    this.current = [];
-    this.currentSize = 0;
+    for (const f of this.#current) off += writeFrame(out, off, f.type, f.flags, f.id, f.code, f.payload);
+    this.#sealed.push(out);
+    this.#current = [];
+    this.#currentSize = 0;
   }
 }
 
