@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startProcess, startKextsim, type Started } from '../../scripts/lib/processes';
 import { ROOT } from '../support/paths';
 
-const PACKAGES = ['proto', 'native', 'daemon', 'clients/ts'];
+const PACKAGES = ['proto', 'native', 'daemon', 'clients/ts', 'export'];
 let work: string;
 let sim: Started;
 let daemon: Started | undefined;
@@ -41,7 +41,7 @@ function tarballs(): string[] {
 
 test('each package packs only what it ships: no sources, tests or build leftovers', () => {
   const names = tarballs().map((t) => t.replace(/^.*\//, '')).sort();
-  assert.deepEqual(names, ['kextbridge-0.1.0.tgz', 'kextbridge-native-0.1.0.tgz', 'kextbridge-protocol-0.1.0.tgz', 'kextbridged-0.1.0.tgz']);
+  assert.deepEqual(names, ['kextbridge-0.1.0.tgz', 'kextbridge-export-0.1.0.tgz', 'kextbridge-native-0.1.0.tgz', 'kextbridge-protocol-0.1.0.tgz', 'kextbridged-0.1.0.tgz']);
   for (const t of tarballs()) {
     const files = execFileSync('tar', ['-tzf', t], { encoding: 'utf8' }).split('\n').filter(Boolean);
     const stray = files.filter((f) => /\.test\.js$|\.map$|\/build\/|tsconfig|\.tsbuildinfo$/.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
@@ -66,6 +66,7 @@ test('installed into a fresh prefix without dev dependencies, the daemon and the
   const cli = (args: string[]): string => execFileSync(join(bin, 'kextbridge'), ['--socket', socket, ...args], { encoding: 'utf8', env: { ...process.env, KEXTBRIDGE_PROTO: proto } });
   assert.match(cli(['status']), /^link\s+ready: org\.kextbridge\.example/m);
   assert.deepEqual(JSON.parse(cli(['call', 'echo', '--json', '{"data":"aGk="}']))['reply'], { data: 'aGk=' });
+  assert.match(execFileSync(join(bin, 'kextbridge-export'), ['--help'], { encoding: 'utf8' }), /^usage: kextbridge-export/);
 
   // A user's project: only the client's tarball (and the protocol it
   // depends on), the user's own TypeScript and @types/node.
@@ -73,7 +74,7 @@ test('installed into a fresh prefix without dev dependencies, the daemon and the
   cpSync(join(ROOT, 'test/fixtures/user-app'), app, { recursive: true });
   const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'user-app', version: '1.0.0', private: true }));
-  const client = tarballs().filter((t) => /kextbridge-(0|protocol)/.test(t));
+  const client = tarballs().filter((t) => /kextbridge-(0\.|protocol)/.test(t));
   npm(['install', ...client, `typescript@${root.devDependencies['typescript']}`, `@types/node@${root.devDependencies['@types/node']}`], app);
   execFileSync(join(app, 'node_modules/.bin/tsc'), ['-p', app], { encoding: 'utf8' });
   const out = execFileSync(process.execPath, [join(app, 'out/main.js'), socket], { encoding: 'utf8', timeout: 30_000 });

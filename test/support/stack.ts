@@ -28,17 +28,19 @@ export async function startStack(config: object = {}, kextsimArgs: string[] = []
   const sim = await startKextsim(kextsimArgs);
   const daemon = await startDaemon(sim.socket, ['--config', file], daemonStart);
   const client = bridgeClient(daemon.socket);
-  return {
+  const stack: Stack = {
     dir,
     configFile: file,
     sim,
     daemon,
     client,
+    // What the stack holds now: a test may have started a new daemon or kextsim in it.
     async stop() {
-      client.close();
-      await daemon.stop();
-      await sim.stop();
+      stack.client.close();
+      await stack.daemon.stop();
+      await stack.sim.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return stack;
 }

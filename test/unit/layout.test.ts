@@ -101,7 +101,7 @@ test('main.ts only constructs and wires: one function, no branching on frames or
 // and the packages its package.json depends on; the daemon and the client
 // never import each other, and no package reaches into another's
 // internals (the kextbridge-internal export condition is the tests').
-const PACKAGES = ['proto', 'native', 'daemon', 'clients/ts'];
+const PACKAGES = ['proto', 'native', 'daemon', 'clients/ts', 'export'];
 
 function borderCrossings(pkgDir: string): string[] {
   const manifest = JSON.parse(readFileSync(join(root, pkgDir, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string> };
@@ -135,6 +135,7 @@ test('the daemon and the client library never depend on each other', () => {
   assert.ok(!deps('daemon').includes('kextbridge'), 'kextbridged depends on kextbridge');
   assert.ok(!deps('clients/ts').includes('kextbridged'), 'kextbridge depends on kextbridged');
   assert.ok(!deps('clients/ts').includes('@kextbridge/native'), 'the client needs no native addon');
+  assert.ok(!deps('export').includes('kextbridged'), 'the exporter is a client of the daemon, through the public client library');
 });
 
 test('the border check sees a crossing when there is one', () => {

@@ -1,0 +1,86 @@
+// A real NATS JetStream cluster on loopback for the export tests: n
+// nats-server processes (Debian's), each with its own store directory and
+// port, routed to each other. Nodes can be killed and started again on the
+// same ports and stores. Under CI a missing nats-server fails the test.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startProcess, type Started } from '../../scripts/lib/processes';
+
+export interface NatsCluster {
+  urls: string[];
+  // Stops node i (SIGKILL) or all of them.
+  kill(i: number): Promise<void>;
+  start(i: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function natsServerPath(): string {
+  try {
+    return execFileSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('nats-server is not installed: scripts/setup.sh installs it (Debian: apt-get install nats-server)');
+  }
+}
+
+export async function startNatsCluster(size: number): Promise<NatsCluster> {
+  const bin = natsServerPath();
+  const dir = mkdtempSync(join(tmpdir(), 'kb-nats-'));
+  const clientPorts = await Promise.all(Array.from({ length: size }, freePort));
+  const routePorts = await Promise.all(Array.from({ length: size }, freePort));
+  const nodes: Array<Started | undefined> = [];
+  const configs = clientPorts.map((port, i) => {
+    const store = join(dir, `n${i}`);
+    mkdirSync(store);
+    const file = join(dir, `n${i}.conf`);
+    const routes = routePorts.map((p) => `nats://127.0.0.1:${p}`).join(', ');
+    writeFileSync(
+      file,
+      [
+        `server_name: n${i}`,
+        `listen: 127.0.0.1:${port}`,
+        `jetstream { store_dir: "${store}" }`,
+        size > 1 ? `cluster { name: kb, listen: 127.0.0.1:${routePorts[i]}, routes: [${routes}] }` : '',
+      ].join('\n'),
+    );
+    return file;
+  });
+  const start = async (i: number): Promise<void> => {
+    const node = startProcess(bin, ['-c', configs[i]!], 'pipe');
+    nodes[i] = node;
+    // nats-server logs to stderr; ready once it listens for clients.
+    const deadline = Date.now() + 15_000;
+    while (!node.stderr.join('').includes('Server is ready')) {
+      if (node.process.exitCode !== null) throw new Error(`nats-server n${i} exited: ${node.stderr.join('').slice(-2000)}`);
+      if (Date.now() > deadline) throw new Error(`nats-server n${i} not ready in 15 s: ${node.stderr.join('').slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    node.stderr.length = 0;
+  };
+  await Promise.all(configs.map((_, i) => start(i)));
+  return {
+    urls: clientPorts.map((p) => `nats://127.0.0.1:${p}`),
+    async kill(i) {
+      await nodes[i]?.stop('SIGKILL');
+      nodes[i] = undefined;
+    },
+    start,
+    async stop() {
+      await Promise.all(nodes.map((n) => n?.stop('SIGTERM', 5000)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventPublication, lossPublication } from 'kextbridge-export/internal/envelope';
+
+const src = { host: 'mac-042', kext: 'org.kextbridge.example' };
+
+test('an event: its subject, a message id JetStream dedups on, headers naming source and type, the payload untouched', () => {
+  const payload = Uint8Array.of(0x08, 0x2a);
+  const p = eventPublication(src, { epoch: '77', seq: 9, timeNs: '123456', topic: 'exec', type: 'kextbridge.example.v1.ExecEvent', payload });
+  assert.equal(p.subject, 'kextbridge.mac-042.exec');
+  assert.equal(p.msgID, 'mac-042/77/9');
+  assert.deepEqual(Buffer.from(p.data), Buffer.from(payload));
+  for (const [k, v] of [['Kb-Host', 'mac-042'], ['Kb-Kext', 'org.kextbridge.example'], ['Kb-Epoch', '77'], ['Kb-Seq', '9'], ['Kb-Time-Ns', '123456'], ['Kb-Topic', 'exec'], ['Kb-Type', 'kextbridge.example.v1.ExecEvent']]) {
+    assert.equal(p.headers.get(k!), v, k);
+  }
+});
+
+test('a loss: a record on _lost with the range, keyed so a replay of it is dropped too; one the daemon could not size is keyed by epoch', () => {
+  const p = lossPublication(src, { epoch: '77', count: 3, firstSeq: 10, lastSeq: 14, source: 'LOSS_SOURCE_SUBSCRIBER', detail: '' });
+  assert.equal(p.subject, 'kextbridge.mac-042._lost');
+  assert.equal(p.msgID, 'mac-042/77/lost/10-14');
+  assert.deepEqual(JSON.parse(Buffer.from(p.data).toString()), { count: 3, firstSeq: 10, lastSeq: 14, source: 'LOSS_SOURCE_SUBSCRIBER', detail: '' });
+  assert.equal(p.headers.get('Kb-Lost-Count'), '3');
+  const unsized = lossPublication(src, { epoch: '78', count: 0, firstSeq: 0, lastSeq: 0, source: 'LOSS_SOURCE_DAEMON', detail: 'restarted' });
+  assert.equal(unsized.msgID, 'mac-042/78/lost/unsized');
+});
