@@ -46,8 +46,8 @@ async function main(): Promise<void> {
   console.log(`
 kextbridged is serving ${daemonSocket} (kext: kextsim on ${kextSocket})
 
-With the CLI (in another terminal, any user; after \`npm install\` it is
-on PATH as \`npx kextbridge\` here, \`kextbridge\` where the package is installed):
+With the CLI, in another terminal, as any user (\`npx kextbridge\` in this
+checkout, \`kextbridge\` where the package is installed):
   export KEXTBRIDGE_SOCKET=${daemonSocket}
   export KEXTBRIDGE_PROTO=${EXAMPLE_PROTO}
   npx kextbridge describe
