@@ -49,7 +49,15 @@ def suite(channel):
     unknown = code(lambda: channel.unary_unary("/kextbridge.v1.Bridge/NoSuchMethod")(b"", timeout=10))
     bridge = bridge_pb2_grpc.BridgeStub(channel)
     bad = code(lambda: bridge.Call(bridge_pb2.CallRequest(), timeout=10))
-    late = code(lambda: example.Echo(example_pb2.EchoRequest(), timeout=0.000001))
+    # Two heartbeats (one a second) cannot both come within half a second;
+    # a microsecond deadline on a unary call is checked too coarsely by
+    # grpcio to fail every time.
+    def two_beats_fast():
+        beats = example.WatchHeartbeat(example_pb2.WatchRequest(), timeout=0.5)
+        next(beats)
+        next(beats)
+
+    late = code(two_beats_fast)
     say("errors", {"unknownMethod": unknown, "badArgument": bad, "deadline": late})
 
 
