@@ -11,13 +11,13 @@
 // sampled every 5 s. It fails (exit 1) when the first and the last window
 // after the warm-up differ by more than 10% in RSS or descriptors, or on
 // any error that the kext's planned absence does not explain.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KextBridgeClient, KextBridgeError } from 'kextbridge';
 import { loadSchema } from '@kextbridge/protocol';
 
-import { EXAMPLE_PROTO, killAll, startDaemon, startKextsim, type Started } from './lib/processes';
+import { EXAMPLE_PROTO, killAll, openFds, rssMB, startDaemon, startKextsim, type Started } from './lib/processes';
 
 interface Options {
   seconds: number;
@@ -247,8 +247,7 @@ async function main(): Promise<number> {
   loops.push(
     (async () => {
       while (running()) {
-        const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
-        samples.push({ at: (Date.now() - started) / 1000, rssMB: rss, fds: readdirSync(`/proc/${pid}/fd`).length });
+        samples.push({ at: (Date.now() - started) / 1000, rssMB: rssMB(pid), fds: openFds(pid) });
         const s = samples[samples.length - 1]!;
         if (samples.length % 6 === 1) {
           console.log(

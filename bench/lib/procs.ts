@@ -3,10 +3,9 @@
 // any way (done, error, time limit, Ctrl-C) leaves nothing behind, and
 // every wait for a process is bounded.
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { EXAMPLE_PROTO, killAll, startDaemon as launchDaemon, startKextsim as launchKextsim, startProcess, type Started } from '../../scripts/lib/processes';
+import { EXAMPLE_PROTO, killAll, rssMB, startDaemon as launchDaemon, startKextsim as launchKextsim, startProcess, type Started } from '../../scripts/lib/processes';
 import { WORKERS } from './paths';
 
 export { killAll };
@@ -75,11 +74,10 @@ export async function runWorker<T>(name: string, args: unknown, timeoutMs: numbe
   return JSON.parse(line) as T;
 }
 
-// Resident set size of a process in MB (Linux /proc; 0 where unavailable).
+// Resident set size of a process in MB (0 where unavailable).
 export function rssMegabytes(pid: number): number {
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
+    return rssMB(pid);
   } catch {
     return 0;
   }

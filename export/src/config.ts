@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parse as parsePlist } from 'plist';
-import { defaultSocketPath } from '@kextbridge/protocol';
+import { closest, defaultSocketPath } from '@kextbridge/protocol';
 
 export interface ExportConfig {
   // The daemon's socket.
@@ -87,7 +87,7 @@ export function validate(raw: Raw, base: string, origin: (key: string) => string
   for (const [key, value] of Object.entries(raw)) {
     const check = CHECKS[key as keyof ExportConfig] as ((v: unknown, base: string) => Checked<unknown>) | undefined;
     if (!check) {
-      const close = KEYS.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
+      const close = closest(key, KEYS);
       errors.push(`${origin(key)}: unknown key "${key}"${close ? `; did you mean "${close}"?` : `; known keys: ${KEYS.join(', ')}`}`);
       continue;
     }
@@ -95,18 +95,7 @@ export function validate(raw: Raw, base: string, origin: (key: string) => string
     if ('problem' in r) errors.push(`${origin(key)}: ${key} ${r.problem}, got ${JSON.stringify(value)}`);
     else config[key] = r.value;
   }
-  const c = config as unknown as ExportConfig;
-  if (errors.length === 0 && c.topics.length === 0) errors.push('topics: name at least one topic to export (config "topics" or --topic)');
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, config: c };
-}
-
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  }
-  return d[a.length]![b.length]!;
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, config: config as unknown as ExportConfig };
 }
 
 // The file as an object: JSON, or a plist (by its first bytes).

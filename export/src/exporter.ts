@@ -96,6 +96,7 @@ export class Exporter {
     const timeouts = setInterval(() => this.#expire(), 250);
     const daemon = (this.#daemon = new KextBridgeClient({ socket: c.socket }));
     const { source, topicNames, types } = await this.#describe(daemon, signal);
+    signal.addEventListener('abort', () => this.#wakeRoom(), { once: true });
     const ticker = setInterval(() => void this.#tick(), c.statusIntervalMs);
     const saver = setInterval(() => this.#save(), 200);
     try {
@@ -180,14 +181,19 @@ export class Exporter {
     const p: Pending = { pub, epoch, seq, state: 'sent', token: 0, sentAt: 0 };
     this.#pending.push(p);
     this.#send(p);
-    while (this.#pending.length >= this.#c.maxInFlight && !signal.aborted) await this.#waitForRoom(signal);
+    while (this.#pending.length >= this.#c.maxInFlight && !signal.aborted) await this.#waitForRoom();
   }
 
-  #waitForRoom(signal?: AbortSignal): Promise<void> {
-    return new Promise((res) => {
-      this.#room = res;
-      signal?.addEventListener('abort', () => res(), { once: true });
-    });
+  // Resolved by the next settle (#advance) or by a stop (#wakeRoom from
+  // the abort listeners run() and #drain register once each).
+  #waitForRoom(): Promise<void> {
+    return new Promise((res) => (this.#room = res));
+  }
+
+  #wakeRoom(): void {
+    const room = this.#room;
+    this.#room = null;
+    room?.();
   }
 
   #send(p: Pending): void {
@@ -253,17 +259,14 @@ export class Exporter {
         for (const p of this.#pending) if (p.state === 'failed') this.#send(p);
       }, this.#retry.next());
     }
-    if (this.#pending.length < this.#c.maxInFlight || this.#pending.length === 0) {
-      const room = this.#room;
-      this.#room = null;
-      room?.();
-    }
+    if (this.#pending.length < this.#c.maxInFlight) this.#wakeRoom();
   }
 
   async #drain(graceMs: number): Promise<void> {
     const giveUp = new AbortController();
     const timer = setTimeout(() => giveUp.abort(), graceMs);
-    while (this.#pending.length > 0 && !giveUp.signal.aborted) await Promise.race([this.#waitForRoom(giveUp.signal), new Promise((r) => setTimeout(r, 100))]);
+    giveUp.signal.addEventListener('abort', () => this.#wakeRoom(), { once: true });
+    while (this.#pending.length > 0 && !giveUp.signal.aborted) await this.#waitForRoom();
     clearTimeout(timer);
     if (this.#pending.length > 0) this.#log.warn({ unacknowledged: this.#pending.length }, 'stopping with publishes unacknowledged; the next run sends them again from the cursor');
   }

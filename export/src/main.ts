@@ -93,10 +93,13 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     switch (command) {
-      case 'run':
-        return await run(load(values));
+      case 'run': {
+        const config = load(values);
+        if (config.topics.length === 0) throw new UsageError('topics: name at least one topic to export (config "topics" or --topic)');
+        return await run(config);
+      }
       case 'status': {
-        const cursorFile = values['cursor'] ? resolve(String(values['cursor'])) : load({ ...values, topic: ['-'] }).cursorFile;
+        const cursorFile = load(values).cursorFile;
         const text = readFileSync(statusFile(cursorFile), 'utf8');
         console.log(text.trim());
         return 0;

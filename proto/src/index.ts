@@ -5,3 +5,4 @@ export { PROTO_ROOT, defaultSocketPath, runDir } from './paths';
 export { loadSchema, typedServices } from './schema';
 export { bindService, OPTION_FIELD_TYPES, type ItemKind, type MethodBinding } from './bindings';
 export { Backoff, jittered } from './backoff';
+export { closest } from './suggest';

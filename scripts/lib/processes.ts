@@ -3,7 +3,7 @@
 // within a bound, keep the output lines, stop by pid (politely, then for
 // sure), and kill whatever is still running when the starter exits.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -107,6 +107,17 @@ export function startProcess(command: string, args: readonly string[], stderr: '
       return code;
     },
   };
+}
+
+// A running process's resident memory in MB and its open descriptors
+// (Linux /proc; they throw once the process is gone).
+export function rssMB(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) / 1024;
+}
+
+export function openFds(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).length;
 }
 
 // The kextsim binary: the sanitizer build when there is one and it is wanted.

@@ -1,16 +1,9 @@
-// What the abuse and soak tests measure of the daemon: its descriptors and
-// memory (Linux /proc), and root's call latency.
-import { readdirSync, readFileSync } from 'node:fs';
+// What the abuse tests measure of the daemon: its descriptors and memory
+// (the stack starter's, as the soak and the bench read them), and root's
+// call latency.
 import { unary, type Client } from './daemon';
 
-export function fds(pid: number): number {
-  return readdirSync(`/proc/${pid}/fd`).length;
-}
-
-export function rssMB(pid: number): number {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb) / 1024;
-}
+export { openFds as fds, rssMB } from '../../scripts/lib/processes';
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { keyList, type KeySpec } from './keys';
-import { closest } from './suggest';
+import { closest } from '@kextbridge/protocol';
 
 type FlagKind = 'path' | 'string' | 'integer' | 'boolean' | 'paths';
 

@@ -9,7 +9,7 @@ import { MAX_NAME } from '../wire/constants';
 import { defaultConfig, isKeySpec, KEYS, type KeySpec } from './keys';
 import { ID_MAX } from './os-limits';
 import type { Config, PolicyConfig, PolicyMap, PolicyRule, Principal } from './schema';
-import { closest } from './suggest';
+import { closest } from '@kextbridge/protocol';
 
 export interface ValidateOptions {
   platform?: NodeJS.Platform;

@@ -1,11 +1,15 @@
 // `kextbridged install | uninstall | print-plist | print-systemd`.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultSocketPath, runDir } from '@kextbridge/protocol';
-import { resolve } from 'node:path';
 
+import { defaultConfig } from '../config/keys';
 import { DEFAULT_LABEL, renderPlist, type LaunchdOptions } from './plist';
 import { planInstall, planUninstall, runSteps, type InstallOptions } from './install';
 import { serviceUnit, socketUnit } from './systemd';
+
+// The socket the service manager makes has the mode the daemon's own would.
+const SOCKET_MODE = defaultConfig().socketMode;
 
 export const LAUNCHD_COMMANDS = ['install', 'uninstall', 'print-plist', 'print-systemd'] as const;
 
@@ -73,7 +77,7 @@ export function runLaunchdCommand(argv: string[], out: (s: string) => void, err:
     logDir: '/Library/Logs/kextbridge',
     drainGraceMs: drain,
     ...(values.config ? { configPath: resolve(values.config) } : {}),
-    ...(values['socket-activation'] ? { socket: { path: values.socket, mode: 0o666 } } : {}),
+    ...(values['socket-activation'] ? { socket: { path: values.socket, mode: SOCKET_MODE } } : {}),
   };
   const platform = process.platform;
   try {
@@ -82,7 +86,7 @@ export function runLaunchdCommand(argv: string[], out: (s: string) => void, err:
         out(renderPlist(base).trimEnd());
         return 0;
       case 'print-systemd': {
-        const o = { ...base, socketPath: defaultSocketPath('linux'), socketMode: 0o666 };
+        const o = { ...base, socketPath: defaultSocketPath('linux'), socketMode: SOCKET_MODE };
         out(`# /etc/systemd/system/kextbridged.service\n${serviceUnit(o, values['socket-activation'])}`);
         if (values['socket-activation']) out(`# /etc/systemd/system/kextbridged.socket\n${socketUnit(o)}`);
         return 0;

@@ -26,11 +26,8 @@ test('every bad value is reported at once, naming the key, where it came from an
   ]);
 });
 
-test('an unknown key names the closest known one; no topics at all is said plainly', () => {
+test('an unknown key names the closest known one', () => {
   const r = validate({ topcs: ['exec'] }, '/', fromFile);
   assert.equal(r.ok, false);
   if (!r.ok) assert.deepEqual(r.errors, ['export.json: unknown key "topcs"; did you mean "topics"?']);
-  const none = validate({}, '/', fromFile);
-  assert.equal(none.ok, false);
-  if (!none.ok) assert.match(none.errors[0]!, /name at least one topic/);
 });

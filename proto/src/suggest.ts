@@ -1,6 +1,7 @@
-// "Did you mean" for unknown config keys and flags: a misspelt key would
-// otherwise be ignored silently and its default used, which for a policy
-// key means access that was meant to be restricted is not.
+// "Did you mean" for unknown config keys and flags (the daemon's and the
+// exporter's): a misspelt key would otherwise be ignored silently and its
+// default used, which for a policy key means access that was meant to be
+// restricted is not.
 
 // Levenshtein distance, case-insensitive (maxinflight vs maxInflight is a
 // typo, not a different key).
