@@ -4,13 +4,13 @@
 // client code; and the daemon's ingest alone (a subscriber whose filter
 // matches nothing keeps the topic wanted while nothing is delivered).
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { bareServer } from './lib/bare';
 import { counters, emit, sleep, waitForSubscribers, type Bridge } from './lib/bridge';
 import { EVENT_BATCH, type BenchConfig } from './lib/config';
 import { startWorker, stop, waitForLine } from './lib/procs';
+import { cpuSeconds } from '../scripts/lib/processes';
 import { progress } from './lib/progress';
 import { ratios } from './lib/stats';
 import type { Section } from './lib/table';
@@ -115,16 +115,6 @@ async function flood(c: BenchConfig, b: Bridge, ratePerSec = 0): Promise<{ emitt
   return { emitted, lost };
 }
 
-// The daemon's CPU seconds so far (user + system), from /proc.
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
-const CLOCK_TICKS = 100;
 
 export interface BridgeRun {
   // The slowest subscriber's rate.

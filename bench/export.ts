@@ -1,143 +1,260 @@
-// `npm run bench:export`: events a second from kextsim (offered at
-// 100,000 a second) through the daemon and kextbridge-export into a
-// JetStream stream of one node (R1) and of three (R3), each beside a bare publisher pushing the same bytes (same
-// size, headers and message ids, the same in-flight window) into the same
-// stream in the same run. Prints medians (min–max) of the rounds.
-//   node dist/bench/export.js [--rounds N] [--events N]
+// `npm run bench:export`: events a second from kextsim through the daemon
+// and kextbridge-export into a JetStream stream of one node (R1) and of
+// three (R3), each beside a bare publisher in this process that pushes the
+// same messages (the exporter's envelope: subject, headers, ids, payload
+// size) the same way (core publishes, acks to one inbox, the same window)
+// at the same offered rate into the same cluster, in the same round.
+// Both rates are what the stream holds over the time from the first event
+// offered to the last one stored (the stream's own time of it; the
+// exporter's cursor file is written only every 200 ms). Prints medians (min–max) of the rounds,
+// and the CPU each side spent per event.
+//   node dist/bench/export.js [--rounds N] [--events N] [--rate N]
+//                             [--in-flight N] [--replicas 1,3]
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, headers, nanos, StorageType } from 'nats';
+import { parseArgs } from 'node:util';
+import { connect, createInbox, nanos, StorageType, type MsgHdrs, type NatsConnection } from 'nats';
 
+import { TopicEnvelope } from 'kextbridge-export/internal/envelope';
 import { startNatsCluster, type NatsCluster } from '../test/support/nats-cluster';
+import { cpuSeconds } from '../scripts/lib/processes';
 import { emit, startBridge, waitForSubscribers, type Bridge } from './lib/bridge';
 import { killAll, track, stop } from './lib/procs';
 import { ROOT } from './lib/paths';
 import { ratios, spread } from './lib/stats';
 
+const HELP = `usage: npm run bench:export -- [--rounds N] [--events N] [--rate N] [--in-flight N] [--replicas LIST]
+
+  --rounds N      rounds per stream, each a bare run then an exporter run (3)
+  --events N      events per run (100000)
+  --rate N        events offered a second, to both (100000; the issue's target)
+  --in-flight N   publishes awaiting an ack at once, both sides (1024)
+  --warmup N      events each side publishes, untimed, before its timed
+                  run: the figures are a running exporter's, not a cold
+                  start's (20000)
+  --replicas L    the streams to measure, e.g. 1 or 1,3 (1,3)
+  --profile DIR   write the exporter's and the daemon's CPU profiles there (node --cpu-prof;
+                  read them with dist/bench/profile-summary.js)`;
+
+// The exporter's payload is the kext's bytes; kextsim's emit of `size`
+// gives payloads of this many.
 const EVENT_BYTES = 200;
-const IN_FLIGHT = 1024;
-// The offered load: the issue's target rate into R1.
-const RATE = 100_000;
+const KEXT = 'org.kextbridge.example';
+const TOPIC = 'exec';
+const TYPE = 'kextbridge.example.v1.ExecEvent';
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : Number(process.argv[i + 1]);
+interface Run {
+  rate: number;
+  // The publisher's CPU (the bench process, or the exporter), and that of
+  // the rest of the path: the nats-server nodes, and for the exporter the
+  // daemon too. µs per event.
+  cpuUsPerEvent: number;
+  othersUsPerEvent: number;
 }
 
-async function bare(cluster: NatsCluster, stream: string, replicas: number, events: number): Promise<number> {
-  const nc = await connect({ servers: cluster.urls });
-  const jsm = await nc.jetstreamManager();
-  await jsm.streams.add({ name: stream, subjects: [`bare.${stream}.>`], num_replicas: replicas, duplicate_window: nanos(120_000), storage: StorageType.File });
-  const js = nc.jetstream({ timeout: 10_000 });
-  const payload = new Uint8Array(EVENT_BYTES - 16);
-  // The exporter's own way to keep a window: acks counted as they come,
-  // a publish sent whenever the window has room.
-  let sent = 0;
-  let acked = 0;
-  let failed: Error | null = null;
-  let wake: (() => void) | null = null;
-  const settled = (): void => {
-    acked++;
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  const t0 = process.hrtime.bigint();
-  while (acked < events) {
-    if (failed) throw failed;
-    if (sent < events && sent - acked < IN_FLIGHT) {
-      const seq = ++sent;
-      const h = headers();
-      for (const [k, v] of [['Kb-Host', 'bench'], ['Kb-Kext', 'org.kextbridge.example'], ['Kb-Epoch', '1'], ['Kb-Seq', String(seq)], ['Kb-Time-Ns', '1'], ['Kb-Topic', 'exec'], ['Kb-Type', 'kextbridge.example.v1.ExecEvent']]) h.set(k!, v!);
-      js.publish(`bare.${stream}.exec`, payload, { msgID: `bench/1/${seq}`, headers: h }).then(settled, (e: Error) => (failed = e));
-      // Yield now and then, as the exporter does between batches.
-      if (seq % 1024 === 0) await new Promise((r) => setImmediate(r));
-      continue;
-    }
-    await new Promise<void>((r) => (wake = r));
+// CPU seconds of these processes together.
+const cpuOf = (pids: number[]): number => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+
+interface Options {
+  rounds: number;
+  events: number;
+  rate: number;
+  inFlight: number;
+  warmup: number;
+  replicas: number[];
+  profile: string | undefined;
+}
+
+function options(): Options {
+  const { values } = parseArgs({
+    options: { rounds: { type: 'string' }, events: { type: 'string' }, rate: { type: 'string' }, 'in-flight': { type: 'string' }, warmup: { type: 'string' }, replicas: { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
   }
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  await jsm.streams.delete(stream);
-  await nc.close();
-  return events / seconds;
+  const int = (name: string, v: string | undefined, fallback: number, min: number): number => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} ${v}: an integer ≥ ${min}`);
+    return n;
+  };
+  const replicas = (values.replicas ?? '1,3').split(',').map((r) => int('replicas', r, 1, 1));
+  return { rounds: int('rounds', values.rounds, 3, 1), events: int('events', values.events, 100_000, 1), rate: int('rate', values.rate, 100_000, 1), inFlight: int('in-flight', values['in-flight'], 1024, 1), warmup: int('warmup', values.warmup, 20_000, 0), replicas, profile: values.profile };
 }
 
-async function exported(cluster: NatsCluster, bridge: Bridge, stream: string, replicas: number, events: number, dir: string): Promise<number> {
+async function addStream(nc: NatsConnection, name: string, subjects: string[], replicas: number): Promise<void> {
+  await (await nc.jetstreamManager({ timeout: 30_000 })).streams.add({ name, subjects, num_replicas: replicas, duplicate_window: nanos(120_000), storage: StorageType.File });
+}
+
+async function deleteStream(cluster: NatsCluster, name: string): Promise<void> {
+  const nc = await connect({ servers: cluster.urls });
+  await (await nc.jetstreamManager({ timeout: 30_000 })).streams.delete(name).catch(() => false);
+  await nc.close();
+}
+
+// The bare publisher: the exporter's messages, made and published as the
+// exporter makes and publishes them, with no daemon and no gRPC.
+async function bare(cluster: NatsCluster, stream: string, replicas: number, o: Options): Promise<Run> {
+  const host = `bare${stream}`;
+  const nc = await connect({ servers: cluster.urls });
+  await addStream(nc, stream, [`kextbridge.${host}.>`], replicas);
+  const envelope = new TopicEnvelope({ host, kext: KEXT }, '1', TOPIC, TYPE);
+  const payload = new Uint8Array(EVENT_BYTES);
+  const inbox = createInbox();
+  let acked = 0;
+  let failed = '';
+  let wake: (() => void) | null = null;
+  nc.subscribe(`${inbox}.*`, {
+    callback: (_err, msg) => {
+      if (msg.headers?.hasError || Buffer.from(msg.data).toString().includes('"error"')) failed ||= `a publish failed: ${msg.headers?.description ?? Buffer.from(msg.data).toString()}`;
+      acked++;
+      const w = wake;
+      wake = null;
+      w?.();
+    },
+  });
+  let sent = 0;
+  // As the exporter: one options object for every publish.
+  const options: { reply: string; headers: MsgHdrs | undefined } = { reply: '', headers: undefined };
+  // Publishes seqs sent+1..sent+count at the offered rate; resolves once
+  // all are acknowledged.
+  const paced = async (count: number): Promise<void> => {
+    const t0 = performance.now();
+    const first = sent;
+    const end = sent + count;
+    while (acked < end) {
+      if (failed) throw new Error(failed);
+      const due = Math.min(end, first + Math.floor(((performance.now() - t0) / 1000) * o.rate) + 1);
+      while (sent < due && sent - acked < o.inFlight) {
+        const seq = ++sent;
+        const m = envelope.event(String(seq), String(seq), payload);
+        options.reply = `${inbox}.${seq}`;
+        options.headers = m.headers;
+        nc.publish(m.subject, m.data, options);
+      }
+      // The next tick of the offered rate, or room in the window.
+      await new Promise<void>((r) => {
+        const t = setTimeout(() => ((wake = null), r()), sent < due ? 100 : 1);
+        wake = () => (clearTimeout(t), r());
+      });
+    }
+  };
+  await paced(o.warmup);
+  const cpu0 = process.cpuUsage();
+  const others0 = cpuOf(cluster.pids());
+  const t0 = Date.now();
+  await paced(o.events);
+  const cpu = process.cpuUsage(cpu0);
+  const others = cpuOf(cluster.pids()) - others0;
+  const state = (await (await nc.jetstreamManager({ timeout: 30_000 })).streams.info(stream)).state;
+  const stored = state.messages - o.warmup;
+  const seconds = (Date.parse(state.last_ts) - t0) / 1000;
+  await nc.close();
+  await deleteStream(cluster, stream);
+  if (stored !== o.events) throw new Error(`bare publisher: the stream holds ${stored} of ${o.events}`);
+  return { rate: stored / seconds, cpuUsPerEvent: (cpu.user + cpu.system) / o.events, othersUsPerEvent: (others * 1e6) / o.events };
+}
+
+// Events and loss records the exporter's stream holds, and when the
+// last message was stored (JetStream's clock: this machine's).
+async function storedCounts(cluster: NatsCluster, stream: string): Promise<{ events: number; lossRecords: number; lastMs: number }> {
+  const nc = await connect({ servers: cluster.urls });
+  const info = await (await nc.jetstreamManager({ timeout: 30_000 })).streams.info(stream, { subjects_filter: '>' });
+  await nc.close();
+  const subjects = (info.state.subjects ?? {}) as Record<string, number>;
+  return { events: subjects[`kextbridge.bench.${TOPIC}`] ?? 0, lossRecords: subjects['kextbridge.bench._lost'] ?? 0, lastMs: Date.parse(info.state.last_ts) };
+}
+
+async function exported(cluster: NatsCluster, bridge: Bridge, stream: string, replicas: number, o: Options, dir: string): Promise<Run> {
   const cursorFile = join(dir, `${stream}.cursor`);
-  const child = track(process.execPath, [join(ROOT, 'export/dist/main.js'), 'run', '--socket', bridge.socket, ...cluster.urls.flatMap((u) => ['--server', u]), '--stream', stream, '--replicas', String(replicas), '--topic', 'exec', '--host', 'bench', '--cursor', cursorFile, '--max-in-flight', String(IN_FLIGHT), '--log-level', 'warn']);
+  const profile = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${o.profile}`] : [];
+  const child = track(process.execPath, [...profile, join(ROOT, 'export/dist/main.js'), 'run', '--socket', bridge.socket, ...cluster.urls.flatMap((u) => ['--server', u]), '--stream', stream, '--replicas', String(replicas), '--topic', TOPIC, '--host', 'bench', '--cursor', cursorFile, '--max-in-flight', String(o.inFlight), '--log-level', 'warn']);
   child.stdout!.resume();
   try {
     await waitForSubscribers(bridge.client, 1, 20_000);
-    const first = Number((await bridge.client.status()).counters!.lastSeq) + 1;
-    const t0 = process.hrtime.bigint();
-    const reply = await emit(bridge.client, events, EVENT_BYTES, RATE);
-    const last = first + Number(reply.emitted) - 1;
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      let seq = 0;
-      try {
-        seq = (JSON.parse(readFileSync(cursorFile, 'utf8')) as { seq: number }).seq;
-      } catch {
-        seq = 0;
+    const lastSeq = async (): Promise<number> => Number((await bridge.client.status()).counters!.lastSeq);
+    // Resolves once the exporter's cursor is at seq.
+    const stored = async (seq: number): Promise<void> => {
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        let at = 0;
+        try {
+          at = (JSON.parse(readFileSync(cursorFile, 'utf8')) as { seq: number }).seq;
+        } catch {
+          at = 0;
+        }
+        if (at >= seq) return;
+        if (Date.now() > deadline) throw new Error(`the exporter's cursor stopped at ${at} of ${seq}`);
+        await new Promise((r) => setTimeout(r, 5));
       }
-      if (seq >= last) break;
-      if (Date.now() > deadline) throw new Error(`the exporter's cursor stopped at ${seq} of ${last}`);
-      await new Promise((r) => setTimeout(r, 5));
+    };
+    if (o.warmup > 0) {
+      await emit(bridge.client, o.warmup, EVENT_BYTES, o.rate);
+      await stored(await lastSeq());
     }
-    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const before = await storedCounts(cluster, stream);
+    const first = (await lastSeq()) + 1;
+    const cpu0 = cpuSeconds(child.pid!);
+    const othersPids = [...cluster.pids(), bridge.daemon.pid!];
+    const others0 = cpuOf(othersPids);
+    const t0 = Date.now();
+    const reply = await emit(bridge.client, o.events, EVENT_BYTES, o.rate);
+    await stored(first + Number(reply.emitted) - 1);
+    const cpu = cpuSeconds(child.pid!) - cpu0;
+    const others = cpuOf(othersPids) - others0;
     // What the stream holds, not where the cursor is: a loss record moves
     // the cursor past events that were never stored.
-    const nc = await connect({ servers: cluster.urls });
-    const info = await (await nc.jetstreamManager()).streams.info(stream, { subjects_filter: '>' });
-    await nc.close();
-    const subjects = (info.state.subjects ?? {}) as Record<string, number>;
-    const stored = subjects['kextbridge.bench.exec'] ?? 0;
-    const lossRecords = subjects['kextbridge.bench._lost'] ?? 0;
-    if (stored < Number(reply.emitted)) console.log(`  ${Number(reply.emitted) - stored} of ${reply.emitted} events not stored (told in ${lossRecords} loss records): the offered rate is past what the exporter sustains`);
+    const after = await storedCounts(cluster, stream);
+    const events = after.events - before.events;
+    const lossRecords = after.lossRecords - before.lossRecords;
+    const seconds = (after.lastMs - t0) / 1000;
+    if (events < Number(reply.emitted)) console.log(`  ${Number(reply.emitted) - events} of ${reply.emitted} events not stored (told in ${lossRecords} loss records): the offered rate is past what the exporter sustains`);
     if (Number(reply.lost) > 0) console.log(`  (the kext could not queue ${reply.lost} of them)`);
-    return stored / seconds;
+    return { rate: events / seconds, cpuUsPerEvent: (cpu * 1e6) / Number(reply.emitted), othersUsPerEvent: (others * 1e6) / Number(reply.emitted) };
   } finally {
     await stop(child, 'SIGTERM', 10_000);
     // Streams of one cluster cannot share subjects: the next round's is new.
-    const nc = await connect({ servers: cluster.urls });
-    await (await nc.jetstreamManager()).streams.delete(stream).catch(() => false);
-    await nc.close();
+    await deleteStream(cluster, stream);
   }
 }
 
+function figure(runs: Run[], others: string): string {
+  const r = spread(runs.map((x) => x.rate));
+  const c = spread(runs.map((x) => x.cpuUsPerEvent));
+  const n = spread(runs.map((x) => x.othersUsPerEvent));
+  return `${Math.round(r.median)} ev/s (${Math.round(r.min)}–${Math.round(r.max)}), CPU per event ${c.median.toFixed(1)} µs, ${others} ${n.median.toFixed(1)} µs`;
+}
+
 async function main(): Promise<void> {
-  const rounds = flag('rounds', 3);
-  const events = flag('events', 100_000);
+  const o = options();
   const dir = mkdtempSync(join(tmpdir(), 'kb-bench-export-'));
   const results: string[] = [];
   try {
-    for (const replicas of [1, 3]) {
+    for (const replicas of o.replicas) {
       const cluster = await startNatsCluster(replicas);
-      const bridge = await startBridge();
-      const bareRates: number[] = [];
-      const exportRates: number[] = [];
+      const bridge = await startBridge({ cpuProfDir: o.profile });
+      const bareRuns: Run[] = [];
+      const exportRuns: Run[] = [];
       try {
-        for (let r = 0; r < rounds; r++) {
-          console.log(`R${replicas} round ${r + 1}/${rounds}: bare publisher, then through the exporter (${events} events of ${EVENT_BYTES} B)`);
-          bareRates.push(await bare(cluster, `BARE${r}`, replicas, events));
-          exportRates.push(await exported(cluster, bridge, `KB${r}`, replicas, events, dir));
+        for (let r = 0; r < o.rounds; r++) {
+          console.log(`R${replicas} round ${r + 1}/${o.rounds}: ${o.events} events of ${EVENT_BYTES} B offered at ${o.rate}/s, bare publisher then kextsim → daemon → exporter`);
+          bareRuns.push(await bare(cluster, `BARE${r}`, replicas, o));
+          exportRuns.push(await exported(cluster, bridge, `KB${r}`, replicas, o, dir));
         }
       } finally {
         await bridge.stop();
         await cluster.stop();
       }
-      const b = spread(bareRates);
-      const e = spread(exportRates);
-      const ratio = spread(ratios(exportRates, bareRates));
-      results.push(
-        `R${replicas}: bare publisher ${Math.round(b.median)} ev/s (${Math.round(b.min)}–${Math.round(b.max)}); kextsim → daemon → exporter ${Math.round(e.median)} ev/s (${Math.round(e.min)}–${Math.round(e.max)}), ${ratio.median.toFixed(2)}× bare (per round ${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})`,
-      );
+      const ratio = spread(ratios(exportRuns.map((x) => x.rate), bareRuns.map((x) => x.rate)));
+      results.push(`R${replicas}: bare publisher ${figure(bareRuns, 'nats-server')}; exporter ${figure(exportRuns, 'nats-server + daemon')}; ${ratio.median.toFixed(2)}× bare (per round ${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})`);
     }
   } finally {
     killAll();
     rmSync(dir, { recursive: true, force: true });
   }
+  console.log(`offered ${o.rate} ev/s, ${o.events} events, window ${o.inFlight}, ${o.rounds} rounds:`);
   for (const line of results) console.log(line);
 }
 

@@ -7,20 +7,11 @@
 //            Kb-Type (the payload's protobuf type, when the .proto is known)
 //   Nats-Msg-Id  <host>/<epoch>/<seq>: JetStream drops a replay within its
 //            duplicate window, which makes re-publishing after a crash safe
-import { headers as natsHeaders, type MsgHdrs } from 'nats';
+import { MessageHeaders, SharedHeaders } from './headers';
 
 export interface Source {
   host: string;
   kext: string;
-}
-
-export interface EventOut {
-  epoch: string;
-  seq: number;
-  timeNs: string;
-  topic: string;
-  type: string | undefined;
-  payload: Uint8Array;
 }
 
 export interface LossOut {
@@ -35,40 +26,56 @@ export interface LossOut {
 export interface Publication {
   subject: string;
   msgID: string;
-  headers: MsgHdrs;
+  headers: MessageHeaders;
   data: Uint8Array;
 }
 
 export const LOST_TOPIC = '_lost';
 
-// The headers every message has: where it came from.
-function sourceHeaders(src: Source, epoch: string): MsgHdrs {
-  const h = natsHeaders();
-  h.set('Kb-Host', src.host);
-  h.set('Kb-Kext', src.kext);
-  h.set('Kb-Epoch', epoch);
-  return h;
+function sourcePairs(src: Source, epoch: string): Array<readonly [string, string]> {
+  return [
+    ['Kb-Host', src.host],
+    ['Kb-Kext', src.kext],
+    ['Kb-Epoch', epoch],
+  ];
 }
 
-export function eventPublication(src: Source, e: EventOut): Publication {
-  const h = sourceHeaders(src, e.epoch);
-  h.set('Kb-Seq', String(e.seq));
-  h.set('Kb-Time-Ns', e.timeNs);
-  h.set('Kb-Topic', e.topic);
-  if (e.type) h.set('Kb-Type', e.type);
-  return { subject: `kextbridge.${src.host}.${e.topic}`, msgID: `${src.host}/${e.epoch}/${e.seq}`, headers: h, data: e.payload };
+// What every event of one topic in one daemon epoch shares, made once:
+// per event only the seq, the time and the message id are written.
+export class TopicEnvelope {
+  readonly subject: string;
+  readonly #shared: SharedHeaders;
+  readonly #idPrefix: string;
+
+  constructor(src: Source, epoch: string, topic: string, type: string | undefined) {
+    if (!/^[0-9]+$/.test(epoch)) throw new Error(`daemon epoch ${JSON.stringify(epoch)}: expected a decimal number`);
+    this.subject = `kextbridge.${src.host}.${topic}`;
+    this.#shared = new SharedHeaders([...sourcePairs(src, epoch), ['Kb-Topic', topic], ...(type ? [['Kb-Type', type] as const] : [])]);
+    this.#idPrefix = `${src.host}/${epoch}/`;
+  }
+
+  // seq and timeNs as decimal strings (the daemon's uint64s).
+  event(seq: string, timeNs: string, payload: Uint8Array): Publication {
+    const msgID = this.#idPrefix + seq;
+    // Digits and the id (host and epoch checked): nothing to validate.
+    const own = `Kb-Seq: ${seq}\r\nKb-Time-Ns: ${timeNs}\r\nNats-Msg-Id: ${msgID}\r\n`;
+    return { subject: this.subject, msgID, headers: new MessageHeaders(this.#shared, own), data: payload };
+  }
 }
 
 // A loss record: the seqs first..last (count of them lost) will never be
 // in the stream, and why. One the daemon could not size (count 0: a
 // restart since the cursor) is keyed by the epoch alone.
 export function lossPublication(src: Source, l: LossOut): Publication {
-  const h = sourceHeaders(src, l.epoch);
-  h.set('Kb-Lost-Count', String(l.count));
-  h.set('Kb-Lost-First', String(l.firstSeq));
-  h.set('Kb-Lost-Last', String(l.lastSeq));
-  h.set('Kb-Lost-Source', l.source);
-  const body = Buffer.from(JSON.stringify({ count: l.count, firstSeq: l.firstSeq, lastSeq: l.lastSeq, source: l.source, detail: l.detail }));
   const id = l.count > 0 ? `${src.host}/${l.epoch}/lost/${l.firstSeq}-${l.lastSeq}` : `${src.host}/${l.epoch}/lost/unsized`;
-  return { subject: `kextbridge.${src.host}.${LOST_TOPIC}`, msgID: id, headers: h, data: body };
+  const shared = new SharedHeaders([
+    ...sourcePairs(src, l.epoch),
+    ['Kb-Lost-Count', String(l.count)],
+    ['Kb-Lost-First', String(l.firstSeq)],
+    ['Kb-Lost-Last', String(l.lastSeq)],
+    ['Kb-Lost-Source', l.source],
+    ['Nats-Msg-Id', id],
+  ]);
+  const body = Buffer.from(JSON.stringify({ count: l.count, firstSeq: l.firstSeq, lastSeq: l.lastSeq, source: l.source, detail: l.detail }));
+  return { subject: `kextbridge.${src.host}.${LOST_TOPIC}`, msgID: id, headers: new MessageHeaders(shared, ''), data: body };
 }

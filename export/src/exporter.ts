@@ -2,13 +2,15 @@
 // publish each event (and each loss) to JetStream with a message id that
 // makes replays harmless, keep a bounded number of publishes in flight,
 // and advance the cursor only past what JetStream acknowledged, in order.
-import { connect, createInbox, nanos, RetentionPolicy, StorageType, type Msg, type NatsConnection } from 'nats';
+import { connect, createInbox, ErrorCode, nanos, NatsError, RetentionPolicy, StorageType, type Msg, type MsgHdrs, type NatsConnection } from 'nats';
 import { KextBridgeClient, KextBridgeError, type BatchItem } from 'kextbridge';
 import { Backoff, bindService, loadSchema, typedServices } from '@kextbridge/protocol';
 
 import type { ExportConfig } from './config';
 import { loadCursor, saveCursor, writeAtomically, type Cursor } from './cursor';
-import { eventPublication, lossPublication, type Publication, type Source } from './envelope';
+import { lossPublication, TopicEnvelope, type Publication, type Source } from './envelope';
+import { PublishWindow } from './window';
+import { pubAckOutcome } from './ack';
 import type { Logger } from './log';
 
 export interface ExportStatus {
@@ -20,17 +22,6 @@ export interface ExportStatus {
   lossRecords: number;
   inFlight: number;
   natsConnected: boolean;
-}
-
-interface Pending {
-  pub: Publication;
-  // Where the cursor stands once this one is acknowledged.
-  epoch: string;
-  seq: number;
-  state: 'sent' | 'stored' | 'duplicate' | 'failed';
-  // Its ack comes to <inbox>.<token>.
-  token: number;
-  sentAt: number;
 }
 
 // An ack later than this fails the publish, which is then sent again.
@@ -55,16 +46,17 @@ export class Exporter {
   #cursor: Cursor | null = null;
   #saved = '';
   #epoch = '';
-  #pending: Pending[] = [];
+  readonly #window: PublishWindow;
   #nc: NatsConnection | undefined;
   // Publishes are core NATS publishes with a reply subject of ours, where
   // JetStream sends its ack: one subscription and one timer for the whole
   // window, not a promise and a timer per message (js.publish), which
   // cost a tenth of the throughput at these rates.
   #inbox = '';
-  #nextToken = 1;
-  readonly #byToken = new Map<number, Pending>();
+  readonly #publishOptions: { reply: string; headers: MsgHdrs | undefined } = { reply: '', headers: undefined };
   #daemon: KextBridgeClient | undefined;
+  // By topic id, for the current epoch.
+  readonly #envelopes = new Map<number, TopicEnvelope>();
   #lastSeq = -1;
   readonly #counts = { published: 0, duplicates: 0, lossRecords: 0 };
   readonly #retry = new Backoff(250, 5000);
@@ -75,11 +67,12 @@ export class Exporter {
   constructor(config: ExportConfig, log: Logger) {
     this.#c = config;
     this.#log = log;
+    this.#window = new PublishWindow(config.maxInFlight);
   }
 
   status(): ExportStatus {
     const lag = this.#cursor && this.#lastSeq >= 0 && this.#cursor.epoch === this.#epoch ? Math.max(0, this.#lastSeq - this.#cursor.seq) : -1;
-    return { cursor: this.#cursor, lag, ...this.#counts, inFlight: this.#pending.length, natsConnected: this.#nc !== undefined && !this.#nc.isClosed() };
+    return { cursor: this.#cursor, lag, ...this.#counts, inFlight: this.#window.size, natsConnected: this.#nc !== undefined && !this.#nc.isClosed() };
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -90,7 +83,7 @@ export class Exporter {
     void (async () => {
       for await (const s of nc.status()) this.#log.info({ nats: s.type, data: String(s.data) }, 'NATS connection');
     })();
-    await this.#ensureStream(nc);
+    await this.#streamReady(nc, signal);
     this.#inbox = createInbox();
     const acks = nc.subscribe(`${this.#inbox}.*`, { callback: (_err, msg) => this.#onAck(msg) });
     const timeouts = setInterval(() => this.#expire(), 250);
@@ -102,7 +95,14 @@ export class Exporter {
     try {
       const since = this.#cursor ? { sinceSeq: this.#cursor.seq + 1, sinceEpoch: this.#cursor.epoch } : {};
       for await (const batch of daemon.subscribeBatches({ topics: c.topics, signal, queueLimit: QUEUE_LIMIT, onEpoch: (e) => this.#onEpoch(e), ...since })) {
-        for (const item of batch) await this.#take(item, source, topicNames, types, signal);
+        // A batch is published without yielding while the window has
+        // room: nats.js writes to its socket once per turn of the event
+        // loop, so an await per event was a write per event.
+        for (const item of batch) {
+          while (this.#window.full && !signal.aborted) await this.#waitForRoom();
+          if (signal.aborted) break;
+          this.#take(item, source, topicNames, types);
+        }
       }
       await this.#drain(10_000);
     } finally {
@@ -119,7 +119,25 @@ export class Exporter {
 
   #onEpoch(epoch: string): void {
     if (this.#epoch && epoch !== this.#epoch) this.#log.warn({ from: this.#epoch, to: epoch }, 'the daemon restarted (new epoch)');
+    if (epoch !== this.#epoch) this.#envelopes.clear();
     this.#epoch = epoch;
+  }
+
+  // A cluster just started, or electing a leader, does not answer the
+  // JetStream API for some seconds: that is waited out, with the reason
+  // logged. A stream that does not fit the config is an error to fix.
+  async #streamReady(nc: NatsConnection, signal: AbortSignal): Promise<void> {
+    const backoff = new Backoff(250, 5000);
+    for (;;) {
+      try {
+        await this.#ensureStream(nc);
+        return;
+      } catch (err) {
+        if (signal.aborted || !(err instanceof NatsError) || (err.code !== ErrorCode.Timeout && err.code !== ErrorCode.NoResponders)) throw err;
+        this.#log.warn({ err: err.message, stream: this.#c.stream }, 'JetStream does not answer yet (starting, or electing a leader); retrying');
+        await sleep(backoff.next(), signal);
+      }
+    }
   }
 
   async #ensureStream(nc: NatsConnection): Promise<void> {
@@ -130,7 +148,11 @@ export class Exporter {
       throw err;
     });
     if (!info) {
-      await jsm.streams.add({ name: c.stream, subjects: ['kextbridge.>'], num_replicas: c.replicas, duplicate_window: nanos(c.duplicateWindowMs), storage: StorageType.File, retention: RetentionPolicy.Limits });
+      await jsm.streams.add({ name: c.stream, subjects: ['kextbridge.>'], num_replicas: c.replicas, duplicate_window: nanos(c.duplicateWindowMs), storage: StorageType.File, retention: RetentionPolicy.Limits }).catch(async (err: Error) => {
+        if (!/overlap/i.test(err.message)) throw err;
+        const other = await jsm.streams.find(`kextbridge.${c.host}.x`).catch(() => 'another stream');
+        throw new Error(`stream ${c.stream} cannot be created: its subjects kextbridge.> overlap those of stream ${other}; export into that one (--stream ${other}) or change its subjects`);
+      });
       this.#log.info({ stream: c.stream, replicas: c.replicas }, 'created the JetStream stream');
       return;
     }
@@ -160,12 +182,18 @@ export class Exporter {
     }
   }
 
-  async #take(item: BatchItem, source: Source, topicNames: Map<number, string>, types: Map<string, string>, signal: AbortSignal): Promise<void> {
+  // Seqs and times come as the daemon's decimal strings (the batch
+  // decoder makes them without BigInt): as they go into headers and ids.
+  #take(item: BatchItem, source: Source, topicNames: Map<number, string>, types: Map<string, string>): void {
     if (item.event) {
       const e = item.event;
-      const topic = topicNames.get(e.topic) ?? String(e.topic);
-      const seq = Number(e.seq);
-      await this.#publish(eventPublication(source, { epoch: this.#epoch, seq, timeNs: e.timeNs, topic, type: types.get(topic), payload: e.payload }), this.#epoch, seq, signal);
+      let envelope = this.#envelopes.get(e.topic);
+      if (!envelope) {
+        const topic = topicNames.get(e.topic) ?? String(e.topic);
+        envelope = new TopicEnvelope(source, this.#epoch, topic, types.get(topic));
+        this.#envelopes.set(e.topic, envelope);
+      }
+      this.#publish(envelope.event(e.seq, e.timeNs, e.payload), this.#epoch, Number(e.seq));
     } else if (item.lost) {
       const l = item.lost;
       const count = Number(l.count);
@@ -173,15 +201,13 @@ export class Exporter {
       this.#counts.lossRecords++;
       this.#log.warn({ lost: l }, 'events the stream will not have; a loss record says so');
       const at = count > 0 ? last : (this.#cursor?.epoch === this.#epoch ? this.#cursor.seq : 0);
-      await this.#publish(lossPublication(source, { epoch: this.#epoch, count, firstSeq: Number(l.firstSeq), lastSeq: last, source: String(l.source), detail: l.detail ?? '' }), this.#epoch, at, signal);
+      this.#publish(lossPublication(source, { epoch: this.#epoch, count, firstSeq: Number(l.firstSeq), lastSeq: last, source: String(l.source), detail: l.detail }), this.#epoch, at);
     }
   }
 
-  async #publish(pub: Publication, epoch: string, seq: number, signal: AbortSignal): Promise<void> {
-    const p: Pending = { pub, epoch, seq, state: 'sent', token: 0, sentAt: 0 };
-    this.#pending.push(p);
-    this.#send(p);
-    while (this.#pending.length >= this.#c.maxInFlight && !signal.aborted) await this.#waitForRoom();
+  #publish(pub: Publication, epoch: string, seq: number): void {
+    const now = performance.now();
+    this.#send(pub, this.#window.add(pub, epoch, seq, now));
   }
 
   // Resolved by the next settle (#advance) or by a stop (#wakeRoom from
@@ -196,79 +222,62 @@ export class Exporter {
     room?.();
   }
 
-  #send(p: Pending): void {
-    p.state = 'sent';
-    p.token = this.#nextToken++;
-    p.sentAt = performance.now();
-    this.#byToken.set(p.token, p);
-    p.pub.headers.set('Nats-Msg-Id', p.pub.msgID);
-    this.#nc!.publish(p.pub.subject, p.pub.data, { reply: `${this.#inbox}.${p.token}`, headers: p.pub.headers });
+  #send(pub: Publication, position: number): void {
+    // One options object for every publish: nats.js reads it at once.
+    const o = this.#publishOptions;
+    o.reply = `${this.#inbox}.${position}`;
+    o.headers = pub.headers;
+    this.#nc!.publish(pub.subject, pub.data, o);
   }
 
-  // JetStream's answer: {"stream":..., "seq":..., "duplicate": true?} or
-  // {"error": {...}}; a 503 status (no stream answered) fails it too.
+  // JetStream's answer (ack.ts), or a 503 status: no stream answered.
   #onAck(msg: Msg): void {
-    const token = Number(msg.subject.slice(this.#inbox.length + 1));
-    const p = this.#byToken.get(token);
-    if (!p) return;
-    this.#byToken.delete(token);
-    const text = msg.data.length > 0 ? Buffer.from(msg.data).toString() : '';
-    if (msg.headers?.hasError || text === '' || text.includes('"error"')) {
-      this.#fail(p, msg.headers?.hasError ? `${msg.headers.code} ${msg.headers.description}` : text || 'an empty answer');
-    } else {
-      p.state = /"duplicate":\s*true/.test(text) ? 'duplicate' : 'stored';
-    }
+    const position = positionIn(msg.subject, this.#inbox.length + 1);
+    const outcome = msg.headers?.hasError ? 'failed' : pubAckOutcome(msg.data);
+    if (!this.#window.ack(position, outcome)) return;
+    if (outcome === 'failed') this.#failed(msg.headers?.hasError ? `${msg.headers.code} ${msg.headers.description}` : Buffer.from(msg.data).toString() || 'an empty answer');
     this.#advance();
   }
 
   #expire(): void {
-    const now = performance.now();
-    let expired = false;
-    for (const p of this.#pending) {
-      if (p.state !== 'sent' || now - p.sentAt < ACK_TIMEOUT_MS) continue;
-      this.#byToken.delete(p.token);
-      this.#fail(p, `no ack within ${ACK_TIMEOUT_MS} ms`);
-      expired = true;
-    }
-    if (expired) this.#advance();
+    const expired = this.#window.expire(performance.now() - ACK_TIMEOUT_MS);
+    if (expired === 0) return;
+    this.#failed(`no ack within ${ACK_TIMEOUT_MS} ms (${expired} publishes)`);
+    this.#advance();
   }
 
-  #fail(p: Pending, why: string): void {
-    p.state = 'failed';
-    if (!this.#retryScheduled) this.#log.warn({ err: why, msgID: p.pub.msgID }, 'publish not acknowledged; sending again');
+  #failed(why: string): void {
+    if (!this.#retryScheduled) this.#log.warn({ err: why }, 'publish not acknowledged; sending again');
   }
 
-  // Settles acknowledged publishes from the oldest on, in order, moving
-  // the cursor past each; when the oldest failed (NATS away, a timeout),
-  // every failed one is sent again, same ids, after a backoff.
+  // Settles acknowledged publishes from the oldest on, moving the cursor
+  // past them; when the oldest failed (NATS away, a timeout), every failed
+  // one is sent again, same ids, after a backoff.
   #advance(): void {
-    while (this.#pending.length > 0) {
-      const head = this.#pending[0]!;
-      if (head.state === 'stored') this.#counts.published++;
-      else if (head.state === 'duplicate') this.#counts.duplicates++;
-      else break;
-      this.#pending.shift();
-      this.#cursor = { epoch: head.epoch, seq: head.seq };
+    const settled = this.#window.settle();
+    if (settled.last) {
+      this.#counts.published += settled.stored;
+      this.#counts.duplicates += settled.duplicates;
+      this.#cursor = settled.last;
       this.#retry.reset();
     }
-    const head = this.#pending[0];
-    if (head?.state === 'failed' && !this.#retryScheduled) {
+    if (this.#window.headFailed && !this.#retryScheduled) {
       this.#retryScheduled = true;
       setTimeout(() => {
         this.#retryScheduled = false;
-        for (const p of this.#pending) if (p.state === 'failed') this.#send(p);
+        for (const [position, pub] of this.#window.resend(performance.now())) this.#send(pub, position);
       }, this.#retry.next());
     }
-    if (this.#pending.length < this.#c.maxInFlight) this.#wakeRoom();
+    if (!this.#window.full) this.#wakeRoom();
   }
 
   async #drain(graceMs: number): Promise<void> {
     const giveUp = new AbortController();
     const timer = setTimeout(() => giveUp.abort(), graceMs);
     giveUp.signal.addEventListener('abort', () => this.#wakeRoom(), { once: true });
-    while (this.#pending.length > 0 && !giveUp.signal.aborted) await this.#waitForRoom();
+    while (this.#window.size > 0 && !giveUp.signal.aborted) await this.#waitForRoom();
     clearTimeout(timer);
-    if (this.#pending.length > 0) this.#log.warn({ unacknowledged: this.#pending.length }, 'stopping with publishes unacknowledged; the next run sends them again from the cursor');
+    if (this.#window.size > 0) this.#log.warn({ unacknowledged: this.#window.size }, 'stopping with publishes unacknowledged; the next run sends them again from the cursor');
   }
 
   #save(): void {
@@ -290,6 +299,19 @@ export class Exporter {
     this.#log.info(status, 'export status');
     writeAtomically(statusFile(this.#c.cursorFile), `${JSON.stringify({ ...status, at: new Date().toISOString() })}\n`);
   }
+}
+
+// The decimal number a reply subject ends with, from `from` on (-1 when
+// there is none), without cutting a string per ack.
+function positionIn(subject: string, from: number): number {
+  let n = 0;
+  if (from >= subject.length) return -1;
+  for (let i = from; i < subject.length; i++) {
+    const d = subject.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 export function statusFile(cursorFile: string): string {

@@ -120,6 +120,18 @@ export function openFds(pid: number): number {
   return readdirSync(`/proc/${pid}/fd`).length;
 }
 
+// CPU seconds a process has used so far, user + system (NaN once gone).
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+// USER_HZ: what /proc/<pid>/stat counts in on Linux.
+const CLOCK_TICKS = 100;
+
 // The kextsim binary: the sanitizer build when there is one and it is wanted.
 export function kextsimBinary(preferSanitized: boolean): string {
   const names = preferSanitized ? ['kextsim-asan', 'kextsim'] : ['kextsim'];

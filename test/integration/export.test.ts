@@ -47,9 +47,9 @@ after(async () => {
   await nats?.stop();
 });
 
-function startExporter(): ChildProcess {
+function startExporter(stream = STREAM, cursorName = 'cursor'): ChildProcess {
   const args = [join(ROOT, 'export/dist/main.js'), 'run', '--socket', stack.daemon.socket, ...nats.urls.flatMap((u) => ['--server', u]),
-    '--stream', STREAM, '--replicas', '3', '--topic', 'exec', '--topic', 'heartbeat', '--host', 'testhost', '--cursor', join(work, 'cursor'), '--proto', EXAMPLE_PROTO, '--max-in-flight', '256'];
+    '--stream', stream, '--replicas', '3', '--topic', 'exec', '--topic', 'heartbeat', '--host', 'testhost', '--cursor', join(work, cursorName), '--proto', EXAMPLE_PROTO, '--max-in-flight', '256'];
   const child = spawn(process.execPath, args, { uid: NOBODY, gid: NOBODY, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
   child.stdout!.on('data', (d: Buffer) => (exporterLog += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (exporterLog += d.toString()));
@@ -57,9 +57,9 @@ function startExporter(): ChildProcess {
   return child;
 }
 
-function cursor(): { epoch: string; seq: number } | null {
+function cursor(name = 'cursor'): { epoch: string; seq: number } | null {
   try {
-    return JSON.parse(readFileSync(join(work, 'cursor'), 'utf8')) as { epoch: string; seq: number };
+    return JSON.parse(readFileSync(join(work, name), 'utf8')) as { epoch: string; seq: number };
   } catch {
     return null;
   }
@@ -136,6 +136,8 @@ test('every event exactly once or inside a loss record, through an exporter kill
   const seen = new Map<string, Map<number, number>>();
   const losses: Array<{ epoch: string; count: number; first: number; last: number }> = [];
   let typed = 0;
+  const kextIdentity = (await unary<{ kextIdentity: string }>(stack.client, 'Describe', {})).kextIdentity;
+  assert.ok(kextIdentity.length > 0);
   for (let s = info.state.first_seq; s <= info.state.last_seq; s++) {
     const m = await jsm.streams.getMessage(STREAM, { seq: s });
     const h = m.header;
@@ -150,6 +152,11 @@ test('every event exactly once or inside a loss record, through an exporter kill
     if (topic === 'exec' && (ExecEvent.decode(m.data) as unknown as { path: string }).path.length > 0) typed++;
     const bySeq = seen.get(epoch) ?? new Map<number, number>();
     const seq = Number(h.get('Kb-Seq'));
+    // Every header as sent (the exporter encodes them itself: headers.ts).
+    assert.equal(h.get('Nats-Msg-Id'), `testhost/${epoch}/${seq}`);
+    assert.equal(h.get('Kb-Host'), 'testhost');
+    assert.equal(h.get('Kb-Kext'), kextIdentity);
+    assert.match(h.get('Kb-Time-Ns'), /^[1-9][0-9]*$/);
     bySeq.set(seq, (bySeq.get(seq) ?? 0) + 1);
     seen.set(epoch, bySeq);
   }
@@ -178,4 +185,33 @@ test('every event exactly once or inside a loss record, through an exporter kill
   assert.ok(consumed.some((c) => c.topic === 'heartbeat' && c.event?.count !== undefined), 'heartbeats decoded');
   const stored = [...seen.values()].reduce((n, m) => n + m.size, 0);
   console.log(`# ${stored} events stored once each over 2 epochs, ${losses.length} loss records; exporter restarts 1, NATS node kills 4`);
+});
+
+test('started while JetStream has no quorum, the exporter waits (saying why) and exports once it has', async () => {
+  exporter?.kill('SIGKILL');
+  // A second stream cannot take the same subjects: the exporter says so.
+  exporterLog = '';
+  const refused = startExporter('KBOTHER', 'cursor-other');
+  const code = await new Promise<number | null>((r) => refused.once('exit', r));
+  assert.equal(code, 1);
+  assert.match(exporterLog, new RegExp(`stream KBOTHER cannot be created: its subjects kextbridge.> overlap those of stream ${STREAM}; export into that one \\(--stream ${STREAM}\\)`));
+  await (await nc.jetstreamManager()).streams.delete(STREAM);
+  await Promise.all([nats.kill(1), nats.kill(2)]);
+  exporterLog = '';
+  const child = startExporter('KBQUORUM', 'cursor-quorum');
+  await until('the exporter says JetStream does not answer yet', () => exporterLog.includes('JetStream does not answer yet'), 30_000).catch((err: Error) => {
+    throw new Error(`${err.message}; exporter ${child.exitCode === null ? 'running' : `exited ${child.exitCode}`}, log:\n${exporterLog.slice(-3000)}`);
+  });
+  assert.equal(child.exitCode, null, `the exporter waits rather than exits:\n${exporterLog.slice(-2000)}`);
+  await Promise.all([nats.start(1), nats.start(2)]);
+  const epoch = await epochOf();
+  await emit(200, 2000);
+  const last = await lastSeq();
+  await until(`the cursor reaches seq ${last}`, () => {
+    const c = cursor('cursor-quorum');
+    return c !== null && c.epoch === epoch && c.seq >= last;
+  }, 60_000).catch((err: Error) => {
+    throw new Error(`${err.message}; exporter log:\n${exporterLog.slice(-3000)}`);
+  });
+  child.kill('SIGKILL');
 });

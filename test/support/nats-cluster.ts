@@ -14,6 +14,8 @@ export interface NatsCluster {
   // Stops node i (SIGKILL) or all of them.
   kill(i: number): Promise<void>;
   start(i: number): Promise<void>;
+  // The running nodes' process ids (a benchmark reads their CPU time).
+  pids(): number[];
   stop(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export async function startNatsCluster(size: number): Promise<NatsCluster> {
       nodes[i] = undefined;
     },
     start,
+    pids: () => nodes.flatMap((n) => (n?.process.pid !== undefined ? [n.process.pid] : [])),
     async stop() {
       await Promise.all(nodes.map((n) => n?.stop('SIGTERM', 5000)));
       rmSync(dir, { recursive: true, force: true });

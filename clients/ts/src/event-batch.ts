@@ -55,13 +55,19 @@ class Reader {
   // past the end. Bits above 32 (a valid uint32 field has none) are -1 too.
   u32(): number {
     const b = this.buf;
-    let v = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
+    if (this.pos >= this.end) return -1;
+    // Keys and small lengths are one byte: no loop for them.
+    const first = b[this.pos++]!;
+    if (first < 0x80) return first;
+    let v = first & 0x7f;
+    let scale = 0x80;
+    for (let shift = 7; shift < 35; shift += 7) {
       if (this.pos >= this.end) return -1;
       const byte = b[this.pos++]!;
       if (shift === 28 && byte > 0x0f) return -1;
-      v += (byte & 0x7f) * 2 ** shift;
+      v += (byte & 0x7f) * scale;
       if (byte < 0x80) return v;
+      scale *= 0x80;
     }
     return -1;
   }

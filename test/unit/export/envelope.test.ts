@@ -1,16 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventPublication, lossPublication } from 'kextbridge-export/internal/envelope';
+import { lossPublication, TopicEnvelope } from 'kextbridge-export/internal/envelope';
 
 const src = { host: 'mac-042', kext: 'org.kextbridge.example' };
 
 test('an event: its subject, a message id JetStream dedups on, headers naming source and type, the payload untouched', () => {
   const payload = Uint8Array.of(0x08, 0x2a);
-  const p = eventPublication(src, { epoch: '77', seq: 9, timeNs: '123456', topic: 'exec', type: 'kextbridge.example.v1.ExecEvent', payload });
+  const p = new TopicEnvelope(src, '77', 'exec', 'kextbridge.example.v1.ExecEvent').event('9', '123456', payload);
   assert.equal(p.subject, 'kextbridge.mac-042.exec');
   assert.equal(p.msgID, 'mac-042/77/9');
   assert.deepEqual(Buffer.from(p.data), Buffer.from(payload));
-  for (const [k, v] of [['Kb-Host', 'mac-042'], ['Kb-Kext', 'org.kextbridge.example'], ['Kb-Epoch', '77'], ['Kb-Seq', '9'], ['Kb-Time-Ns', '123456'], ['Kb-Topic', 'exec'], ['Kb-Type', 'kextbridge.example.v1.ExecEvent']]) {
+  for (const [k, v] of [['Kb-Host', 'mac-042'], ['Kb-Kext', 'org.kextbridge.example'], ['Kb-Epoch', '77'], ['Kb-Seq', '9'], ['Kb-Time-Ns', '123456'], ['Kb-Topic', 'exec'], ['Kb-Type', 'kextbridge.example.v1.ExecEvent'], ['Nats-Msg-Id', 'mac-042/77/9']]) {
     assert.equal(p.headers.get(k!), v, k);
   }
 });
@@ -23,4 +23,19 @@ test('a loss: a record on _lost with the range, keyed so a replay of it is dropp
   assert.equal(p.headers.get('Kb-Lost-Count'), '3');
   const unsized = lossPublication(src, { epoch: '78', count: 0, firstSeq: 0, lastSeq: 0, source: 'LOSS_SOURCE_DAEMON', detail: 'restarted' });
   assert.equal(unsized.msgID, 'mac-042/78/lost/unsized');
+});
+
+test('one envelope serves every event of its topic: each message has its own seq, time and id', () => {
+  const topic = new TopicEnvelope(src, '77', 'exec', undefined);
+  const a = topic.event('1', '10', new Uint8Array(0));
+  const b = topic.event('2', '9223372036854775808', new Uint8Array(0));
+  assert.equal(a.headers.get('Kb-Seq'), '1');
+  assert.equal(b.headers.get('Kb-Seq'), '2');
+  assert.equal(b.headers.get('Kb-Time-Ns'), '9223372036854775808');
+  assert.equal(b.msgID, 'mac-042/77/2');
+  assert.equal(a.headers.has('Kb-Type'), false, 'no type header when the .proto is not known');
+});
+
+test('an epoch that is not a decimal number is refused before it reaches a subject or an id', () => {
+  assert.throws(() => new TopicEnvelope(src, '7/7', 'exec', undefined), /epoch "7\/7": expected a decimal number/);
 });
