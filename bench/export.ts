@@ -10,7 +10,7 @@
 // and the CPU each side spent per event.
 //   node dist/bench/export.js [--rounds N] [--events N] [--rate N]
 //                             [--in-flight N] [--replicas 1,3]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +34,12 @@ const HELP = `usage: npm run bench:export -- [--rounds N] [--events N] [--rate N
                   run: the figures are a running exporter's, not a cold
                   start's (20000)
   --replicas L    the streams to measure, e.g. 1 or 1,3 (1,3)
+  --before FILE   also run this exporter (an earlier build's export/dist/main.js)
+                  in every round, and print it beside this one's
+  --allocations   count the exporters' heap allocations per event instead
+                  (V8's sampling heap profiler at a 1-byte interval, GC'd
+                  objects included; it slows them, so no rates are printed;
+                  with --profile the heap profiles are kept there)
   --profile DIR   write the exporter's and the daemon's CPU profiles there (node --cpu-prof;
                   read them with dist/bench/profile-summary.js)`;
 
@@ -51,6 +57,8 @@ interface Run {
   // daemon too. µs per event.
   cpuUsPerEvent: number;
   othersUsPerEvent: number;
+  // --allocations: the exporter's heap allocations per event.
+  allocationsPerEvent: number;
 }
 
 // CPU seconds of these processes together.
@@ -64,11 +72,13 @@ interface Options {
   warmup: number;
   replicas: number[];
   profile: string | undefined;
+  before: string | undefined;
+  allocations: boolean;
 }
 
 function options(): Options {
   const { values } = parseArgs({
-    options: { rounds: { type: 'string' }, events: { type: 'string' }, rate: { type: 'string' }, 'in-flight': { type: 'string' }, warmup: { type: 'string' }, replicas: { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' } },
+    options: { rounds: { type: 'string' }, events: { type: 'string' }, rate: { type: 'string' }, 'in-flight': { type: 'string' }, warmup: { type: 'string' }, replicas: { type: 'string' }, profile: { type: 'string' }, before: { type: 'string' }, allocations: { type: 'boolean' }, help: { type: 'boolean' } },
   });
   if (values.help) {
     console.log(HELP);
@@ -81,7 +91,7 @@ function options(): Options {
     return n;
   };
   const replicas = (values.replicas ?? '1,3').split(',').map((r) => int('replicas', r, 1, 1));
-  return { rounds: int('rounds', values.rounds, 3, 1), events: int('events', values.events, 100_000, 1), rate: int('rate', values.rate, 100_000, 1), inFlight: int('in-flight', values['in-flight'], 1024, 1), warmup: int('warmup', values.warmup, 20_000, 0), replicas, profile: values.profile };
+  return { rounds: int('rounds', values.rounds, 3, 1), events: int('events', values.events, 100_000, 1), rate: int('rate', values.rate, 100_000, 1), inFlight: int('in-flight', values['in-flight'], 1024, 1), warmup: int('warmup', values.warmup, 20_000, 0), replicas, profile: values.profile, before: values.before, allocations: values.allocations ?? false };
 }
 
 async function addStream(nc: NatsConnection, name: string, subjects: string[], replicas: number): Promise<void> {
@@ -154,7 +164,7 @@ async function bare(cluster: NatsCluster, stream: string, replicas: number, o: O
   await nc.close();
   await deleteStream(cluster, stream);
   if (stored !== o.events) throw new Error(`bare publisher: the stream holds ${stored} of ${o.events}`);
-  return { rate: stored / seconds, cpuUsPerEvent: (cpu.user + cpu.system) / o.events, othersUsPerEvent: (others * 1e6) / o.events };
+  return { rate: stored / seconds, cpuUsPerEvent: (cpu.user + cpu.system) / o.events, othersUsPerEvent: (others * 1e6) / o.events, allocationsPerEvent: NaN };
 }
 
 // Events and loss records the exporter's stream holds, and when the
@@ -167,11 +177,24 @@ async function storedCounts(cluster: NatsCluster, stream: string): Promise<{ eve
   return { events: subjects[`kextbridge.bench.${TOPIC}`] ?? 0, lossRecords: subjects['kextbridge.bench._lost'] ?? 0, lastMs: Date.parse(info.state.last_ts) };
 }
 
-async function exported(cluster: NatsCluster, bridge: Bridge, stream: string, replicas: number, o: Options, dir: string): Promise<Run> {
+async function exported(main: string, cluster: NatsCluster, bridge: Bridge, stream: string, replicas: number, o: Options, dir: string): Promise<Run> {
   const cursorFile = join(dir, `${stream}.cursor`);
   const profile = o.profile ? ['--cpu-prof', `--cpu-prof-dir=${o.profile}`] : [];
-  const child = track(process.execPath, [...profile, join(ROOT, 'export/dist/main.js'), 'run', '--socket', bridge.socket, ...cluster.urls.flatMap((u) => ['--server', u]), '--stream', stream, '--replicas', String(replicas), '--topic', TOPIC, '--host', 'bench', '--cursor', cursorFile, '--max-in-flight', String(o.inFlight), '--log-level', 'warn']);
+  const allocationsFile = join(o.profile ?? dir, `${stream}.allocations`);
+  const sampler = o.allocations ? ['-r', join(__dirname, 'lib/allocation-sampler.js')] : [];
+  const env = o.allocations ? { ...process.env, KB_ALLOCATIONS_OUT: allocationsFile } : undefined;
+  const child = track(process.execPath, [...profile, ...sampler, main, 'run', '--socket', bridge.socket, ...cluster.urls.flatMap((u) => ['--server', u]), '--stream', stream, '--replicas', String(replicas), '--topic', TOPIC, '--host', 'bench', '--cursor', cursorFile, '--max-in-flight', String(o.inFlight), '--log-level', 'warn'], env);
   child.stdout!.resume();
+  // --allocations: the sampler's answer to a SIGUSR2, once written.
+  const signalled = async (file: string): Promise<string> => {
+    child.kill('SIGUSR2');
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(file)) {
+      if (Date.now() > deadline) throw new Error(`the allocation sampler did not write ${file}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return readFileSync(file, 'utf8');
+  };
   try {
     await waitForSubscribers(bridge.client, 1, 20_000);
     const lastSeq = async (): Promise<number> => Number((await bridge.client.status()).counters!.lastSeq);
@@ -199,10 +222,12 @@ async function exported(cluster: NatsCluster, bridge: Bridge, stream: string, re
     const cpu0 = cpuSeconds(child.pid!);
     const othersPids = [...cluster.pids(), bridge.daemon.pid!];
     const others0 = cpuOf(othersPids);
+    if (o.allocations) await signalled(`${allocationsFile}.started`);
     const t0 = Date.now();
     const reply = await emit(bridge.client, o.events, EVENT_BYTES, o.rate);
     await stored(first + Number(reply.emitted) - 1);
     const cpu = cpuSeconds(child.pid!) - cpu0;
+    const allocationsPerEvent = o.allocations ? Number(await signalled(allocationsFile)) / Number(reply.emitted) : NaN;
     const others = cpuOf(othersPids) - others0;
     // What the stream holds, not where the cursor is: a loss record moves
     // the cursor past events that were never stored.
@@ -212,7 +237,7 @@ async function exported(cluster: NatsCluster, bridge: Bridge, stream: string, re
     const seconds = (after.lastMs - t0) / 1000;
     if (events < Number(reply.emitted)) console.log(`  ${Number(reply.emitted) - events} of ${reply.emitted} events not stored (told in ${lossRecords} loss records): the offered rate is past what the exporter sustains`);
     if (Number(reply.lost) > 0) console.log(`  (the kext could not queue ${reply.lost} of them)`);
-    return { rate: events / seconds, cpuUsPerEvent: (cpu * 1e6) / Number(reply.emitted), othersUsPerEvent: (others * 1e6) / Number(reply.emitted) };
+    return { rate: events / seconds, cpuUsPerEvent: (cpu * 1e6) / Number(reply.emitted), othersUsPerEvent: (others * 1e6) / Number(reply.emitted), allocationsPerEvent };
   } finally {
     await stop(child, 'SIGTERM', 10_000);
     // Streams of one cluster cannot share subjects: the next round's is new.
@@ -237,18 +262,34 @@ async function main(): Promise<void> {
       const bridge = await startBridge({ cpuProfDir: o.profile });
       const bareRuns: Run[] = [];
       const exportRuns: Run[] = [];
+      const beforeRuns: Run[] = [];
       try {
         for (let r = 0; r < o.rounds; r++) {
-          console.log(`R${replicas} round ${r + 1}/${o.rounds}: ${o.events} events of ${EVENT_BYTES} B offered at ${o.rate}/s, bare publisher then kextsim → daemon → exporter`);
-          bareRuns.push(await bare(cluster, `BARE${r}`, replicas, o));
-          exportRuns.push(await exported(cluster, bridge, `KB${r}`, replicas, o, dir));
+          console.log(`R${replicas} round ${r + 1}/${o.rounds}: ${o.events} events of ${EVENT_BYTES} B offered at ${o.rate}/s, bare publisher then kextsim → daemon → exporter${o.before ? ' (the --before one, then this one)' : ''}`);
+          if (!o.allocations) bareRuns.push(await bare(cluster, `BARE${r}`, replicas, o));
+          if (o.before) beforeRuns.push(await exported(o.before, cluster, bridge, `KBBEFORE${r}`, replicas, o, dir));
+          exportRuns.push(await exported(join(ROOT, 'export/dist/main.js'), cluster, bridge, `KB${r}`, replicas, o, dir));
         }
       } finally {
         await bridge.stop();
         await cluster.stop();
       }
-      const ratio = spread(ratios(exportRuns.map((x) => x.rate), bareRuns.map((x) => x.rate)));
-      results.push(`R${replicas}: bare publisher ${figure(bareRuns, 'nats-server')}; exporter ${figure(exportRuns, 'nats-server + daemon')}; ${ratio.median.toFixed(2)}× bare (per round ${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})`);
+      const vsBare = (runs: Run[]): string => {
+        const ratio = spread(ratios(runs.map((x) => x.rate), bareRuns.map((x) => x.rate)));
+        return `${ratio.median.toFixed(2)}× bare (per round ${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})`;
+      };
+      if (o.allocations) {
+        const per = (runs: Run[]): string => {
+          const a = spread(runs.map((x) => x.allocationsPerEvent));
+          return `${a.median.toFixed(1)} (${a.min.toFixed(1)}–${a.max.toFixed(1)})`;
+        };
+        if (o.before) results.push(`R${replicas}: exporter --before: ${per(beforeRuns)} heap allocations per event`);
+        results.push(`R${replicas}: exporter: ${per(exportRuns)} heap allocations per event`);
+        continue;
+      }
+      results.push(`R${replicas}: bare publisher ${figure(bareRuns, 'nats-server')}`);
+      if (o.before) results.push(`R${replicas}: exporter --before ${figure(beforeRuns, 'nats-server + daemon')}; ${vsBare(beforeRuns)}`);
+      results.push(`R${replicas}: exporter ${figure(exportRuns, 'nats-server + daemon')}; ${vsBare(exportRuns)}`);
     }
   } finally {
     killAll();

@@ -24,8 +24,8 @@ function remember(s: Started): ChildProcess {
   return s.process;
 }
 
-export function track(command: string, args: readonly string[]): ChildProcess {
-  return remember(startProcess(command, args));
+export function track(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): ChildProcess {
+  return remember(startProcess(command, args, 'pipe', env));
 }
 
 // The first stdout line not yet taken that satisfies accept; rejects when

@@ -25,7 +25,7 @@ export interface LossOut {
 
 export interface Publication {
   subject: string;
-  msgID: string;
+  // The headers carry its Nats-Msg-Id.
   headers: MessageHeaders;
   data: Uint8Array;
 }
@@ -40,26 +40,39 @@ function sourcePairs(src: Source, epoch: string): Array<readonly [string, string
   ];
 }
 
+const TIME_LINE = Buffer.from('\r\nKb-Time-Ns: ', 'latin1');
+const END = Buffer.from('\r\n\r\n', 'latin1');
+
 // What every event of one topic in one daemon epoch shares, made once:
-// per event only the seq, the time and the message id are written.
+// per event only the seq, the time and the message id are written, as
+// bytes, into the header block.
 export class TopicEnvelope {
   readonly subject: string;
-  readonly #shared: SharedHeaders;
-  readonly #idPrefix: string;
+  // The shared headers, then "Kb-Seq: ".
+  readonly #head: Buffer;
+  // "\r\nNats-Msg-Id: <host>/<epoch>/".
+  readonly #idLine: Buffer;
 
   constructor(src: Source, epoch: string, topic: string, type: string | undefined) {
     if (!/^[0-9]+$/.test(epoch)) throw new Error(`daemon epoch ${JSON.stringify(epoch)}: expected a decimal number`);
     this.subject = `kextbridge.${src.host}.${topic}`;
-    this.#shared = new SharedHeaders([...sourcePairs(src, epoch), ['Kb-Topic', topic], ...(type ? [['Kb-Type', type] as const] : [])]);
-    this.#idPrefix = `${src.host}/${epoch}/`;
+    const shared = new SharedHeaders([...sourcePairs(src, epoch), ['Kb-Topic', topic], ...(type ? [['Kb-Type', type] as const] : [])]);
+    this.#head = Buffer.concat([shared.bytes, Buffer.from('Kb-Seq: ', 'latin1')]);
+    this.#idLine = Buffer.from(`\r\nNats-Msg-Id: ${src.host}/${epoch}/`, 'latin1');
   }
 
-  // seq and timeNs as decimal strings (the daemon's uint64s).
+  // seq and timeNs: the daemon's uint64s as decimal strings (digits only,
+  // which is what lets them be written unchecked).
   event(seq: string, timeNs: string, payload: Uint8Array): Publication {
-    const msgID = this.#idPrefix + seq;
-    // Digits and the id (host and epoch checked): nothing to validate.
-    const own = `Kb-Seq: ${seq}\r\nKb-Time-Ns: ${timeNs}\r\nNats-Msg-Id: ${msgID}\r\n`;
-    return { subject: this.subject, msgID, headers: new MessageHeaders(this.#shared, own), data: payload };
+    const out = Buffer.allocUnsafe(this.#head.length + seq.length + TIME_LINE.length + timeNs.length + this.#idLine.length + seq.length + END.length);
+    let at = this.#head.copy(out, 0);
+    at += out.write(seq, at, 'latin1');
+    at += TIME_LINE.copy(out, at);
+    at += out.write(timeNs, at, 'latin1');
+    at += this.#idLine.copy(out, at);
+    at += out.write(seq, at, 'latin1');
+    END.copy(out, at);
+    return { subject: this.subject, headers: MessageHeaders.encoded(out), data: payload };
   }
 }
 
@@ -68,14 +81,14 @@ export class TopicEnvelope {
 // restart since the cursor) is keyed by the epoch alone.
 export function lossPublication(src: Source, l: LossOut): Publication {
   const id = l.count > 0 ? `${src.host}/${l.epoch}/lost/${l.firstSeq}-${l.lastSeq}` : `${src.host}/${l.epoch}/lost/unsized`;
-  const shared = new SharedHeaders([
+  const pairs: Array<readonly [string, string]> = [
     ...sourcePairs(src, l.epoch),
     ['Kb-Lost-Count', String(l.count)],
     ['Kb-Lost-First', String(l.firstSeq)],
     ['Kb-Lost-Last', String(l.lastSeq)],
     ['Kb-Lost-Source', l.source],
     ['Nats-Msg-Id', id],
-  ]);
+  ];
   const body = Buffer.from(JSON.stringify({ count: l.count, firstSeq: l.firstSeq, lastSeq: l.lastSeq, source: l.source, detail: l.detail }));
-  return { subject: `kextbridge.${src.host}.${LOST_TOPIC}`, msgID: id, headers: new MessageHeaders(shared, ''), data: body };
+  return { subject: `kextbridge.${src.host}.${LOST_TOPIC}`, headers: MessageHeaders.of(pairs), data: body };
 }

@@ -255,10 +255,16 @@ export class Exporter {
   // one is sent again, same ids, after a backoff.
   #advance(): void {
     const settled = this.#window.settle();
-    if (settled.last) {
+    if (settled.stored + settled.duplicates > 0) {
       this.#counts.published += settled.stored;
       this.#counts.duplicates += settled.duplicates;
-      this.#cursor = settled.last;
+      // In place: an ack per event would otherwise make a cursor per event.
+      if (this.#cursor) {
+        this.#cursor.epoch = settled.epoch;
+        this.#cursor.seq = settled.seq;
+      } else {
+        this.#cursor = { epoch: settled.epoch, seq: settled.seq };
+      }
       this.#retry.reset();
     }
     if (this.#window.headFailed && !this.#retryScheduled) {

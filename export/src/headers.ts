@@ -1,9 +1,11 @@
-// NATS message headers whose shared part is encoded once. nats.js's own
+// NATS message headers the exporter encodes itself. nats.js's own
 // headers() validates and re-encodes every key on each set() and again on
 // send: with the envelope's eight headers that was a third of the
-// exporter's time per event. Here the headers every event of a topic
-// shares are checked and encoded once (SharedHeaders); each message adds
-// its few own lines (MessageHeaders), encoded on first send.
+// exporter's time per event. Here what every event of a topic shares is
+// checked and encoded once (SharedHeaders); the envelope writes an event's
+// block, that prefix and its few own lines, straight into one buffer and
+// wraps it (MessageHeaders.encoded): no string per line, nothing to
+// validate per event.
 //
 // nats.js sends a message's headers by calling encode() on the MsgHdrs it
 // is given (the method its own class has, not one its interface names).
@@ -15,7 +17,6 @@ import type { MsgHdrs } from 'nats';
 type Pair = readonly [string, string];
 
 const PREAMBLE = 'NATS/1.0\r\n';
-const END = '\r\n';
 
 // The rules nats.js applies (and the NATS protocol needs): a key is
 // printable ASCII without ':', a value has no CR or LF.
@@ -24,82 +25,75 @@ function checkPair(k: string, v: string): void {
   if (/[\r\n]/.test(v)) throw new Error(`header ${k}: the value may not hold CR or LF`);
 }
 
-function lines(pairs: readonly Pair[]): string {
-  let s = '';
+function block(pairs: readonly Pair[], end: boolean): Buffer {
+  let s = PREAMBLE;
   for (const [k, v] of pairs) s += `${k}: ${v}\r\n`;
-  return s;
+  return Buffer.from(end ? `${s}\r\n` : s, 'utf8');
 }
 
+function parse(encoded: Uint8Array): Pair[] {
+  const text = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength).toString('utf8');
+  const pairs: Pair[] = [];
+  for (const line of text.split('\r\n').slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) pairs.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+  }
+  return pairs;
+}
+
+// Checked pairs, encoded once as the start of a header block.
 export class SharedHeaders {
   readonly pairs: readonly Pair[];
-  // PREAMBLE and the lines.
+  // PREAMBLE and a line per pair.
   readonly bytes: Buffer;
 
   constructor(pairs: readonly Pair[]) {
     for (const [k, v] of pairs) checkPair(k, v);
     this.pairs = pairs.map(([k, v]) => [k, v.trim()] as const);
-    this.bytes = Buffer.from(PREAMBLE + lines(this.pairs), 'utf8');
+    this.bytes = block(this.pairs, false);
   }
 }
 
-const NONE = new SharedHeaders([]);
-
 export class MessageHeaders implements MsgHdrs {
-  #shared: SharedHeaders;
-  // This message's own lines, "Key: value\r\n" each, as given; parsed
-  // only when read (the exporter never reads them, tests and consumers'
-  // code may).
-  #ownLines: string;
-  #own: Pair[] | null = null;
-  #encoded: Uint8Array | null = null;
+  // One of the two is always there: the bytes as sent, and the pairs once
+  // read or changed.
+  #encoded: Uint8Array | null;
+  #pairs: Pair[] | null;
   readonly hasError = false;
   readonly status = '';
   readonly code = 0;
   readonly description = '';
 
-  // `ownLines` is trusted to follow checkPair's rules (the exporter makes
-  // them of digits and checked tokens); set() and
-  // append() check theirs.
-  constructor(shared: SharedHeaders, ownLines: string) {
-    this.#shared = shared;
-    this.#ownLines = ownLines;
+  private constructor(encoded: Uint8Array | null, pairs: Pair[] | null) {
+    this.#encoded = encoded;
+    this.#pairs = pairs;
+  }
+
+  // A whole block as sent (PREAMBLE, lines, blank line), written by a
+  // caller that vouches for it.
+  static encoded(bytes: Uint8Array): MessageHeaders {
+    return new MessageHeaders(bytes, null);
+  }
+
+  static of(pairs: readonly Pair[]): MessageHeaders {
+    const shared = new SharedHeaders(pairs);
+    return new MessageHeaders(null, [...shared.pairs]);
   }
 
   encode(): Uint8Array {
-    if (this.#encoded) return this.#encoded;
-    const head = this.#shared.bytes;
-    const tail = this.#ownLines + END;
-    const out = Buffer.allocUnsafe(head.length + Buffer.byteLength(tail, 'utf8'));
-    head.copy(out, 0);
-    out.write(tail, head.length, 'utf8');
-    this.#encoded = out;
-    return out;
+    return (this.#encoded ??= block(this.#pairs!, true));
   }
 
-  #ownPairs(): Pair[] {
-    if (!this.#own) {
-      this.#own = [];
-      for (const line of this.#ownLines.split('\r\n')) {
-        const colon = line.indexOf(':');
-        if (colon > 0) this.#own.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
-      }
-    }
-    return this.#own;
+  #read(): Pair[] {
+    return (this.#pairs ??= parse(this.#encoded!));
   }
 
-  #all(): readonly Pair[] {
-    return this.#shared.pairs.length === 0 ? this.#ownPairs() : [...this.#shared.pairs, ...this.#ownPairs()];
-  }
-
-  // A change makes every pair this message's own: the shared encoding no
-  // longer fits it.
-  #owned(): Pair[] {
-    const all = [...this.#all()];
-    this.#shared = NONE;
-    this.#own = all;
-    this.#ownLines = lines(all);
+  // A change is made on the pairs; the bytes are written again on send.
+  #change(): Pair[] {
+    const pairs = [...this.#read()];
+    this.#pairs = pairs;
     this.#encoded = null;
-    return all;
+    return pairs;
   }
 
   *[Symbol.iterator](): Iterator<[string, string[]]> {
@@ -115,22 +109,22 @@ export class MessageHeaders implements MsgHdrs {
   }
 
   has(k: string): boolean {
-    return this.#all().some(([key]) => key === k);
+    return this.#read().some(([key]) => key === k);
   }
 
   keys(): string[] {
-    return [...new Set(this.#all().map(([k]) => k))];
+    return [...new Set(this.#read().map(([k]) => k))];
   }
 
   values(k: string): string[] {
-    return this.#all().filter(([key]) => key === k).map(([, v]) => v);
+    return this.#read()
+      .filter(([key]) => key === k)
+      .map(([, v]) => v);
   }
 
   append(k: string, v: string): void {
     checkPair(k, v);
-    const all = this.#owned();
-    all.push([k, v.trim()]);
-    this.#ownLines = lines(all);
+    this.#change().push([k, v.trim()]);
   }
 
   set(k: string, v: string): void {
@@ -139,8 +133,7 @@ export class MessageHeaders implements MsgHdrs {
   }
 
   delete(k: string): void {
-    const kept = this.#owned().filter(([key]) => key !== k);
-    this.#own = kept;
-    this.#ownLines = lines(kept);
+    const kept = this.#change().filter(([key]) => key !== k);
+    this.#pairs = kept;
   }
 }

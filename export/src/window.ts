@@ -14,17 +14,13 @@ const FAILED = 4;
 
 export type Outcome = 'stored' | 'duplicate' | 'failed';
 
-// Where the cursor stands once a publish is settled.
-export interface Position {
-  epoch: string;
-  seq: number;
-}
-
 export interface Settled {
   stored: number;
   duplicates: number;
-  // The last one settled, or null when none was.
-  last: Position | null;
+  // Where the last one settled puts the cursor (when stored + duplicates
+  // > 0).
+  epoch: string;
+  seq: number;
 }
 
 export class PublishWindow {
@@ -37,6 +33,7 @@ export class PublishWindow {
   // The oldest unsettled position, and the next to be given.
   #head = 0;
   #tail = 0;
+  readonly #settled: Settled = { stored: 0, duplicates: 0, epoch: '', seq: 0 };
 
   constructor(capacity: number) {
     this.capacity = capacity;
@@ -96,9 +93,13 @@ export class PublishWindow {
     return n;
   }
 
-  // Removes the answered publishes at the front, oldest first.
-  settle(): Settled {
-    const out: Settled = { stored: 0, duplicates: 0, last: null };
+  // Removes the answered publishes at the front, oldest first. What it
+  // returns is the window's own, overwritten by the next settle (an ack
+  // per event would otherwise make an object per event).
+  settle(): Readonly<Settled> {
+    const out = this.#settled;
+    out.stored = 0;
+    out.duplicates = 0;
     let lastSlot = -1;
     while (this.#head < this.#tail) {
       const slot = this.#head % this.capacity;
@@ -111,7 +112,10 @@ export class PublishWindow {
       lastSlot = slot;
       this.#head++;
     }
-    if (lastSlot >= 0) out.last = { epoch: this.#epochs[lastSlot]!, seq: this.#seqs[lastSlot]! };
+    if (lastSlot >= 0) {
+      out.epoch = this.#epochs[lastSlot]!;
+      out.seq = this.#seqs[lastSlot]!;
+    }
     return out;
   }
 

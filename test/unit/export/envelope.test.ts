@@ -8,7 +8,7 @@ test('an event: its subject, a message id JetStream dedups on, headers naming so
   const payload = Uint8Array.of(0x08, 0x2a);
   const p = new TopicEnvelope(src, '77', 'exec', 'kextbridge.example.v1.ExecEvent').event('9', '123456', payload);
   assert.equal(p.subject, 'kextbridge.mac-042.exec');
-  assert.equal(p.msgID, 'mac-042/77/9');
+  assert.equal(p.headers.get('Nats-Msg-Id'), 'mac-042/77/9');
   assert.deepEqual(Buffer.from(p.data), Buffer.from(payload));
   for (const [k, v] of [['Kb-Host', 'mac-042'], ['Kb-Kext', 'org.kextbridge.example'], ['Kb-Epoch', '77'], ['Kb-Seq', '9'], ['Kb-Time-Ns', '123456'], ['Kb-Topic', 'exec'], ['Kb-Type', 'kextbridge.example.v1.ExecEvent'], ['Nats-Msg-Id', 'mac-042/77/9']]) {
     assert.equal(p.headers.get(k!), v, k);
@@ -18,11 +18,11 @@ test('an event: its subject, a message id JetStream dedups on, headers naming so
 test('a loss: a record on _lost with the range, keyed so a replay of it is dropped too; one the daemon could not size is keyed by epoch', () => {
   const p = lossPublication(src, { epoch: '77', count: 3, firstSeq: 10, lastSeq: 14, source: 'LOSS_SOURCE_SUBSCRIBER', detail: '' });
   assert.equal(p.subject, 'kextbridge.mac-042._lost');
-  assert.equal(p.msgID, 'mac-042/77/lost/10-14');
+  assert.equal(p.headers.get('Nats-Msg-Id'), 'mac-042/77/lost/10-14');
   assert.deepEqual(JSON.parse(Buffer.from(p.data).toString()), { count: 3, firstSeq: 10, lastSeq: 14, source: 'LOSS_SOURCE_SUBSCRIBER', detail: '' });
   assert.equal(p.headers.get('Kb-Lost-Count'), '3');
   const unsized = lossPublication(src, { epoch: '78', count: 0, firstSeq: 0, lastSeq: 0, source: 'LOSS_SOURCE_DAEMON', detail: 'restarted' });
-  assert.equal(unsized.msgID, 'mac-042/78/lost/unsized');
+  assert.equal(unsized.headers.get('Nats-Msg-Id'), 'mac-042/78/lost/unsized');
 });
 
 test('one envelope serves every event of its topic: each message has its own seq, time and id', () => {
@@ -32,7 +32,7 @@ test('one envelope serves every event of its topic: each message has its own seq
   assert.equal(a.headers.get('Kb-Seq'), '1');
   assert.equal(b.headers.get('Kb-Seq'), '2');
   assert.equal(b.headers.get('Kb-Time-Ns'), '9223372036854775808');
-  assert.equal(b.msgID, 'mac-042/77/2');
+  assert.equal(b.headers.get('Nats-Msg-Id'), 'mac-042/77/2');
   assert.equal(a.headers.has('Kb-Type'), false, 'no type header when the .proto is not known');
 });
 
