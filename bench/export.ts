@@ -235,7 +235,7 @@ async function exported(main: string, cluster: NatsCluster, bridge: Bridge, stre
     const events = after.events - before.events;
     const lossRecords = after.lossRecords - before.lossRecords;
     const seconds = (after.lastMs - t0) / 1000;
-    if (events < Number(reply.emitted)) console.log(`  ${Number(reply.emitted) - events} of ${reply.emitted} events not stored (told in ${lossRecords} loss records): the offered rate is past what the exporter sustains`);
+    if (events < Number(reply.emitted)) console.log(`  ${main}: ${Number(reply.emitted) - events} of ${reply.emitted} events not stored (told in ${lossRecords} loss records): the offered rate is past what the exporter sustains`);
     if (Number(reply.lost) > 0) console.log(`  (the kext could not queue ${reply.lost} of them)`);
     return { rate: events / seconds, cpuUsPerEvent: (cpu * 1e6) / Number(reply.emitted), othersUsPerEvent: (others * 1e6) / Number(reply.emitted), allocationsPerEvent };
   } finally {

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'nats';
 import { startProcess, type Started } from '../../scripts/lib/processes';
 
 export interface NatsCluster {
@@ -35,6 +36,23 @@ export function natsServerPath(): string {
     return execFileSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).trim();
   } catch {
     throw new Error('nats-server is not installed: scripts/setup.sh installs it (Debian: apt-get install nats-server)');
+  }
+}
+
+async function jetStreamAnswers(urls: string[], timeoutMs: number): Promise<void> {
+  const nc = await connect({ servers: urls });
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await nc.jetstreamManager({ timeout: 1000 });
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error(`the NATS cluster's JetStream did not answer within ${timeoutMs} ms: ${(err as Error).message}`);
+      }
+    }
+  } finally {
+    await nc.close();
   }
 }
 
@@ -73,8 +91,13 @@ export async function startNatsCluster(size: number): Promise<NatsCluster> {
     node.stderr.length = 0;
   };
   await Promise.all(configs.map((_, i) => start(i)));
+  const urls = clientPorts.map((p) => `nats://127.0.0.1:${p}`);
+  // A cluster answers JetStream's API only once it has a metadata leader
+  // (about 5 s after a start here); a request before that is not answered
+  // late, it is lost. Callers get a cluster that answers.
+  if (size > 1) await jetStreamAnswers(urls, 30_000);
   return {
-    urls: clientPorts.map((p) => `nats://127.0.0.1:${p}`),
+    urls,
     async kill(i) {
       await nodes[i]?.stop('SIGKILL');
       nodes[i] = undefined;
