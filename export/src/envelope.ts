@@ -1,7 +1,8 @@
 // What one event (or one loss) becomes in JetStream: the subject, the
 // headers that carry where it came from, and the body. docs/export.md
 // documents this as the envelope consumers read.
-//   subject  kextbridge.<host>.<topic>      (losses: kextbridge.<host>._lost)
+//   subject  kextbridge.<host>.<topic>      (losses: kextbridge.<host>._lost;
+//            a topic's name as subjectToken() writes it)
 //   body     the event's payload: the kext's protobuf bytes, untouched
 //   headers  Kb-Host, Kb-Kext, Kb-Epoch, Kb-Seq, Kb-Time-Ns, Kb-Topic,
 //            Kb-Type (the payload's protobuf type, when the .proto is known)
@@ -32,10 +33,35 @@ export interface Publication {
 
 export const LOST_TOPIC = '_lost';
 
+function percent(s: string, keep: RegExp): string {
+  let out = '';
+  for (const ch of s) {
+    if (keep.test(ch)) out += ch;
+    else for (const b of Buffer.from(ch, 'utf8')) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+// A topic's name as one subject token. A catalog name is any UTF-8 the kext
+// likes: letters, digits, '-' and '_' stay as they are, anything else (and
+// a leading '_', which the loss records' token has) is percent-encoded by
+// its UTF-8 bytes, so that no name can break the subject, split it, make
+// a wildcard of it or land on kextbridge.<host>._lost.
+export function subjectToken(name: string): string {
+  const token = percent(name, /^[A-Za-z0-9_-]$/);
+  return token.startsWith('_') ? `%5F${token.slice(1)}` : token;
+}
+
+// A header value NATS can carry: control characters (a CR or LF would end
+// the header) and '%' itself percent-encoded; the rest as it is.
+export function headerValue(s: string): string {
+  return /[\x00-\x1f\x7f%]/.test(s) ? percent(s, /^[^\x00-\x1f\x7f%]$/u) : s;
+}
+
 function sourcePairs(src: Source, epoch: string): Array<readonly [string, string]> {
   return [
     ['Kb-Host', src.host],
-    ['Kb-Kext', src.kext],
+    ['Kb-Kext', headerValue(src.kext)],
     ['Kb-Epoch', epoch],
   ];
 }
@@ -55,8 +81,8 @@ export class TopicEnvelope {
 
   constructor(src: Source, epoch: string, topic: string, type: string | undefined) {
     if (!/^[0-9]+$/.test(epoch)) throw new Error(`daemon epoch ${JSON.stringify(epoch)}: expected a decimal number`);
-    this.subject = `kextbridge.${src.host}.${topic}`;
-    const shared = new SharedHeaders([...sourcePairs(src, epoch), ['Kb-Topic', topic], ...(type ? [['Kb-Type', type] as const] : [])]);
+    this.subject = `kextbridge.${src.host}.${subjectToken(topic)}`;
+    const shared = new SharedHeaders([...sourcePairs(src, epoch), ['Kb-Topic', headerValue(topic)], ...(type ? [['Kb-Type', headerValue(type)] as const] : [])]);
     this.#head = Buffer.concat([shared.bytes, Buffer.from('Kb-Seq: ', 'latin1')]);
     this.#idLine = Buffer.from(`\r\nNats-Msg-Id: ${src.host}/${epoch}/`, 'latin1');
   }

@@ -176,11 +176,12 @@ test('every event exactly once or inside a loss record, through an exporter kill
   assert.ok(losses.some((l) => l.count === 0), 'the daemon restart is a loss record of its own (what happened in between cannot be known)');
   assert.ok(typed > 0, 'payloads decode with the kext\'s .proto');
   // The consumer example in docs/export.md reads the same back, decoded.
-  const consumed = execFileSync(process.execPath, [join(ROOT, 'dist/docs/examples/consume-export.js'), nats.urls[0]!, STREAM, EXAMPLE_PROTO, '50'], { encoding: 'utf8', timeout: 30_000 })
+  // All of it: which topic the first few messages are depends on timing.
+  const consumed = execFileSync(process.execPath, [join(ROOT, 'dist/docs/examples/consume-export.js'), nats.urls[0]!, STREAM, EXAMPLE_PROTO], { encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024 })
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as { topic?: string; event?: { path?: string; count?: string } | null; seq?: number });
-  assert.equal(consumed.length, 50);
+  assert.ok(consumed.length >= info.state.messages, `the consumer read ${consumed.length} of at least ${info.state.messages} (heartbeats keep coming)`);
   assert.ok(consumed.some((c) => c.topic === 'exec' && typeof c.event?.path === 'string' && c.event.path.length > 0), 'exec events decoded with the kext\'s .proto');
   assert.ok(consumed.some((c) => c.topic === 'heartbeat' && c.event?.count !== undefined), 'heartbeats decoded');
   const stored = [...seen.values()].reduce((n, m) => n + m.size, 0);

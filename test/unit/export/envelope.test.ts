@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lossPublication, TopicEnvelope } from 'kextbridge-export/internal/envelope';
+import { headerValue, lossPublication, subjectToken, TopicEnvelope } from 'kextbridge-export/internal/envelope';
 
 const src = { host: 'mac-042', kext: 'org.kextbridge.example' };
 
@@ -38,4 +38,24 @@ test('one envelope serves every event of its topic: each message has its own seq
 
 test('an epoch that is not a decimal number is refused before it reaches a subject or an id', () => {
   assert.throws(() => new TopicEnvelope(src, '7/7', 'exec', undefined), /epoch "7\/7": expected a decimal number/);
+});
+
+test('a catalog name is any UTF-8: as a subject token it cannot split the subject, make a wildcard or take the loss records\' token', () => {
+  assert.equal(subjectToken('exec'), 'exec');
+  assert.equal(subjectToken('file-open_v2'), 'file-open_v2');
+  assert.equal(subjectToken('a.b c*>'), 'a%2Eb%20c%2A%3E');
+  assert.equal(subjectToken('_lost'), '%5Flost');
+  assert.equal(subjectToken('é'), '%C3%A9');
+  const p = new TopicEnvelope(src, '7', 'net.connect', undefined).event('1', '1', new Uint8Array(0));
+  assert.equal(p.subject, 'kextbridge.mac-042.net%2Econnect');
+  assert.equal(p.headers.get('Kb-Topic'), 'net.connect', 'the header keeps the name');
+});
+
+test("a kext identity or topic with control characters reaches the headers percent-encoded, not as a header of its own", () => {
+  assert.equal(headerValue('org.example'), 'org.example');
+  assert.equal(headerValue('evil\r\nNats-Msg-Id: forged'), 'evil%0D%0ANats-Msg-Id: forged');
+  assert.equal(headerValue('100%'), '100%25');
+  const p = new TopicEnvelope({ host: 'h', kext: 'evil\r\nNats-Msg-Id: forged' }, '7', 'exec', undefined).event('3', '1', new Uint8Array(0));
+  assert.equal(p.headers.get('Kb-Kext'), 'evil%0D%0ANats-Msg-Id: forged');
+  assert.deepEqual(p.headers.values('Nats-Msg-Id'), ['h/7/3']);
 });

@@ -63,6 +63,5 @@ test('keys and values the protocol cannot carry are refused, as nats.js refuses 
   assert.throws(() => new SharedHeaders([['Bad:Key', 'v']]), /header key "Bad:Key"/);
   assert.throws(() => MessageHeaders.of([['Kb-Kext', 'a\r\nInjected: 1']]), /Kb-Kext: the value may not hold CR or LF/);
   assert.throws(() => MessageHeaders.of([]).append('K', 'x\ny'), /CR or LF/);
-  assert.throws(() => new TopicEnvelope({ host: 'h', kext: 'evil\r\nNats-Msg-Id: forged' }, '1', 'exec', undefined), /Kb-Kext: the value may not hold CR or LF/);
   assert.throws(() => natsHeaders().append('Bad:Key', 'v'));
 });
