@@ -265,7 +265,8 @@ async function main(): Promise<void> {
       const beforeRuns: Run[] = [];
       try {
         for (let r = 0; r < o.rounds; r++) {
-          console.log(`R${replicas} round ${r + 1}/${o.rounds}: ${o.events} events of ${EVENT_BYTES} B offered at ${o.rate}/s, bare publisher then kextsim → daemon → exporter${o.before ? ' (the --before one, then this one)' : ''}`);
+          const what = o.allocations ? "kextsim → daemon → exporter, counting the exporter's heap allocations" : 'bare publisher then kextsim → daemon → exporter';
+          console.log(`R${replicas} round ${r + 1}/${o.rounds}: ${o.events} events of ${EVENT_BYTES} B offered at ${o.rate}/s, ${what}${o.before ? ' (the --before one, then this one)' : ''}`);
           if (!o.allocations) bareRuns.push(await bare(cluster, `BARE${r}`, replicas, o));
           if (o.before) beforeRuns.push(await exported(o.before, cluster, bridge, `KBBEFORE${r}`, replicas, o, dir));
           exportRuns.push(await exported(join(ROOT, 'export/dist/main.js'), cluster, bridge, `KB${r}`, replicas, o, dir));
