@@ -23,7 +23,7 @@ interface Status {
   linkState: string;
   linkDetail: string;
   linkGeneration: string;
-  counters: { malformedFromKext: string; linkResets: string; responsesUnknownId: string };
+  counters: { malformedFromKext: string; linkResets: string; responsesUnknownId: string; malformedEvents: string };
 }
 
 let dir: string;
@@ -255,6 +255,15 @@ test('a subscriber lives through a link reset: told the link went and came back 
       ['1:one', '2:two', 'lost 3-4:LOSS_SOURCE_LINK', '5:three'],
       'seqs keep growing across sessions, the outage told as the link\'s loss',
     );
+    // A kext that repeats a seq or goes back: those events are dropped
+    // and counted; two events never share a daemon seq.
+    const malformed = Number((await status()).counters.malformedEvents);
+    puppet.send(Buffer.concat([event(3, 'again'), event(2, 'back'), event(4, 'four')]));
+    await until(7);
+    assert.equal(items.at(-1)?.event?.payload.toString(), 'four');
+    assert.equal(items.at(-1)?.event?.seq, '6', 'the next seq, after the ones dropped');
+    assert.ok(!items.some((i) => ['again', 'back'].includes(i.event?.payload.toString() ?? '')), 'the repeated and the backward events are not forwarded');
+    assert.equal(Number((await status()).counters.malformedEvents), malformed + 2);
     const down = seen.findIndex((s) => s === 'link:LINK_STATE_CONNECTING');
     const up = seen.findIndex((s) => s === 'link:LINK_STATE_READY');
     assert.ok(down > 1 && up > down && up < seen.indexOf('5:three'), `told down, then up, between the events: ${seen.join(' ')}`);

@@ -259,6 +259,16 @@ export class EventHub {
     let from = 0;
     for (let i = 0; i < run.count; i++) {
       const kernelSeq = run.seq(i) - this.#seqOffset;
+      if (kernelSeq < this.#expectKernel) {
+        // A seq not past the last one: a kext that repeats or goes back.
+        // Forwarded, two events would share a seq (and a consumer keyed
+        // by seq, as the exporter's message ids are, would drop one);
+        // dropped and counted as malformed instead.
+        if (i > from) this.#publish(from, i);
+        from = i + 1;
+        this.counters.malformed++;
+        continue;
+      }
       if (kernelSeq > this.#expectKernel) {
         // A gap no LOSS explained: still kernel loss, counted, never silent.
         if (i > from) this.#publish(from, i);

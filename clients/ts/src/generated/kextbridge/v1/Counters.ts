@@ -36,7 +36,8 @@ export interface Counters {
    */
   'lostLink'?: (number | string | Long);
   /**
-   * EVENT frames too short for their head or with seq 0, dropped.
+   * EVENT frames too short for their head, with seq 0, or whose seq is
+   * not past the one before (a kext repeating or going back), dropped.
    */
   'malformedEvents'?: (number | string | Long);
   /**
@@ -111,7 +112,8 @@ export interface Counters__Output {
    */
   'lostLink': (string);
   /**
-   * EVENT frames too short for their head or with seq 0, dropped.
+   * EVENT frames too short for their head, with seq 0, or whose seq is
+   * not past the one before (a kext repeating or going back), dropped.
    */
   'malformedEvents': (string);
   /**
