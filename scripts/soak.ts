@@ -9,8 +9,9 @@
 // steady stream; the config is reloaded (SIGHUP) every 10 s; kextsim is
 // stopped and started again twice. The daemon's RSS and descriptors are
 // sampled every 5 s. It fails (exit 1) when the first and the last window
-// after the warm-up differ by more than 10% in RSS or descriptors, or on
-// any error that the kext's planned absence does not explain.
+// after the warm-up differ by more than 10% in RSS or descriptors (RSS 30%
+// in runs under 4 minutes: tolerance()), or on any error that the kext's
+// planned absence does not explain.
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,17 @@ import { KextBridgeClient, KextBridgeError } from 'kextbridge';
 import { loadSchema } from '@kextbridge/protocol';
 
 import { EXAMPLE_PROTO, killAll, openFds, rssMB, startDaemon, startKextsim, type Started } from './lib/processes';
+
+// How far a figure may move between the first and the last window. RSS
+// in a run shorter than 4 minutes is compared while V8's heap is still
+// growing to its working size: 60 s runs of the same code measured +0.6%
+// to +20% (docs/security.md), so there a 30% bound still catches a leak of
+// a few hundred bytes per call (about 180,000 calls a minute) without
+// failing on the heap's growth; the 10-minute run holds RSS to 10%.
+// Descriptors settle at once: 10% always.
+function tolerance(k: 'rssMB' | 'fds', seconds: number): number {
+  return k === 'rssMB' && seconds < 240 ? 0.3 : 0.1;
+}
 
 interface Options {
   seconds: number;
@@ -283,7 +295,7 @@ async function main(): Promise<number> {
     const change = (b - a) / a;
     figures[k] = `${a.toFixed(1)} → ${b.toFixed(1)} (${(change * 100).toFixed(1)}%)`;
     if (first.length === 0 || last.length === 0) problems.push(`too few samples to compare ${k}`);
-    else if (Math.abs(change) > 0.1) problems.push(`${k} changed by ${(change * 100).toFixed(1)}% between the first and the last window (${figures[k]})`);
+    else if (Math.abs(change) > tolerance(k, o.seconds)) problems.push(`${k} changed by ${(change * 100).toFixed(1)}% between the first and the last window (${figures[k]}; at most ${tolerance(k, o.seconds) * 100}% for a ${o.seconds} s run)`);
   }
   const span = steady.highest - steady.lowest + 1;
   if (steady.delivered + steady.lost !== span) problems.push(`the steady subscriber's ${steady.delivered} events and ${steady.lost} told losses do not cover seq ${steady.lowest}..${steady.highest}`);
