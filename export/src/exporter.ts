@@ -4,7 +4,7 @@
 // and advance the cursor only past what JetStream acknowledged, in order.
 import { connect, createInbox, ErrorCode, nanos, NatsError, RetentionPolicy, StorageType, type Msg, type MsgHdrs, type NatsConnection } from 'nats';
 import { KextBridgeClient, KextBridgeError, type BatchItem } from 'kextbridge';
-import { Backoff, bindService, loadSchema, typedServices } from '@kextbridge/protocol';
+import { Backoff, bindService, loadSchema, sleep, typedServices } from '@kextbridge/protocol';
 
 import type { ExportConfig } from './config';
 import { loadCursor, saveCursor, writeAtomically, type Cursor } from './cursor';
@@ -30,15 +30,6 @@ const ACK_TIMEOUT_MS = 5000;
 // allows (limits.subscriberQueueMax), so that a burst, or a moment of
 // NATS being slow, is held rather than dropped (and told as lost).
 const QUEUE_LIMIT = 65_536;
-
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((res) => {
-    const t = setTimeout(res, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      res();
-    }, { once: true });
-  });
 
 export class Exporter {
   readonly #c: ExportConfig;
@@ -83,7 +74,18 @@ export class Exporter {
     void (async () => {
       for await (const s of nc.status()) this.#log.info({ nats: s.type, data: String(s.data) }, 'NATS connection');
     })();
-    await this.#streamReady(nc, signal);
+    // A cluster just started, or electing a leader, does not answer the
+    // JetStream API for some seconds. A stream that does not fit the
+    // config is an error to fix.
+    await this.#untilAnswered(
+      () => this.#ensureStream(nc),
+      (err) =>
+        err instanceof NatsError && (err.code === ErrorCode.Timeout || err.code === ErrorCode.NoResponders)
+          ? { msg: 'JetStream does not answer yet (starting, or electing a leader); retrying', fields: { err: err.message, stream: c.stream } }
+          : null,
+      new Backoff(250, 5000),
+      signal,
+    );
     this.#inbox = createInbox();
     const acks = nc.subscribe(`${this.#inbox}.*`, { callback: (_err, msg) => this.#onAck(msg) });
     const timeouts = setInterval(() => this.#expire(), 250);
@@ -123,18 +125,17 @@ export class Exporter {
     this.#epoch = epoch;
   }
 
-  // A cluster just started, or electing a leader, does not answer the
-  // JetStream API for some seconds: that is waited out, with the reason
-  // logged. A stream that does not fit the config is an error to fix.
-  async #streamReady(nc: NatsConnection, signal: AbortSignal): Promise<void> {
-    const backoff = new Backoff(250, 5000);
+  // Tries until `attempt` answers. An error `passing` describes (a peer
+  // still starting) is logged as it says and waited out with backoff; any
+  // other error, or a stop, ends it.
+  async #untilAnswered<T>(attempt: () => Promise<T>, passing: (err: unknown) => { msg: string; fields: object } | null, backoff: Backoff, signal: AbortSignal): Promise<T> {
     for (;;) {
       try {
-        await this.#ensureStream(nc);
-        return;
+        return await attempt();
       } catch (err) {
-        if (signal.aborted || !(err instanceof NatsError) || (err.code !== ErrorCode.Timeout && err.code !== ErrorCode.NoResponders)) throw err;
-        this.#log.warn({ err: err.message, stream: this.#c.stream }, 'JetStream does not answer yet (starting, or electing a leader); retrying');
+        const why = signal.aborted ? null : passing(err);
+        if (why === null) throw err;
+        this.#log.warn(why.fields, why.msg);
         await sleep(backoff.next(), signal);
       }
     }
@@ -163,23 +164,14 @@ export class Exporter {
 
   // The kext's identity and the topics' names and payload types.
   async #describe(daemon: KextBridgeClient, signal: AbortSignal): Promise<{ source: Source; topicNames: Map<number, string>; types: Map<string, string> }> {
-    const backoff = new Backoff(200, 5000);
-    for (;;) {
-      try {
-        const d = await daemon.describe();
-        const types = new Map<string, string>();
-        if (this.#c.protoFiles.length > 0) {
-          for (const service of typedServices(loadSchema(this.#c.protoFiles))) {
-            for (const b of bindService(service).bindings) if (b.kind === 'topic') types.set(b.name, b.response.fullName.replace(/^\./, ''));
-          }
-        }
-        return { source: { host: this.#c.host, kext: d.kextIdentity }, topicNames: new Map(d.topics.map((t) => [t.id, t.name])), types };
-      } catch (err) {
-        if (signal.aborted) throw err;
-        this.#log.warn({ err: KextBridgeError.from(err).message }, 'the daemon does not answer Describe yet; retrying');
-        await sleep(backoff.next(), signal);
+    const d = await this.#untilAnswered(() => daemon.describe(), (err) => ({ msg: 'the daemon does not answer Describe yet; retrying', fields: { err: KextBridgeError.from(err).message } }), new Backoff(200, 5000), signal);
+    const types = new Map<string, string>();
+    if (this.#c.protoFiles.length > 0) {
+      for (const service of typedServices(loadSchema(this.#c.protoFiles))) {
+        for (const b of bindService(service).bindings) if (b.kind === 'topic') types.set(b.name, b.response.fullName.replace(/^\./, ''));
       }
     }
+    return { source: { host: this.#c.host, kext: d.kextIdentity }, topicNames: new Map(d.topics.map((t) => [t.id, t.name])), types };
   }
 
   // Seqs and times come as the daemon's decimal strings (the batch

@@ -41,6 +41,12 @@ function parse(encoded: Uint8Array): Pair[] {
   return pairs;
 }
 
+// The pairs as sent: checked, values trimmed (as nats.js does).
+function checked(pairs: readonly Pair[]): Pair[] {
+  for (const [k, v] of pairs) checkPair(k, v);
+  return pairs.map(([k, v]) => [k, v.trim()] as const);
+}
+
 // Checked pairs, encoded once as the start of a header block.
 export class SharedHeaders {
   readonly pairs: readonly Pair[];
@@ -48,8 +54,7 @@ export class SharedHeaders {
   readonly bytes: Buffer;
 
   constructor(pairs: readonly Pair[]) {
-    for (const [k, v] of pairs) checkPair(k, v);
-    this.pairs = pairs.map(([k, v]) => [k, v.trim()] as const);
+    this.pairs = checked(pairs);
     this.bytes = block(this.pairs, false);
   }
 }
@@ -76,8 +81,7 @@ export class MessageHeaders implements MsgHdrs {
   }
 
   static of(pairs: readonly Pair[]): MessageHeaders {
-    const shared = new SharedHeaders(pairs);
-    return new MessageHeaders(null, [...shared.pairs]);
+    return new MessageHeaders(null, checked(pairs));
   }
 
   encode(): Uint8Array {
@@ -123,8 +127,7 @@ export class MessageHeaders implements MsgHdrs {
   }
 
   append(k: string, v: string): void {
-    checkPair(k, v);
-    this.#change().push([k, v.trim()]);
+    this.#change().push(...checked([[k, v]]));
   }
 
   set(k: string, v: string): void {

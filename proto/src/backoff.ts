@@ -6,6 +6,20 @@ export function jittered(ms: number, random: () => number = Math.random): number
   return Math.round(ms * (0.75 + random() * 0.5));
 }
 
+// The wait itself: ms, or until signal aborts, whichever comes first
+// (leaving no listener behind on the signal either way).
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 export class Backoff {
   readonly minMs: number;
   readonly maxMs: number;

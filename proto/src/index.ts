@@ -4,5 +4,5 @@
 export { PROTO_ROOT, defaultSocketPath, runDir } from './paths';
 export { loadSchema, typedServices } from './schema';
 export { bindService, OPTION_FIELD_TYPES, type ItemKind, type MethodBinding } from './bindings';
-export { Backoff, jittered } from './backoff';
+export { Backoff, jittered, sleep } from './backoff';
 export { closest } from './suggest';

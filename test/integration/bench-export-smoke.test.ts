@@ -8,20 +8,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
+import { finished } from '../support/cli';
 import { ROOT } from '../support/paths';
 
-function bench(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((res) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/bench/export.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      res({ code, out });
-    });
-  });
+// stdout and stderr together: an error is as much the output as a row.
+async function bench(args: string[]): Promise<{ code: number | null; out: string }> {
+  const r = await finished(spawn(process.execPath, [join(ROOT, 'dist/bench/export.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] }), 90_000);
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 const FIGURES = String.raw`\d+ ev/s \(\d+–\d+\), CPU per event \d+\.\d µs`;

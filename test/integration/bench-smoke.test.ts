@@ -10,22 +10,12 @@ import { callSection, emptyCallSamples } from '../../bench/calls';
 import { emptyEventSamples, eventSection } from '../../bench/events';
 import { emptyMemorySamples, memorySection } from '../../bench/memory';
 import { parseConfig } from '../../bench/lib/config';
+import { finished, type CliResult } from '../support/cli';
 import { ROOT as root } from '../support/paths';
 
 
-function runSmoke(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((res) => {
-    const child = spawn(process.execPath, [join(root, 'dist/bench/run.js'), '--smoke'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      res({ code, stdout, stderr });
-    });
-  });
+function runSmoke(): Promise<CliResult> {
+  return finished(spawn(process.execPath, [join(root, 'dist/bench/run.js'), '--smoke'], { stdio: ['ignore', 'pipe', 'pipe'] }), 60_000);
 }
 
 function escape(s: string): string {

@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 
-import { Backoff, PROTO_ROOT } from '@kextbridge/protocol';
+import { Backoff, PROTO_ROOT, sleep } from '@kextbridge/protocol';
 
 import { api, LOADER_OPTIONS } from './api';
 import { KextBridgeError, isTransient } from './errors';
@@ -74,18 +74,6 @@ const RECONNECT_MAX_MS = 5000;
 // A catalog item by name, or by id when given a number or a numeric string.
 export function target(t: string | number): Target {
   return typeof t === 'number' || /^\d+$/.test(t) ? { id: Number(t) } : { name: t };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 export class KextBridgeClient {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Backoff, jittered } from '@kextbridge/protocol';
+import { getEventListeners } from 'node:events';
+import { Backoff, jittered, sleep } from '@kextbridge/protocol';
 
 test('each wait doubles the next up to the maximum, and reset starts over', () => {
   const middle = (): number => 0.5; // no jitter
@@ -17,4 +18,16 @@ test('jitter stays within a quarter either side', () => {
     const w = jittered(400);
     assert.ok(w >= 300 && w <= 500, String(w));
   }
+});
+
+test('sleep ends at its time or at an abort, whichever is first, and leaves no listener on the signal', async () => {
+  const ac = new AbortController();
+  const t0 = performance.now();
+  await sleep(5, ac.signal);
+  assert.equal(getEventListeners(ac.signal, 'abort').length, 0, 'a sleep that ran out removed its listener');
+  const long = sleep(60_000, ac.signal);
+  ac.abort();
+  await long;
+  assert.ok(performance.now() - t0 < 5_000, 'the abort ended the long sleep');
+  assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
 });
