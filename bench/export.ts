@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect, createInbox, nanos, StorageType, type MsgHdrs, type NatsConnection } from 'nats';
 
+import { pubAckOutcome } from 'kextbridge-export/internal/ack';
 import { TopicEnvelope } from 'kextbridge-export/internal/envelope';
 import { startNatsCluster, type NatsCluster } from '../test/support/nats-cluster';
 import { cpuSeconds } from '../scripts/lib/processes';
@@ -118,7 +119,8 @@ async function bare(cluster: NatsCluster, stream: string, replicas: number, o: O
   let wake: (() => void) | null = null;
   nc.subscribe(`${inbox}.*`, {
     callback: (_err, msg) => {
-      if (msg.headers?.hasError || Buffer.from(msg.data).toString().includes('"error"')) failed ||= `a publish failed: ${msg.headers?.description ?? Buffer.from(msg.data).toString()}`;
+      // The exporter's own reading of the ack.
+      if (msg.headers?.hasError || pubAckOutcome(msg.data) === 'failed') failed ||= `a publish failed: ${msg.headers?.description ?? Buffer.from(msg.data).toString()}`;
       acked++;
       const w = wake;
       wake = null;

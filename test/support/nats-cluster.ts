@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
+import { sleep } from '@kextbridge/protocol';
 import { startProcess, type Started } from '../../scripts/lib/processes';
 
 export interface NatsCluster {
@@ -49,6 +50,8 @@ async function jetStreamAnswers(urls: string[], timeoutMs: number): Promise<void
         return;
       } catch (err) {
         if (Date.now() > deadline) throw new Error(`the NATS cluster's JetStream did not answer within ${timeoutMs} ms: ${(err as Error).message}`);
+        // A quick refusal (no responders yet) is not waited for by the request itself.
+        await sleep(100);
       }
     }
   } finally {
