@@ -14,11 +14,11 @@
 import { Session } from 'node:inspector';
 import { parseArgs } from 'node:util';
 
-import { batchEncoder } from 'kextbridged/internal/bridge/batch-encoding';
-import type { OutItem } from 'kextbridged/internal/core/event';
+import { eventBatch } from 'kextbridged/internal/bridge/batch-encoding';
+import type { OutItem } from 'kextbridged/internal/core/chunk';
 import { KernelSession } from 'kextbridged/internal/core/session';
+import type { SinkFlow } from 'kextbridged/internal/core/subscription';
 import { createLogger } from 'kextbridged/internal/log';
-import { loadApi } from 'kextbridged/internal/server/protos';
 import { eventDatagram } from '../test/support/event-frames';
 import { readyLink } from '../test/support/fake-kext';
 import { quantile } from './lib/stats';
@@ -47,8 +47,6 @@ const PER_WAKE = 16;
 // A monotonic-clock time_ns of a machine up for a few days: a 7-byte varint.
 const TIME_NS = 300_000_000_000_000n;
 
-const serialize = loadApi([]).serializeBatch;
-
 // Datagrams whose kernel seqs run on from `first`.
 function datagrams(first: number, count: number): Buffer[] {
   const payload = Buffer.alloc(BYTES, 0x61);
@@ -73,26 +71,29 @@ function pipeline(subscribers: number): Pipeline {
     log: createLogger({ level: 'silent' }),
   });
   session.events.linkReady();
-  const encode = batchEncoder(serialize);
   let bytes = 0;
   for (let i = 0; i < subscribers; i++) {
+    let flow: SinkFlow | null = null;
     session.events.add({
       uid: 0,
       pid: 1,
       topics: new Set([1]),
-      overflow: 'drop_oldest',
+      overflow: 'OVERFLOW_POLICY_DROP_OLDEST',
       limit: 1 << 20,
       byteLimit: 1 << 30,
       maxBatch: 1024,
       sinceSeq: 0,
       sink: {
-        write: (items: readonly OutItem[]) => {
-          bytes += encode(items).length;
+        start: (_epoch: string, f: SinkFlow) => {
+          flow = f;
+        },
+        // A transport that takes every batch at once.
+        write: (items: readonly OutItem[], n: number) => {
+          bytes += eventBatch(items).length;
+          flow!.sent(n);
           return true;
         },
-        once: () => undefined,
-        end: () => {},
-        destroy: () => {},
+        fail: () => {},
       },
     });
   }

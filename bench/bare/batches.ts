@@ -25,7 +25,7 @@ export function preEncodedBatches(payloadBytes: number, perBatch: number): Batch
     const batch: SynthEvent[] = [];
     for (let seq = first; seq < first + perBatch && seq <= events; seq++) batch.push({ seq, timeNs: TIME_NS + BigInt(seq), topic: 1, payload });
     const chunk = chunkOf(batch);
-    batches.push(chunk.bytes);
+    batches.push(chunk.bytes());
     counts.push(chunk.count);
   }
   return { batches, counts };

@@ -8,7 +8,6 @@ import { resolve } from 'node:path';
 
 import { Authorizer } from './auth/authorizer';
 import { compilePolicy } from './auth/compile';
-import { batchEncoder } from './bridge/batch-encoding';
 import { bridgeImplementation } from './bridge/service';
 import { StatusWatchers } from './bridge/status-watch';
 import { loadConfig } from './config/load';
@@ -104,7 +103,7 @@ async function main(rawArgv: string[]): Promise<number> {
     services: [
       {
         definition: api.bridge,
-        implementation: bridgeImplementation({ ops, statusWatchers, encodeBatch: batchEncoder(api.serializeBatch), serializeBatch: api.serializeBatch, version: VERSION }),
+        implementation: bridgeImplementation({ ops, statusWatchers, version: VERSION }),
       },
       ...typedApi.registrations,
     ],

@@ -6,3 +6,5 @@ export { loadSchema, typedServices } from './schema';
 export { bindService, OPTION_FIELD_TYPES, type ItemKind, type MethodBinding } from './bindings';
 export { Backoff, jittered, sleep } from './backoff';
 export { closest } from './suggest';
+export { BatchKey, ItemKey, EventKey, LostKey, LinkKey, LossSource, LOSS_SOURCE_NAMES, LinkState, LINK_STATE_NAMES, type LossSourceName, type LinkStateName } from './event-batch';
+export { OVERFLOW_POLICY_NAMES, OVERFLOW_POLICY_SHORT, OVERFLOW_POLICY_CHOICES, DEFAULT_OVERFLOW_POLICY, overflowPolicyOf, type OverflowPolicyName } from './overflow';

@@ -1,7 +1,8 @@
 // EVENT frames built by hand, as the kext would send them, and the chunks
 // the daemon makes of them: for tests of the event path and for the bench's
 // bare baseline (which streams the daemon's own bytes).
-import { Chunk, EventRun, encodeChunk } from 'kextbridged/internal/core/event';
+import type { Chunk } from 'kextbridged/internal/core/chunk';
+import { EventRun } from 'kextbridged/internal/core/event-run';
 import { FrameType, encodeFrame } from 'kextbridged/internal/wire/index';
 import { encodeEvent } from './kext-wire';
 
@@ -25,12 +26,12 @@ export function eventDatagram(events: readonly SynthEvent[]): { datagram: Buffer
   return { datagram: Buffer.concat(frames), starts };
 }
 
-// The chunk the daemon encodes for these events (all of them, no filter).
+// The chunk the daemon makes of these events (all of them, no filter),
+// not yet encoded.
 export function chunkOf(events: readonly SynthEvent[]): Chunk {
   const { datagram, starts } = eventDatagram(events);
   const run = new EventRun();
   run.read(datagram, starts, starts.length);
-  const c = encodeChunk(run, 0, run.count, null);
-  if (!c) throw new Error('no events to encode');
-  return c;
+  if (run.count === 0) throw new Error('no events to encode');
+  return run.capture(0, run.count);
 }

@@ -7,31 +7,34 @@
 // Anything else (an unknown field or enum value, a wire type it does not
 // expect) makes it return null, and the caller decodes that batch the
 // generic way: this is a fast path, never a second definition of the format.
+import { BatchKey, EventKey, ItemKey, LINK_STATE_NAMES, LinkKey, LOSS_SOURCE_NAMES, LostKey } from '@kextbridge/protocol';
+
 import type { BatchItem__Output } from './generated/kextbridge/v1/BatchItem';
 import type { LossSource__Output as LossSource } from './generated/kextbridge/v1/LossSource';
 import type { LinkState__Output as LinkState } from './generated/kextbridge/v1/LinkState';
 
-// Field keys (field number << 3 | wire type) of the messages read.
-const BATCH_ITEMS = (1 << 3) | 2;
-const BATCH_EPOCH = (2 << 3) | 0;
-const ITEM_EVENT = (1 << 3) | 2;
-const ITEM_LOST = (2 << 3) | 2;
-const ITEM_LINK = (3 << 3) | 2;
-const EVENT_SEQ = (1 << 3) | 0;
-const EVENT_TIME_NS = (2 << 3) | 0;
-const EVENT_TOPIC = (3 << 3) | 0;
-const EVENT_PAYLOAD = (4 << 3) | 2;
-const LOST_COUNT = (1 << 3) | 0;
-const LOST_FIRST = (2 << 3) | 0;
-const LOST_LAST = (3 << 3) | 0;
-const LOST_SOURCE = (4 << 3) | 0;
-const LOST_TOPIC = (5 << 3) | 0;
-const LOST_DETAIL = (6 << 3) | 2;
-const LINK_STATE = (1 << 3) | 0;
-const LINK_DETAIL = (2 << 3) | 2;
+// Field keys of the messages read (@kextbridge/protocol names them for
+// the daemon's encoder too), as module constants for the hot loop.
+const BATCH_ITEMS = BatchKey.ITEMS;
+const BATCH_EPOCH = BatchKey.EPOCH;
+const ITEM_EVENT = ItemKey.EVENT;
+const ITEM_LOST = ItemKey.LOST;
+const ITEM_LINK = ItemKey.LINK;
+const EVENT_SEQ = EventKey.SEQ;
+const EVENT_TIME_NS = EventKey.TIME_NS;
+const EVENT_TOPIC = EventKey.TOPIC;
+const EVENT_PAYLOAD = EventKey.PAYLOAD;
+const LOST_COUNT = LostKey.COUNT;
+const LOST_FIRST = LostKey.FIRST_SEQ;
+const LOST_LAST = LostKey.LAST_SEQ;
+const LOST_SOURCE = LostKey.SOURCE;
+const LOST_TOPIC = LostKey.TOPIC;
+const LOST_DETAIL = LostKey.DETAIL;
+const LINK_STATE = LinkKey.STATE;
+const LINK_DETAIL = LinkKey.DETAIL;
 
-const LOSS_SOURCES: readonly LossSource[] = ['LOSS_SOURCE_UNSPECIFIED', 'LOSS_SOURCE_KERNEL', 'LOSS_SOURCE_DAEMON', 'LOSS_SOURCE_SUBSCRIBER', 'LOSS_SOURCE_LINK'];
-const LINK_STATES: readonly LinkState[] = ['LINK_STATE_UNSPECIFIED', 'LINK_STATE_CONNECTING', 'LINK_STATE_HANDSHAKE', 'LINK_STATE_READY', 'LINK_STATE_INCOMPATIBLE', 'LINK_STATE_STOPPING'];
+const LOSS_SOURCES: readonly LossSource[] = LOSS_SOURCE_NAMES;
+const LINK_STATES: readonly LinkState[] = LINK_STATE_NAMES;
 const TWO_32 = 4294967296;
 // hi below this: hi * 2^32 + lo is exact as a double (< 2^53).
 const EXACT_HI = 0x200000;

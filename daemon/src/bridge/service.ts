@@ -6,20 +6,16 @@ import * as grpc from '@grpc/grpc-js';
 import type { PeerIdentity } from '../auth/identity';
 import type { Operations, Outcome, Target } from '../core/operations';
 import { parseOverflow } from '../core/operations';
-import type { OutItem } from '../core/event';
 import { callContext, endWithStatus, fail, failure } from '../server/calls';
 import { withIdentity } from '../server/identity';
+import { serveSubscription, type ServerStream } from '../server/stream-sink';
 import { ValueType, type CommandEntry, type OptionEntry, type OptionValue, type TopicEntry, type UpcallEntry } from '../wire';
-import { epochBatch, type SerializeBatch } from './batch-encoding';
-import { PacedStream, StreamBudget } from './paced-stream';
+import { subscribeEncoder } from './batch-encoding';
 import type { StatusWatchers } from './status-watch';
 
 export interface BridgeDeps {
   ops: Operations;
   statusWatchers: StatusWatchers;
-  // An EventBatch's bytes from what the hub hands a sink (batch-encoding.ts).
-  encodeBatch: (items: readonly OutItem[]) => Buffer;
-  serializeBatch: SerializeBatch;
   version: string;
 }
 
@@ -66,8 +62,6 @@ function optionValueOf(o: OptionEntry, v: SetValue | undefined): Outcome<OptionV
 
 export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplementation {
   const { ops } = d;
-  // What all Subscribe streams may have written and not yet sent.
-  const budget = new StreamBudget();
 
   const describe: Unary<unknown, unknown> = withIdentity((identity: PeerIdentity, _call, cb) => {
     const may = ops.mayLook(identity, 'describe');
@@ -138,10 +132,8 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
     }
     const overflow = parseOverflow(req.overflow);
     if (!overflow.ok) return endWithStatus(c, failure(overflow));
-    const paced = new PacedStream(c, budget);
-    const sub = ops.subscribe(
-      identity,
-      {
+    serveSubscription(c as unknown as ServerStream, subscribeEncoder(c as unknown as ServerStream), (sink) =>
+      ops.subscribe(identity, {
         topics,
         sinceSeq: Number(req.sinceSeq ?? 0),
         sinceEpoch: req.sinceEpoch ?? '',
@@ -149,32 +141,14 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
         queueLimit: req.queueLimit ?? 0,
         maxBatch: req.maxBatch ?? 0,
         ...(req.payloadPrefix ? { prefix: req.payloadPrefix } : {}),
-      },
-      {
-        // First, so the client knows which numbering its seqs are in.
-        start: (epoch) => c.write(epochBatch(d.serializeBatch, epoch)),
-        // Pre-encoded: the Subscribe serializer passes Buffers through.
-        write: (items) => paced.write(d.encodeBatch(items)),
-        once: (ev, fn) => paced.once(ev, fn),
-        end: () => c.end(),
-        destroy: (err) => endWithStatus(c, err),
-      },
+        sink,
+      }),
     );
-    if (!sub.ok) {
-      paced.close();
-      return endWithStatus(c, failure(sub));
-    }
-    const gone = (): void => {
-      paced.close();
-      sub.value();
-    };
-    c.on('cancelled', gone);
-    c.on('close', gone);
   });
 
   const listSubscribers: Unary<unknown, unknown> = withIdentity((identity: PeerIdentity, _c, cb) =>
     reply(cb, ops.subscribers(identity), (list) => ({
-      subscribers: list.map((s) => ({ ...s, overflow: `OVERFLOW_POLICY_${s.overflow.toUpperCase()}` })),
+      subscribers: list,
     })),
   );
 

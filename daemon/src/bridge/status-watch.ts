@@ -1,10 +1,12 @@
 // WatchStatus: streams of status snapshots that follow link changes and,
 // at most every interval, counter changes. A slow watcher gets the newest
 // snapshot when it can take one, never a backlog of stale ones.
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 
 import type { KernelLink } from '../link/kernel-link';
 import { endWithStatus } from '../server/calls';
+import { onStreamEnd } from '../server/stream-sink';
+import { Status } from '../wire/constants';
 
 // Counter updates more often than this are not worth a message.
 export const MIN_WATCH_INTERVAL_MS = 100;
@@ -17,16 +19,28 @@ export interface StatusWatchSources {
   snapshot: () => Record<string, unknown>;
 }
 
+// Figures that move all the time: a change of them alone is no news.
+function changeKey(snap: Record<string, unknown>): string {
+  const { uptimeMs: _uptime, counters, ...rest } = snap;
+  const { rssBytes: _rss, heapUsedBytes: _heap, externalBytes: _external, ...steady } = (counters ?? {}) as Record<string, unknown>;
+  return JSON.stringify([rest, steady]);
+}
+
 export class StatusWatchers {
   #d: StatusWatchSources;
-  #ends = new Map<StatusStream, () => void>();
+  // Each watcher's send(force), called on every link state change: one
+  // listener on the link for all of them.
+  #watchers = new Map<StatusStream, { send: (force: boolean) => void; end: () => void }>();
 
   constructor(d: StatusWatchSources) {
     this.#d = d;
+    d.link.on('state', () => {
+      for (const w of this.#watchers.values()) w.send(true);
+    });
   }
 
   get size(): number {
-    return this.#ends.size;
+    return this.#watchers.size;
   }
 
   // Sends the status now, then on every link state change and, with
@@ -37,8 +51,7 @@ export class StatusWatchers {
     let pending = false;
     const send = (force: boolean): void => {
       const snap = this.#d.snapshot();
-      const { uptimeMs: _uptime, ...rest } = snap;
-      const key = JSON.stringify(rest);
+      const key = changeKey(snap);
       if (!force && key === lastKey) return;
       if (waiting) {
         pending = true;
@@ -56,25 +69,21 @@ export class StatusWatchers {
         });
       }
     };
-    const onState = (): void => send(true);
-    this.#d.link.on('state', onState);
     const timer = intervalMs > 0 ? setInterval(() => send(false), Math.max(MIN_WATCH_INTERVAL_MS, intervalMs)) : undefined;
     const end = (): void => {
-      if (!this.#ends.delete(call)) return;
-      this.#d.link.off('state', onState);
+      this.#watchers.delete(call);
       if (timer) clearInterval(timer);
     };
-    this.#ends.set(call, end);
-    call.on('cancelled', end);
-    call.on('close', end);
+    this.#watchers.set(call, { send, end });
+    onStreamEnd(call, end);
     send(true);
   }
 
   // Shutdown: streams would otherwise outlive the drain.
   closeAll(details: string): void {
-    for (const [call, end] of [...this.#ends]) {
-      end();
-      endWithStatus(call, { code: grpc.status.UNAVAILABLE, details });
+    for (const [call, w] of [...this.#watchers]) {
+      w.end();
+      endWithStatus(call, { code: Status.UNAVAILABLE, details });
     }
   }
 }

@@ -1,41 +1,24 @@
-// Events from the kext to subscribers. The kernel reader never waits: each
-// run of EVENT frames becomes one chunk of EventBatch bytes for the ring
-// (since_seq resume) and one per distinct subscriber filter, shared by
-// every subscriber with that filter; queues hold slices of chunks and
-// drain as each stream takes writes. Nothing here makes an object per
-// event. Loss is always told in-band, with its source.
+// Events from the kext to subscribers. The kernel reader never waits on
+// a subscriber: each run of EVENT frames becomes one chunk for the ring
+// (since_seq resume) and for every subscriber that wants all of it, one
+// more per distinct filter that wants part of it; each subscription
+// (subscription.ts) queues slices of them and writes as its stream takes
+// them. Here: fan-out, seq continuity, since_seq replay, the budgets of
+// bytes held, and the stream budget's shares. Nothing here makes an
+// object per event. Loss is always told in-band, with its source.
 import { randomBytes } from 'node:crypto';
-import { status } from '@grpc/grpc-js';
+import { LinkState, LossSource, type OverflowPolicyName } from '@kextbridge/protocol';
 
-import { Chunk, EventFilter, EventRun, Slice, encodeChunk, filterChunk, widen, type Lost, type LossSource, type OutItem, type OverflowPolicy } from './event';
-import { QueueMeter, SubscriberQueue } from './queue';
+import { Status } from '../wire/constants';
+import { Chunk, EventFilter, Slice, type OutItem } from './chunk';
+import { EventRun } from './event-run';
+import type { Lost } from './items';
+import { OVERFLOW_POLICIES } from './overflow';
+import { QueueMeter } from './queue';
 import { EventRing } from './ring';
+import { Subscription, type EventSink, type SubscriberInfo, type SubscriptionHost } from './subscription';
 
-export type { LinkInfo, Lost, LossSource, OutItem, OverflowPolicy } from './event';
-
-// What a subscriber writes to: a generic or typed grpc stream, or a fake.
-// write() returns false when the stream wants no more until 'drain'.
-export interface Sink {
-  // Called once, before anything is written: the epoch the seqs are in.
-  start?(epoch: string): void;
-  write(items: readonly OutItem[]): boolean;
-  once(event: 'drain', listener: () => void): unknown;
-  end(): void;
-  destroy(err: { code: number; details: string }): void;
-}
-
-export interface SubscriberInfo {
-  id: number;
-  uid: number;
-  pid: number;
-  topics: number[];
-  overflow: OverflowPolicy;
-  queued: number;
-  lag: number;
-  delivered: number;
-  lost: number;
-  sinceMs: number;
-}
+export type { EventSink, SinkFlow, SubscriberInfo } from './subscription';
 
 export interface SubscribeOptions {
   uid: number;
@@ -43,54 +26,26 @@ export interface SubscribeOptions {
   topics: ReadonlySet<number>;
   // Only events whose payload starts with these bytes.
   prefix?: Uint8Array;
-  overflow: OverflowPolicy;
-  // Bounds of this subscriber's queue: events, and their encoded bytes.
+  overflow: OverflowPolicyName;
+  // Bounds of this subscriber's queue: events, and the bytes they keep alive.
   limit: number;
   byteLimit: number;
   maxBatch: number;
   sinceSeq: number;
   // The epoch since_seq belongs to ('' or '0': unknown).
   sinceEpoch?: string;
-  sink: Sink;
-}
-
-class Subscriber {
-  readonly queue: SubscriberQueue;
-  delivered = 0;
-  lost = 0;
-  lastSentSeq = 0;
-  waiting = false;
-  closed = false;
-  // drop_oldest: the loss to tell ahead of what is queued.
-  pendingLoss: Lost | null = null;
-  // drop_newest: the Lost item at the queue's tail, while more may merge in.
-  tailLoss: Lost | null = null;
-  // This subscriber's own Lost{KERNEL}, still queued, that later kernel
-  // losses merge into once its Lost items reach the limit.
-  mergedKernelLoss: Lost | null = null;
-  readonly since = Date.now();
-
-  constructor(
-    readonly id: number,
-    readonly uid: number,
-    readonly pid: number,
-    readonly filter: EventFilter,
-    readonly overflow: OverflowPolicy,
-    readonly limit: number,
-    readonly byteLimit: number,
-    readonly maxBatch: number,
-    readonly sink: Sink,
-    // This subscriber's uid's queued bytes; the daemon's are in the hub.
-    readonly meter: QueueMeter,
-    total: QueueMeter,
-  ) {
-    this.queue = new SubscriberQueue([meter, total]);
-  }
+  sink: EventSink;
 }
 
 interface FilterGroup {
   filter: EventFilter;
-  subs: Subscriber[];
+  subs: Subscription[];
+}
+
+// One uid's subscriptions and the bytes they hold.
+interface UidGroup {
+  meter: QueueMeter;
+  subs: Set<Subscription>;
 }
 
 export interface EventHubOptions {
@@ -100,17 +55,21 @@ export interface EventHubOptions {
   onWantedChanged: (topics: number[]) => void;
   // This daemon run's id (decimal u64); random when not given.
   epoch?: string;
-  // Bytes all subscriber queues together, and one uid's (root exempt),
-  // may hold; past either, the largest queue concerned gives way by its
-  // overflow policy. Unbounded when not given.
+  // Bytes all subscriptions together, and one uid's (root exempt), may
+  // hold (queued and in flight); past either, the largest queues concerned
+  // give way by their overflow policies. Unbounded when not given.
   queueBytesTotal?: number;
   queueBytesPerUid?: number;
+  // Bytes all streams together may have in flight; each gets an equal
+  // share, within [STREAM_SHARE_MIN, STREAM_SHARE_MAX].
+  streamBytesTotal?: number;
 }
 
-// A batch's events stop at about this many bytes (a batch holds one event
-// whatever its size): a gRPC message stays well within the daemon's limit
-// and one write does not hold up the event loop.
-const BATCH_BYTES = 256 * 1024;
+export const STREAM_BYTES_TOTAL = 16 * 1024 * 1024;
+// One fast stream gets a deep pipe (it rides out a client's GC pause), a
+// hundred stalled ones a shallow one each.
+export const STREAM_SHARE_MIN = 64 * 1024;
+export const STREAM_SHARE_MAX = 1024 * 1024;
 
 export function newEpoch(): string {
   const b = randomBytes(8);
@@ -119,43 +78,57 @@ export function newEpoch(): string {
   return (v === 0n ? 1n : v).toString();
 }
 
-export class EventHub {
+export class EventHub implements SubscriptionHost {
   readonly counters = { fromKernel: 0, delivered: 0, lostKernel: 0, lostDaemon: 0, lostSubscriber: 0, lostLink: 0, lastSeq: 0, malformed: 0, chunks: 0, abandoned: 0, budgetCuts: 0 };
   readonly epoch: string;
-  #o: EventHubOptions;
-  #subs = new Map<number, Subscriber>();
-  #groups = new Map<string, FilterGroup>();
+  readonly #onWantedChanged: (topics: number[]) => void;
+  readonly #subs = new Map<number, Subscription>();
+  readonly #groups = new Map<string, FilterGroup>();
+  readonly #byUid = new Map<number, UidGroup>();
   #nextSub = 1;
-  #ring: EventRing;
-  #run = new EventRun();
+  readonly #ring: EventRing;
+  readonly #run = new EventRun();
   // Kernel seqs restart at 1 per connection; ours never go backwards.
   #seqOffset = 0;
   #expectKernel = 1;
   #wanted = '';
-  // Between hold() and release(): subscribers whose queue grew, flushed
-  // together at release.
+  // Between hold() and release(): subscriptions whose queue grew, flushed
+  // together at release, and whether a budget was passed.
   #holding = false;
-  #dirty = new Set<Subscriber>();
+  readonly #dirty = new Set<Subscription>();
+  readonly #overUids = new Set<number>();
+  #overTotal = false;
   readonly #queued = new QueueMeter();
-  readonly #queuedByUid = new Map<number, QueueMeter>();
   readonly #totalMax: number;
   readonly #perUidMax: number;
+  readonly #streamBytes: number;
 
   constructor(options: EventHubOptions) {
-    this.#o = options;
+    this.#onWantedChanged = options.onWantedChanged;
     this.epoch = options.epoch ?? newEpoch();
     this.#ring = new EventRing(options.ringEvents, options.ringBytes);
     this.#totalMax = options.queueBytesTotal ?? Infinity;
     this.#perUidMax = options.queueBytesPerUid ?? Infinity;
+    this.#streamBytes = options.streamBytesTotal ?? STREAM_BYTES_TOTAL;
   }
 
-  // Bytes queued for all subscribers now.
+  // Bytes all subscriptions hold now (queued and in flight).
   get queuedBytes(): number {
     return this.#queued.bytes;
   }
 
+  // Bytes the ring keeps alive.
+  get ringBytes(): number {
+    return this.#ring.bytes;
+  }
+
   get size(): number {
     return this.#subs.size;
+  }
+
+  // SubscriptionHost: one stream's share of the stream budget.
+  streamShare(): number {
+    return Math.max(STREAM_SHARE_MIN, Math.min(STREAM_SHARE_MAX, Math.floor(this.#streamBytes / Math.max(1, this.#subs.size))));
   }
 
   wantedTopics(): number[] {
@@ -170,40 +143,56 @@ export class EventHub {
     this.#expectKernel = 1;
     this.#wanted = '';
     this.#announce();
-    this.#broadcast({ link: { state: 'LINK_STATE_READY', detail: 'kext link ready' } });
+    this.#broadcast({ link: { state: LinkState.READY, detail: 'kext link ready' } });
   }
 
   linkDown(detail: string): void {
-    this.#broadcast({ link: { state: 'LINK_STATE_CONNECTING', detail } });
+    this.#broadcast({ link: { state: LinkState.CONNECTING, detail } });
   }
 
-  add(opts: SubscribeOptions): number {
+  add(opts: SubscribeOptions): Subscription {
     const prefix = opts.prefix && opts.prefix.length > 0 ? opts.prefix : null;
     const filter = new EventFilter(opts.topics, prefix);
-    let meter = this.#queuedByUid.get(opts.uid);
-    if (!meter) this.#queuedByUid.set(opts.uid, (meter = new QueueMeter()));
-    const s = new Subscriber(this.#nextSub++, opts.uid, opts.pid, filter, opts.overflow, opts.limit, opts.byteLimit, opts.maxBatch, opts.sink, meter, this.#queued);
+    let u = this.#byUid.get(opts.uid);
+    if (!u) this.#byUid.set(opts.uid, (u = { meter: new QueueMeter(), subs: new Set() }));
+    const s = new Subscription(
+      {
+        id: this.#nextSub++,
+        uid: opts.uid,
+        pid: opts.pid,
+        filter,
+        policy: OVERFLOW_POLICIES[opts.overflow],
+        limit: opts.limit,
+        byteLimit: opts.byteLimit,
+        maxBatch: opts.maxBatch,
+        sink: opts.sink,
+        meters: [u.meter, this.#queued],
+      },
+      this,
+    );
     this.#subs.set(s.id, s);
+    u.subs.add(s);
     let g = this.#groups.get(filter.key);
     if (!g) this.#groups.set(filter.key, (g = { filter, subs: [] }));
     g.subs.push(s);
-    s.sink.start?.(this.epoch);
+    s.start(this.epoch);
     if (opts.sinceSeq > 0) this.#replay(s, opts.sinceSeq, opts.sinceEpoch ?? '');
     this.#announce();
-    this.#flush(s);
-    return s.id;
+    s.flush();
+    return s;
   }
 
   remove(id: number): void {
     const s = this.#subs.get(id);
     if (!s) return;
-    s.closed = true;
-    // Still queued when the stream ended: neither delivered nor lost.
-    this.counters.abandoned += s.queue.events;
-    s.queue.release();
-    if (s.meter.queues === 0) this.#queuedByUid.delete(s.uid);
+    s.close();
     this.#subs.delete(id);
     this.#dirty.delete(s);
+    const u = this.#byUid.get(s.uid);
+    if (u) {
+      u.subs.delete(s);
+      if (u.subs.size === 0) this.#byUid.delete(s.uid);
+    }
     const g = this.#groups.get(s.filter.key);
     if (g) {
       g.subs = g.subs.filter((x) => x !== s);
@@ -216,38 +205,28 @@ export class EventHub {
   closeAll(details: string): void {
     for (const s of [...this.#subs.values()]) {
       this.remove(s.id);
-      s.sink.destroy({ code: status.UNAVAILABLE, details });
+      s.fail(Status.UNAVAILABLE, details);
     }
   }
 
   list(): SubscriberInfo[] {
-    return [...this.#subs.values()].map((s) => ({
-      id: s.id,
-      uid: s.uid,
-      pid: s.pid,
-      topics: [...s.filter.topics],
-      overflow: s.overflow,
-      queued: s.queue.events,
-      lag: Math.max(0, this.counters.lastSeq - s.lastSentSeq),
-      delivered: s.delivered,
-      lost: s.lost,
-      sinceMs: Date.now() - s.since,
-    }));
+    return [...this.#subs.values()].map((s) => s.info(this.counters.lastSeq));
   }
 
   // Until release(), what arrives is queued without being written, so
   // that one reader wake (many datagrams under load) leaves as few gRPC
-  // messages as possible. A queue still flushes as soon as it holds a full
-  // batch or reaches a bound, so holding never makes a subscriber lose
-  // what it would have been sent.
+  // messages as possible, and the budgets are enforced once. A queue
+  // still flushes as soon as it holds a full batch or reaches a bound, so
+  // holding never makes a subscriber lose what it would have been sent.
   hold(): void {
     this.#holding = true;
   }
 
   release(): void {
     this.#holding = false;
-    for (const s of this.#dirty) this.#flush(s);
+    for (const s of this.#dirty) s.flush();
     this.#dirty.clear();
+    this.#enforceBudgets();
   }
 
   // A run of whole EVENT frames: datagram and the offsets of their
@@ -278,6 +257,7 @@ export class EventHub {
       this.#expectKernel = kernelSeq + 1;
     }
     if (run.count > from) this.#publish(from, run.count);
+    if (!this.#holding) this.#enforceBudgets();
   }
 
   // A LOSS frame: count events of topic lost between first and last.
@@ -285,8 +265,9 @@ export class EventHub {
   // kext published while no daemon was connected: the link's loss.
   loss(topic: number, count: number, firstKernelSeq: number, lastKernelSeq: number): void {
     const whileDown = firstKernelSeq === 1 && this.#expectKernel === 1;
-    this.#kernelLoss(count, firstKernelSeq, lastKernelSeq, topic, whileDown ? 'LOSS_SOURCE_LINK' : 'LOSS_SOURCE_KERNEL');
+    this.#kernelLoss(count, firstKernelSeq, lastKernelSeq, topic, whileDown ? LossSource.LINK : LossSource.KERNEL);
     if (lastKernelSeq + 1 > this.#expectKernel) this.#expectKernel = lastKernelSeq + 1;
+    if (!this.#holding) this.#enforceBudgets();
   }
 
   // Events [from, to) of the current run, contiguous in seq.
@@ -296,9 +277,9 @@ export class EventHub {
     this.counters.lastSeq = run.seq(to - 1);
     let all: Chunk | null = null;
     if (this.#ring.enabled) {
-      all = encodeChunk(run, from, to, null);
+      all = run.capture(from, to);
       this.counters.chunks++;
-      this.#ring.push(all!);
+      this.#ring.push(all);
     }
     for (const g of this.#groups.values()) {
       let c: Chunk | null;
@@ -306,37 +287,41 @@ export class EventHub {
       if (!f.prefix && run.soleTopic >= 0) {
         // The common case: one topic in the run, no payload filter.
         if (!f.topics.has(run.soleTopic)) continue;
-        c = all ??= this.#encode(from, to, null);
+        c = all ??= this.#capture(from, to);
       } else {
         let matched = 0;
         for (let i = from; i < to; i++) if (run.matches(f, i)) matched++;
         if (matched === 0) continue;
-        c = matched === to - from ? (all ??= this.#encode(from, to, null)) : this.#encode(from, to, f);
+        if (matched === to - from) c = all ??= this.#capture(from, to);
+        else {
+          this.counters.chunks++;
+          c = run.captureFiltered(from, to, f);
+        }
       }
       if (!c) continue;
       for (const s of g.subs) this.#enqueue(s, new Slice(c, 0, c.count));
     }
   }
 
-  #encode(from: number, to: number, f: EventFilter | null): Chunk | null {
+  #capture(from: number, to: number): Chunk {
     this.counters.chunks++;
-    return encodeChunk(this.#run, from, to, f);
+    return this.#run.capture(from, to);
   }
 
-  #kernelLoss(count: number, first: number, last: number, topic: number, source: LossSource = 'LOSS_SOURCE_KERNEL'): void {
-    if (source === 'LOSS_SOURCE_LINK') this.counters.lostLink += count;
+  #kernelLoss(count: number, first: number, last: number, topic: number, source: LossSource = LossSource.KERNEL): void {
+    if (source === LossSource.LINK) this.counters.lostLink += count;
     else this.counters.lostKernel += count;
     this.counters.lastSeq = Math.max(this.counters.lastSeq, this.#seqOffset + last);
     const lost: Lost = { count, firstSeq: this.#seqOffset + first, lastSeq: this.#seqOffset + last, source, topic };
     for (const s of this.#subs.values()) if (topic === 0 || s.filter.topics.has(topic)) this.#enqueue(s, { lost });
   }
 
-  #replay(s: Subscriber, requested: number, sinceEpoch: string): void {
+  #replay(s: Subscription, requested: number, sinceEpoch: string): void {
     const newest = this.counters.lastSeq;
     let since = requested;
     const daemonLost = (lost: Omit<Lost, 'source' | 'topic'>): void => {
       this.counters.lostDaemon += lost.count;
-      this.#enqueue(s, { lost: { ...lost, source: 'LOSS_SOURCE_DAEMON', topic: 0 } });
+      this.#enqueue(s, { lost: { ...lost, source: LossSource.DAEMON, topic: 0 } });
     };
     const otherEpoch = sinceEpoch !== '' && sinceEpoch !== '0' && sinceEpoch !== this.epoch;
     if (otherEpoch) {
@@ -366,137 +351,66 @@ export class EventHub {
     for (const slice of this.#ring.from(since)) {
       const c = slice.chunk;
       let all = true;
-      for (let i = slice.from; i < slice.to && all; i++) all = s.filter.matchesChunkEvent(c, i);
+      for (let i = slice.from; i < slice.to && all; i++) all = c.matches(s.filter, i);
       if (all) this.#enqueue(s, slice);
       else {
-        const cut = filterChunk(c, slice.from, slice.to, s.filter);
+        const cut = c.copy(slice.from, slice.to, s.filter);
         if (cut) this.#enqueue(s, new Slice(cut, 0, cut.count));
       }
     }
+    this.#enforceBudgets();
   }
 
   #broadcast(item: OutItem): void {
     for (const s of this.#subs.values()) this.#enqueue(s, item);
+    this.#enforceBudgets();
   }
 
-  #enqueue(s: Subscriber, item: OutItem): void {
-    if (s.closed) return;
-    if (!(item instanceof Slice) && 'lost' in item && item.lost.source === 'LOSS_SOURCE_KERNEL' && s.queue.others >= s.limit) {
-      // A stalled subscriber under a kernel flood would otherwise pile up
-      // one Lost item per LOSS frame without bound (only events are
-      // dropped): past the limit, kernel losses merge into one item of its
-      // own, exact in count, told at the first one's place.
-      const m = s.mergedKernelLoss;
-      if (m) {
-        widen(m, item.lost);
-        if (m.topic !== item.lost.topic) m.topic = 0;
-        return;
-      }
-      s.mergedKernelLoss = { ...item.lost };
-      item = { lost: s.mergedKernelLoss };
+  #enqueue(s: Subscription, item: OutItem): void {
+    if (s.enqueue(item, this.#holding)) this.#dirty.add(s);
+    if (s.uid !== 0 && s.uidMeter.bytes > this.#perUidMax) this.#overUids.add(s.uid);
+    if (this.#queued.bytes > this.#totalMax) this.#overTotal = true;
+  }
+
+  // Past a budget of bytes held, the largest holders it covers (of the one
+  // uid, or of all) give way, each by its own overflow policy, down to a
+  // common level low enough for the budget to hold: the subscribers
+  // reading least pay, never all. Once per reader wake, not per event.
+  #enforceBudgets(): void {
+    for (const uid of this.#overUids) {
+      const u = this.#byUid.get(uid);
+      if (u) this.#giveWay(u.meter, this.#perUidMax, u.subs, `uid ${uid}'s queued events reached their share of ${this.#perUidMax} bytes (limits.queueBytesPerUid)`);
     }
-    const q = s.queue;
-    q.push(item);
-    if (this.#holding && q.events + q.others < s.maxBatch && q.events <= s.limit && q.bytes <= s.byteLimit) this.#dirty.add(s);
-    else this.#flush(s);
-    if (q.events > s.limit || q.bytes > s.byteLimit) this.#overflow(s, s.byteLimit, null);
-    if (s.meter.bytes > this.#perUidMax && s.uid !== 0) this.#overBudget(s.meter, this.#perUidMax, `uid ${s.uid}'s queued events reached their share of ${this.#perUidMax} bytes (limits.queueBytesPerUid)`, s.uid);
-    if (this.#queued.bytes > this.#totalMax) this.#overBudget(this.#queued, this.#totalMax, `the daemon's queued events reached their budget of ${this.#totalMax} bytes (limits.queueBytesTotal)`, null);
+    this.#overUids.clear();
+    if (this.#overTotal) {
+      this.#overTotal = false;
+      this.#giveWay(this.#queued, this.#totalMax, this.#subs.values(), `the daemon's queued events reached their budget of ${this.#totalMax} bytes (limits.queueBytesTotal)`);
+    }
   }
 
-  // A budget of queued bytes is exceeded: the largest queue it covers (of
-  // the one uid, or of all) gives way first, by its own overflow policy,
-  // until the budget holds. The subscriber reading least pays, never all.
-  #overBudget(meter: QueueMeter, max: number, why: string, uid: number | null): void {
-    for (let guard = 0; meter.bytes > max && guard < 1024; guard++) {
-      let largest: Subscriber | null = null;
-      for (const x of this.#subs.values()) {
-        if (uid !== null && x.uid !== uid) continue;
-        if (!largest || x.queue.bytes > largest.queue.bytes) largest = x;
+  #giveWay(meter: QueueMeter, max: number, among: Iterable<Subscription>, why: string): void {
+    if (meter.bytes <= max) return;
+    const excess = meter.bytes - max;
+    const subs = [...among].filter((s) => s.queue.bytes > 0).sort((a, b) => b.queue.bytes - a.queue.bytes);
+    // The level L that the k largest queues are cut to: their bytes above
+    // L add up to the excess, and L is no lower than the next queue's.
+    let sum = 0;
+    let k = 0;
+    let level = 0;
+    while (k < subs.length) {
+      sum += subs[k]!.queue.bytes;
+      k++;
+      const l = (sum - excess) / k;
+      if (l >= (subs[k]?.queue.bytes ?? 0)) {
+        level = Math.max(0, Math.floor(l));
+        break;
       }
-      if (!largest || largest.queue.bytes === 0) return;
+    }
+    for (let i = 0; i < k; i++) {
+      const s = subs[i]!;
+      if (s.closed || s.queue.bytes <= level) continue;
       this.counters.budgetCuts++;
-      this.#overflow(largest, Math.max(0, largest.queue.bytes - (meter.bytes - max)), why);
-    }
-  }
-
-  // The queue is past a bound (its own, or its share of a budget: why says
-  // which) and its stream is not taking writes: it keeps at most maxBytes.
-  #overflow(s: Subscriber, maxBytes: number, why: string | null): void {
-    const q = s.queue;
-    if (s.overflow === 'disconnect') {
-      const overEvents = q.events > s.limit;
-      // What did not fit is lost; what did is abandoned with the stream.
-      const excess = q.dropNewest(s.limit, maxBytes)?.count ?? 0;
-      this.counters.lostSubscriber += excess;
-      s.lost += excess;
-      this.remove(s.id);
-      s.sink.destroy({
-        code: status.RESOURCE_EXHAUSTED,
-        details: why
-          ? `${why}; your queue was the largest: read faster, or choose drop_oldest / drop_newest`
-          : overEvents
-            ? `your queue of ${s.limit} events overflowed; read faster, raise queue_limit, or choose drop_oldest / drop_newest`
-            : `your queue reached its ${s.byteLimit}-byte bound; read faster, or choose drop_oldest / drop_newest`,
-      });
-      return;
-    }
-    if (s.overflow === 'drop_newest') {
-      const cut = q.dropNewest(s.limit, maxBytes);
-      if (!cut) return;
-      this.counters.lostSubscriber += cut.count;
-      s.lost += cut.count;
-      // The loss is told where it happened: after the events kept.
-      const tail = q.last();
-      if (s.tailLoss && tail && !(tail instanceof Slice) && 'lost' in tail && tail.lost === s.tailLoss) {
-        widen(s.tailLoss, cut);
-      } else {
-        s.tailLoss = { count: cut.count, firstSeq: cut.firstSeq, lastSeq: cut.lastSeq, source: 'LOSS_SOURCE_SUBSCRIBER', topic: 0 };
-        q.push({ lost: s.tailLoss });
-      }
-      return;
-    }
-    // drop_oldest: consecutive losses merge into one Lost item, sent ahead
-    // of the queue (the lost events were older than it).
-    const cut = q.dropOldest(s.limit, maxBytes);
-    if (!cut) return;
-    this.counters.lostSubscriber += cut.count;
-    s.lost += cut.count;
-    const p = s.pendingLoss;
-    if (p) {
-      widen(p, cut);
-    } else {
-      s.pendingLoss = { count: cut.count, firstSeq: cut.firstSeq, lastSeq: cut.lastSeq, source: 'LOSS_SOURCE_SUBSCRIBER', topic: 0 };
-    }
-  }
-
-  #flush(s: Subscriber): void {
-    while (!s.waiting && !s.closed && (!s.queue.empty || s.pendingLoss)) {
-      const out: OutItem[] = [];
-      if (s.pendingLoss) {
-        out.push({ lost: s.pendingLoss });
-        s.pendingLoss = null;
-      }
-      s.queue.take(s.maxBatch, out, BATCH_BYTES);
-      for (const item of out) {
-        if (item instanceof Slice) {
-          const n = item.count;
-          s.delivered += n;
-          this.counters.delivered += n;
-          s.lastSentSeq = item.chunk.seq(item.to - 1);
-        } else if ('lost' in item) {
-          if (item.lost === s.mergedKernelLoss) s.mergedKernelLoss = null;
-          if (item.lost === s.tailLoss) s.tailLoss = null;
-        }
-      }
-      const more = s.sink.write(out);
-      if (!more) {
-        s.waiting = true;
-        s.sink.once('drain', () => {
-          s.waiting = false;
-          this.#flush(s);
-        });
-      }
+      s.giveWay(level, why);
     }
   }
 
@@ -505,6 +419,6 @@ export class EventHub {
     const key = topics.join(',');
     if (key === this.#wanted) return;
     this.#wanted = key;
-    this.#o.onWantedChanged(topics);
+    this.#onWantedChanged(topics);
   }
 }

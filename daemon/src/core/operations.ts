@@ -21,7 +21,9 @@ import {
   type TopicEntry,
   type UpcallEntry,
 } from '../wire';
-import type { OverflowPolicy, Sink, SubscriberInfo } from './events';
+import { OVERFLOW_POLICY_CHOICES, overflowPolicyOf, type OverflowPolicyName } from '@kextbridge/protocol';
+
+import type { EventSink, SubscriberInfo } from './events';
 import type { KextReply } from './requests';
 import type { KernelSession } from './session';
 import { statusSnapshot, type StatusSources } from './status';
@@ -57,11 +59,12 @@ export interface SubscribeRequest {
   topics: TopicEntry[];
   sinceSeq: number;
   sinceEpoch: string;
-  overflow: OverflowPolicy;
+  overflow: OverflowPolicyName;
   // 0: the configured default / cap.
   queueLimit: number;
   maxBatch: number;
   prefix?: Uint8Array;
+  sink: EventSink;
 }
 
 export interface Handler {
@@ -69,24 +72,13 @@ export interface Handler {
   leave(): void;
 }
 
-const OVERFLOW_NAMES: Record<string, OverflowPolicy> = {
-  '': 'drop_oldest',
-  OVERFLOW_POLICY_UNSPECIFIED: 'drop_oldest',
-  OVERFLOW_POLICY_DROP_OLDEST: 'drop_oldest',
-  OVERFLOW_POLICY_DROP_NEWEST: 'drop_newest',
-  OVERFLOW_POLICY_DISCONNECT: 'disconnect',
-  'drop-oldest': 'drop_oldest',
-  'drop-newest': 'drop_newest',
-  disconnect: 'disconnect',
-};
-
 // The one mapping from a client's overflow policy (the enum's name, the
 // typed watch's metadata spelling, or nothing) to the hub's; anything
 // else is refused, never silently drop_oldest.
-export function parseOverflow(value: string | number | undefined): Outcome<OverflowPolicy> {
-  const policy = OVERFLOW_NAMES[value === undefined || value === 0 ? '' : String(value)];
+export function parseOverflow(value: string | number | undefined): Outcome<OverflowPolicyName> {
+  const policy = overflowPolicyOf(value);
   if (policy) return ok(policy);
-  return refuse(Status.INVALID_ARGUMENT, `overflow policy ${JSON.stringify(value)} is not one of OVERFLOW_POLICY_DROP_OLDEST, OVERFLOW_POLICY_DROP_NEWEST, OVERFLOW_POLICY_DISCONNECT`);
+  return refuse(Status.INVALID_ARGUMENT, `overflow policy ${JSON.stringify(value)} is not one of ${OVERFLOW_POLICY_CHOICES}`);
 }
 
 const MAPS: Record<ItemKind, keyof Catalog> = { command: 'commands', topic: 'topics', option: 'options', upcall: 'upcalls' };
@@ -199,7 +191,7 @@ export class Operations {
   }
 
   // Returns the function that ends the subscription.
-  subscribe(identity: PeerIdentity, req: SubscribeRequest, sink: Sink): Outcome<() => void> {
+  subscribe(identity: PeerIdentity, req: SubscribeRequest): Outcome<() => void> {
     if (req.topics.length === 0) return refuse(Status.INVALID_ARGUMENT, 'name at least one topic');
     for (const t of req.topics) {
       const denied = this.#authorize(identity, 'subscribe', t);
@@ -207,7 +199,7 @@ export class Operations {
     }
     const l = this.#d.limits;
     const events = this.#d.session.events;
-    const id = events.add({
+    const sub = events.add({
       uid: identity.uid,
       pid: identity.pid,
       topics: new Set(req.topics.map((t) => t.id)),
@@ -218,9 +210,9 @@ export class Operations {
       sinceSeq: req.sinceSeq,
       sinceEpoch: req.sinceEpoch,
       ...(req.prefix && req.prefix.length > 0 ? { prefix: req.prefix } : {}),
-      sink,
+      sink: req.sink,
     });
-    return ok(() => events.remove(id));
+    return ok(() => events.remove(sub.id));
   }
 
   serve(identity: PeerIdentity, u: UpcallEntry, stream: HandlerStream): Outcome<Handler> {

@@ -1,10 +1,19 @@
 // One subscriber's queue: slices of shared chunks and the rare Lost and
-// link items, in the order they are to be sent. It counts events and
-// bytes, drains from the head in batches, and gives up events from either
-// end (drop_oldest, drop_newest) exactly, event by event, without moving
-// the other items: a dropped slice leaves a hole that draining skips, and
-// a cursor remembers how far from the head no event remains.
-import { Slice, widen, type OutItem, type SeqSpan } from './event';
+// link items, in the order they are to be sent. It counts events and the
+// bytes it keeps alive, drains from the head in batches, and gives up
+// events from either end (drop_oldest, drop_newest) exactly, event by
+// event, without moving the other items: a dropped slice leaves a hole
+// that draining skips, and a cursor remembers how far from the head no
+// event remains.
+//
+// A slice keeps its whole chunk alive, so it counts the chunk's size, not
+// its own: bytes is what the queue really holds. A slice cut down to less
+// than half of its chunk is copied out into a chunk of its own, so that
+// what is counted stays within twice what is queued, and a queue that
+// gives way frees what it counted.
+import { Slice } from './chunk';
+import { widen, type SeqSpan } from './items';
+import type { OutItem } from './chunk';
 
 // What was cut from the queue: count and seq range.
 export type Cut = SeqSpan;
@@ -15,6 +24,11 @@ export class QueueMeter {
   bytes = 0;
   // Subscribers whose queues it counts.
   queues = 0;
+}
+
+// Adds n (negative: takes) to each meter.
+export function meter(meters: readonly QueueMeter[], n: number): void {
+  for (let i = 0; i < meters.length; i++) meters[i]!.bytes += n;
 }
 
 export class SubscriberQueue {
@@ -44,7 +58,7 @@ export class SubscriberQueue {
 
   #addBytes(n: number): void {
     this.bytes += n;
-    for (let i = 0; i < this.#meters.length; i++) this.#meters[i]!.bytes += n;
+    meter(this.#meters, n);
   }
 
   get empty(): boolean {
@@ -73,7 +87,7 @@ export class SubscriberQueue {
     this.#items.push(item);
     if (item instanceof Slice) {
       this.events += item.count;
-      this.#addBytes(item.size);
+      this.#addBytes(item.chunk.size);
     } else this.others++;
   }
 
@@ -110,12 +124,11 @@ export class SubscriberQueue {
           to = lo;
         }
         const n = to - v.from;
-        const size = c.sizeOf(v.from, to);
         this.events -= n;
-        this.#addBytes(-size);
-        bytes += size;
+        bytes += c.sizeOf(v.from, to);
         room -= n;
         if (to === v.to) {
+          this.#addBytes(-c.size);
           out.push(v);
           this.#items[i++] = null;
         } else {
@@ -138,7 +151,8 @@ export class SubscriberQueue {
     this.#advance(i);
   }
 
-  // Drops the oldest events until at most maxEvents and maxBytes remain.
+  // Drops the oldest events until at most maxEvents remain and at most
+  // maxBytes are kept alive.
   dropOldest(maxEvents: number, maxBytes: number): Cut | null {
     let cut: Cut | null = null;
     let i = Math.max(this.#scan, this.#head);
@@ -149,43 +163,70 @@ export class SubscriberQueue {
         continue;
       }
       const c = v.chunk;
-      const to = v.frontCut(this.events - maxEvents, this.bytes - maxBytes);
+      const overBytes = this.bytes - maxBytes;
+      const to = v.frontCut(this.events - maxEvents, overBytes);
       cut = merge(cut, to - v.from, c.seq(v.from), c.seq(to - 1));
       this.events -= to - v.from;
-      this.#addBytes(-c.sizeOf(v.from, to));
       if (to === v.to) {
+        this.#addBytes(-c.size);
         this.#items[i] = null;
         this.#holes++;
         i++;
-      } else v.from = to;
+      } else {
+        v.from = to;
+        this.#fit(v, overBytes > 0);
+      }
     }
     this.#scan = i;
     this.#compact();
     return cut;
   }
 
-  // Drops the newest events until at most maxEvents and maxBytes remain.
+  // Drops the newest events until at most maxEvents remain and at most
+  // maxBytes are kept alive.
   dropNewest(maxEvents: number, maxBytes: number): Cut | null {
     let cut: Cut | null = null;
-    for (let i = this.#items.length - 1; i >= this.#head && (this.events > maxEvents || this.bytes > maxBytes); i--) {
+    for (let i = this.#items.length - 1; i >= this.#head && (this.events > maxEvents || this.bytes > maxBytes); ) {
       const v = this.#items[i];
-      if (!(v instanceof Slice)) continue;
+      if (!(v instanceof Slice)) {
+        i--;
+        continue;
+      }
       const c = v.chunk;
-      const from = v.backCut(this.events - maxEvents, this.bytes - maxBytes);
+      const overBytes = this.bytes - maxBytes;
+      const from = v.backCut(this.events - maxEvents, overBytes);
       // Cuts from the tail come newest first: the range grows downward.
       cut = merge(cut, v.to - from, c.seq(from), c.seq(v.to - 1));
       this.events -= v.to - from;
-      this.#addBytes(-c.sizeOf(from, v.to));
       if (from === v.from) {
+        this.#addBytes(-c.size);
         if (i === this.#items.length - 1) this.#items.pop();
         else {
           this.#items[i] = null;
           this.#holes++;
         }
-      } else v.to = from;
+        i--;
+      } else {
+        v.to = from;
+        this.#fit(v, overBytes > 0);
+      }
     }
     this.#compact();
     return cut;
+  }
+
+  // A slice just cut short: when it holds less than half of its chunk, or
+  // the queue must free bytes, it moves to a copy of its own events (the
+  // chunk it leaves may still be held by others; this queue counts only
+  // what it keeps alive).
+  #fit(v: Slice, mustFree: boolean): void {
+    const c = v.chunk;
+    if (!mustFree && v.size * 2 >= c.size) return;
+    const own = c.copy(v.from, v.to)!;
+    this.#addBytes(own.size - c.size);
+    v.chunk = own;
+    v.from = 0;
+    v.to = own.count;
   }
 
   // A subscriber that never reads never drains past its holes: past a

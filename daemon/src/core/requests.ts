@@ -2,10 +2,9 @@
 // calls in flight (the kext's max_inflight at most), a bounded queue in
 // front of it, deadlines and cancellation as CANCEL frames, and an end to
 // everything the moment the link goes down.
-import { status } from '@grpc/grpc-js';
 
 import { payloadForLog, type Logger } from '../log';
-import { FRAME_TYPE_NAMES, FrameType } from '../wire';
+import { FRAME_TYPE_NAMES, FrameType, Status } from '../wire';
 
 export type RequestKind = 'request' | 'opt_get' | 'opt_set';
 
@@ -79,19 +78,19 @@ export class Requests {
     const all = [...this.#inflight.values()];
     this.#inflight.clear();
     this.#queue = [];
-    for (const p of all) this.#finish(p, { status: status.UNAVAILABLE, payload: Buffer.alloc(0), message: `kext link down: ${reason}` });
+    for (const p of all) this.#finish(p, { status: Status.UNAVAILABLE, payload: Buffer.alloc(0), message: `kext link down: ${reason}` });
   }
 
   call(kind: RequestKind, code: number, payload: Uint8Array, deadlineMs?: number, signal?: AbortSignal): Promise<KextReply> {
     return new Promise((resolve) => {
       if (!this.#up) {
-        resolve({ status: status.UNAVAILABLE, payload: Buffer.alloc(0), message: `kext link not ready: ${this.#downReason}` });
+        resolve({ status: Status.UNAVAILABLE, payload: Buffer.alloc(0), message: `kext link not ready: ${this.#downReason}` });
         return;
       }
       const waiting = this.#inflight.size >= this.#window;
       if (waiting && this.#queue.length >= this.#o.maxQueued) {
         resolve({
-          status: status.RESOURCE_EXHAUSTED,
+          status: Status.RESOURCE_EXHAUSTED,
           payload: Buffer.alloc(0),
           message: `${this.#window} calls in flight and ${this.#queue.length} queued (limits.maxQueued); retry later`,
         });
@@ -112,7 +111,7 @@ export class Requests {
       this.counters.started++;
       this.#inflight.set(id, p);
       if (signal) {
-        p.onAbort = () => this.#cancel(p, status.CANCELLED, 'cancelled by the client');
+        p.onAbort = () => this.#cancel(p, Status.CANCELLED, 'cancelled by the client');
         signal.addEventListener('abort', p.onAbort, { once: true });
       }
       if (waiting) this.#queue.push(p);
@@ -151,7 +150,7 @@ export class Requests {
   }
 
   #expire(p: Pending, ms: number): void {
-    this.#cancel(p, status.DEADLINE_EXCEEDED, `no answer from the kext within ${ms} ms`);
+    this.#cancel(p, Status.DEADLINE_EXCEEDED, `no answer from the kext within ${ms} ms`);
   }
 
   // The caller is answered now; a sent call is cancelled at the kext too,

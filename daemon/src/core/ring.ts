@@ -1,8 +1,10 @@
 // The ring of recent events kept for since_seq resume, bounded by event
-// count and by encoded bytes. It holds slices of the chunks the event hub
-// builds (one per datagram), so it costs an entry per datagram, not per
-// event; the oldest are trimmed event by event, so both bounds are exact.
-import { Slice, type Chunk } from './event';
+// count and by bytes. It holds slices of the chunks the event hub builds
+// (one per datagram), so it costs an entry per datagram, not per event.
+// The oldest are trimmed event by event, so the count is exact; a chunk is
+// counted whole while any of it is held (it is kept alive whole), so the
+// bytes bound what the ring really keeps.
+import { Slice, type Chunk } from './chunk';
 
 export class EventRing {
   readonly #maxEvents: number;
@@ -39,7 +41,7 @@ export class EventRing {
     if (!this.enabled) return;
     this.#slices.push(new Slice(chunk, 0, chunk.count));
     this.#events += chunk.count;
-    this.#bytes += chunk.bytes.length;
+    this.#bytes += chunk.size;
     while (this.#events > this.#maxEvents || this.#bytes > this.#maxBytes) this.#trimOldest();
   }
 
@@ -74,10 +76,11 @@ export class EventRing {
   #trimOldest(): void {
     const s = this.#slices[this.#head];
     if (!s) return;
-    const i = s.frontCut(this.#events - this.#maxEvents, this.#bytes - this.#maxBytes);
+    // Over the bytes, the whole chunk goes: what is left of it would keep it all.
+    const i = this.#bytes > this.#maxBytes ? s.to : s.frontCut(this.#events - this.#maxEvents, 0);
     this.#events -= i - s.from;
-    this.#bytes -= s.chunk.sizeOf(s.from, i);
     if (i === s.to) {
+      this.#bytes -= s.chunk.size;
       this.#slices[this.#head] = undefined as unknown as Slice;
       this.#head++;
       if (this.#head > 1024 && this.#head * 2 > this.#slices.length) {

@@ -1,8 +1,8 @@
 // One snapshot of every pipeline stage's counters (GetStatus, WatchStatus,
 // kextbridge status), in the shape of kextbridge.v1.Status.
-import * as grpc from '@grpc/grpc-js';
 
 import type { Authorizer } from '../auth/authorizer';
+import { STATUS_NAMES } from '../wire/constants';
 import type { KernelLink } from '../link/kernel-link';
 import type { EventHub } from './events';
 import type { Requests } from './requests';
@@ -41,7 +41,7 @@ export function statusSnapshot(d: StatusSources): Record<string, unknown> {
       callsStarted: r.started,
       callsInflight: d.requests.inflight,
       callsQueued: d.requests.queued,
-      callsByStatus: Object.fromEntries([...r.byStatus].map(([k, v]) => [grpc.status[k] ?? String(k), v])),
+      callsByStatus: Object.fromEntries([...r.byStatus].map(([k, v]) => [STATUS_NAMES[k] ?? String(k), v])),
       responsesUnknownId: r.unknownResponses,
       cancelsSent: r.cancelsSent,
       eventsFromKernel: ev.fromKernel,
@@ -55,6 +55,8 @@ export function statusSnapshot(d: StatusSources): Record<string, unknown> {
       eventsAbandoned: ev.abandoned,
       queuedBytes: d.events.queuedBytes,
       queueBudgetCuts: ev.budgetCuts,
+      ringBytes: d.events.ringBytes,
+      ...memoryCounters(),
       upcalls: u.upcalls,
       upcallsAnswered: u.answered,
       upcallsNoHandler: u.noHandler,
@@ -70,6 +72,10 @@ export function statusSnapshot(d: StatusSources): Record<string, unknown> {
   };
 }
 
+function memoryCounters(): Record<string, number> {
+  const m = process.memoryUsage();
+  return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, externalBytes: m.external };
+}
 
 function connectionCounters(d: StatusSources): Record<string, unknown> {
   const c = d.connectionStats?.();

@@ -9,11 +9,12 @@ import * as grpc from '@grpc/grpc-js';
 import type * as protobuf from 'protobufjs';
 
 import type { PeerIdentity } from '../auth/identity';
-import { Slice, type OutItem } from '../core/event';
+import { Slice, type OutItem } from '../core/chunk';
 import type { Operations, Outcome } from '../core/operations';
 import type { Logger } from '../log';
 import { callContext, endWithStatus, fail, failure, type Failure } from '../server/calls';
 import { withIdentity } from '../server/identity';
+import { serveSubscription, type ServerStream, type StreamEncoder } from '../server/stream-sink';
 import type { CatalogEntry, CommandEntry, OptionEntry, OptionValue, TopicEntry, UpcallEntry } from '../wire';
 import type { MethodBinding } from '@kextbridge/protocol';
 import { checkBindings } from './drift';
@@ -164,36 +165,10 @@ export class TypedProxy {
     } catch (err) {
       return endWithStatus(call, fail(grpc.status.INVALID_ARGUMENT, (err as Error).message));
     }
-    const lostField = b.lostField;
-    const sub = this.#ops.subscribe(
-      identity,
-      { topics: [(e as { value: TopicEntry }).value], sinceSeq: settings.sinceSeq, sinceEpoch: settings.sinceEpoch, overflow: settings.overflow, queueLimit: settings.queueLimit, maxBatch: 0 },
-      {
-        start: (epoch) => {
-          const md = new grpc.Metadata();
-          md.set('kextbridge-epoch', epoch);
-          call.sendMetadata(md);
-        },
-        // Each event is a message of its own: the kext's event message.
-        write: (items: readonly OutItem[]) => {
-          let more = true;
-          for (const item of items) {
-            if (item instanceof Slice) {
-              for (let i = item.from; i < item.to; i++) more = call.write(item.chunk.payload(i)) && more;
-            } else if ('lost' in item && lostField) {
-              more = call.write(Buffer.from(b.response.encode(b.response.fromObject({ [lostField.name]: item.lost })).finish())) && more;
-            }
-          }
-          return more;
-        },
-        once: (ev, fn) => call.once(ev, fn),
-        end: () => call.end(),
-        destroy: (err) => endWithStatus(call, err),
-      },
+    const topic = (e as { value: TopicEntry }).value;
+    serveSubscription(call as unknown as ServerStream, watchEncoder(b, call), (sink) =>
+      this.#ops.subscribe(identity, { topics: [topic], sinceSeq: settings.sinceSeq, sinceEpoch: settings.sinceEpoch, overflow: settings.overflow, queueLimit: settings.queueLimit, maxBatch: 0, sink }),
     );
-    if (!sub.ok) return endWithStatus(call, failure(sub));
-    call.on('cancelled', sub.value);
-    call.on('close', sub.value);
   }
 
   #serve(b: MethodBinding, identity: PeerIdentity, call: grpc.ServerDuplexStream<Raw, Raw>): void {
@@ -233,4 +208,30 @@ export class TypedProxy {
     call.on('close', gone);
     call.on('error', gone);
   }
+}
+
+// A typed watch's messages: each event is a message of its own, the kext's
+// event message as the kext sent it; a loss is that message with only its
+// Lost field set (when the message has one). The epoch goes in the
+// response's initial metadata.
+function watchEncoder(b: MethodBinding, call: grpc.ServerWritableStream<Raw, Raw>): StreamEncoder {
+  const lostField = b.lostField;
+  return {
+    start: (epoch) => {
+      const md = new grpc.Metadata();
+      md.set('kextbridge-epoch', epoch);
+      call.sendMetadata(md);
+    },
+    messages: (items: readonly OutItem[]) => {
+      const out: Buffer[] = [];
+      for (const item of items) {
+        if (item instanceof Slice) {
+          for (let i = item.from; i < item.to; i++) out.push(item.chunk.payload(i));
+        } else if ('lost' in item && lostField) {
+          out.push(Buffer.from(b.response.encode(b.response.fromObject({ [lostField.name]: item.lost })).finish()));
+        }
+      }
+      return out;
+    },
+  };
 }

@@ -9,17 +9,16 @@
 // The daemon's epoch comes back in the response's initial metadata
 // (kextbridge-epoch).
 import type { Metadata } from '@grpc/grpc-js';
-import { parseOverflow } from '../core/operations';
-import type { OverflowPolicy } from '../core/event';
+import { DEFAULT_OVERFLOW_POLICY, OVERFLOW_POLICY_SHORT, type OverflowPolicyName } from '@kextbridge/protocol';
 
 export interface WatchSettings {
   sinceSeq: number;
   sinceEpoch: string;
-  overflow: OverflowPolicy;
+  overflow: OverflowPolicyName;
   queueLimit: number;
 }
 
-const SPELLINGS = ['drop-oldest', 'drop-newest', 'disconnect'];
+const SPELLINGS = Object.keys(OVERFLOW_POLICY_SHORT);
 
 function one(md: Metadata, key: string): string | undefined {
   const v = md.get(key);
@@ -37,8 +36,8 @@ function count(md: Metadata, key: string): number {
 // Throws with a message naming the header when one is malformed.
 export function watchSettings(md: Metadata): WatchSettings {
   const policy = one(md, 'kextbridge-overflow');
-  const overflow = parseOverflow(policy);
-  if (policy === '' || !SPELLINGS.includes(policy ?? SPELLINGS[0]!) || !overflow.ok) {
+  // Only the short spellings: metadata is not the enum.
+  if (policy !== undefined && !SPELLINGS.includes(policy)) {
     throw new Error(`kextbridge-overflow must be one of ${SPELLINGS.join(', ')}, not "${policy}"`);
   }
   const epoch = one(md, 'kextbridge-since-epoch') ?? '';
@@ -46,7 +45,7 @@ export function watchSettings(md: Metadata): WatchSettings {
   return {
     sinceSeq: count(md, 'kextbridge-since-seq'),
     sinceEpoch: epoch,
-    overflow: overflow.value,
+    overflow: policy === undefined ? DEFAULT_OVERFLOW_POLICY : OVERFLOW_POLICY_SHORT[policy]!,
     queueLimit: count(md, 'kextbridge-queue-limit'),
   };
 }

@@ -71,6 +71,11 @@ export const Status = {
 } as const;
 export type Status = (typeof Status)[keyof typeof Status];
 
+// Each code's name, by number ('OK', 'NOT_FOUND' ...).
+export const STATUS_NAMES: readonly string[] = Object.entries(Status)
+  .sort((a, b) => a[1] - b[1])
+  .map(([name]) => name);
+
 export const GoodbyeReason = {
   UNSPECIFIED: 0,
   // The kext is stopping: the daemon must close.

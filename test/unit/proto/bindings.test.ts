@@ -104,12 +104,12 @@ test('drift: a missing id, a name that disagrees, a value type that cannot fit, 
 
 test('typed watch settings come from metadata and bad ones are named', () => {
   const md = new Metadata();
-  assert.deepEqual(watchSettings(md), { sinceSeq: 0, sinceEpoch: '', overflow: 'drop_oldest', queueLimit: 0 });
+  assert.deepEqual(watchSettings(md), { sinceSeq: 0, sinceEpoch: '', overflow: 'OVERFLOW_POLICY_DROP_OLDEST', queueLimit: 0 });
   md.set('kextbridge-since-seq', '42');
   md.set('kextbridge-since-epoch', '18446744073709551615');
   md.set('kextbridge-overflow', 'disconnect');
   md.set('kextbridge-queue-limit', '7');
-  assert.deepEqual(watchSettings(md), { sinceSeq: 42, sinceEpoch: '18446744073709551615', overflow: 'disconnect', queueLimit: 7 });
+  assert.deepEqual(watchSettings(md), { sinceSeq: 42, sinceEpoch: '18446744073709551615', overflow: 'OVERFLOW_POLICY_DISCONNECT', queueLimit: 7 });
   // The enum's own names are the generic API's, not this header's.
   md.set('kextbridge-overflow', 'OVERFLOW_POLICY_DISCONNECT');
   assert.throws(() => watchSettings(md), /kextbridge-overflow must be one of drop-oldest, drop-newest, disconnect, not "OVERFLOW_POLICY_DISCONNECT"/);

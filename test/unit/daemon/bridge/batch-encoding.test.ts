@@ -3,29 +3,31 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { batchEncoder, epochBatch } from 'kextbridged/internal/bridge/batch-encoding';
-import { Slice, type OutItem } from 'kextbridged/internal/core/event';
+import { eventBatch } from 'kextbridged/internal/bridge/batch-encoding';
+import { encodeEpoch } from 'kextbridged/internal/core/batch-encoder';
+import { Slice } from 'kextbridged/internal/core/chunk';
+import type { OutItem } from 'kextbridged/internal/core/chunk';
 import { loadApi } from 'kextbridged/internal/server/protos';
 import { chunkOf } from '../../../support/event-frames';
 
 const api = loadApi([]);
 const subscribe = api.packageDefinition['kextbridge.v1.Bridge'] as unknown as Record<string, { responseDeserialize: (b: Buffer) => unknown }>;
 const decode = (b: Buffer): { items: Array<Record<string, unknown>>; epoch: string } => subscribe['Subscribe']!.responseDeserialize(b) as never;
-const encode = batchEncoder(api.serializeBatch);
+const encode = eventBatch;
 
 const c = chunkOf([1, 2, 3].map((seq) => ({ seq, topic: 1, payload: Uint8Array.of(seq), timeNs: 5n })));
 
 test('one whole slice is written as the chunk\'s own bytes, no copy', () => {
-  assert.equal(encode([new Slice(c, 0, 3)]), c.bytes);
+  assert.equal(encode([new Slice(c, 0, 3)]), c.bytes());
 });
 
 test('a batch of slices, losses and link changes decodes item for item', () => {
   const items: OutItem[] = [
-    { lost: { count: 3, firstSeq: 4, lastSeq: 6, source: 'LOSS_SOURCE_SUBSCRIBER', topic: 0 } },
+    { lost: { count: 3, firstSeq: 4, lastSeq: 6, source: 3, topic: 0 } },
     new Slice(c, 0, 1),
-    { link: { state: 'LINK_STATE_READY', detail: 'kext link ready' } },
+    { link: { state: 3, detail: 'kext link ready' } },
     new Slice(c, 1, 3),
-    { lost: { count: 0, firstSeq: 9, lastSeq: 9, source: 'LOSS_SOURCE_DAEMON', topic: 0, detail: 'since_seq from another epoch' } },
+    { lost: { count: 0, firstSeq: 9, lastSeq: 9, source: 2, topic: 0, detail: 'since_seq from another epoch' } },
   ];
   const batch = decode(encode(items));
   assert.deepEqual(
@@ -43,7 +45,7 @@ test('a batch of slices, losses and link changes decodes item for item', () => {
 });
 
 test('the first message carries the epoch and no items', () => {
-  const b = decode(epochBatch(api.serializeBatch, '18446744073709551615'));
+  const b = decode(encodeEpoch('18446744073709551615'));
   assert.equal(b.epoch, '18446744073709551615');
   assert.deepEqual(b.items, []);
 });

@@ -4,50 +4,37 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Slice, type LinkInfo, type Lost, type OutItem } from 'kextbridged/internal/core/event';
-import { EventHub, type OverflowPolicy, type Sink } from 'kextbridged/internal/core/events';
+import { LOSS_SOURCE_NAMES, OVERFLOW_POLICY_SHORT } from '@kextbridge/protocol';
+import { Slice } from 'kextbridged/internal/core/chunk';
+import { EventHub } from 'kextbridged/internal/core/events';
+import type { OutItem } from 'kextbridged/internal/core/chunk';
+import type { LinkInfo, Lost } from 'kextbridged/internal/core/items';
 import { eventDatagram, type SynthEvent } from '../../../support/event-frames';
+import { FakeSink as BaseSink } from '../../../support/fake-sink';
 
-// The hub's items one per event, as a client would decode them.
-type Item = { event: { seq: number; topic: number; payload: Buffer } } | { lost: Lost } | { link: LinkInfo };
+type Overflow = 'drop_oldest' | 'drop_newest' | 'disconnect';
+const policy = (o: Overflow) => OVERFLOW_POLICY_SHORT[o.replace('_', '-')]!;
+
+// The hub's items one per event, as a client would decode them (a loss
+// source by its name).
+type Item = { event: { seq: number; topic: number; payload: Buffer } } | { lost: Omit<Lost, 'source'> & { source: string } } | { link: LinkInfo };
 
 function flatten(items: readonly OutItem[]): Item[] {
   return items.flatMap((i): Item[] => {
-    if (!(i instanceof Slice)) return [i];
+    if (!(i instanceof Slice)) return ['lost' in i ? { lost: { ...i.lost, source: LOSS_SOURCE_NAMES[i.lost.source] } } : i];
     const out: Item[] = [];
     for (let k = i.from; k < i.to; k++) out.push({ event: { seq: i.chunk.seq(k), topic: i.chunk.topic(k), payload: Buffer.from(i.chunk.payload(k)) } });
     return out;
   });
 }
 
-class FakeSink implements Sink {
+class FakeSink extends BaseSink {
   items: Item[] = [];
-  writes: OutItem[][] = [];
-  epoch = '';
-  open = true;
-  destroyed: { code: number; details: string } | null = null;
-  #drain: (() => void) | null = null;
-  start(epoch: string): void {
-    this.epoch = epoch;
-  }
-  write(items: readonly OutItem[]): boolean {
-    this.writes.push([...items]);
+  override onWrite(items: readonly OutItem[]): void {
     this.items.push(...flatten(items));
-    return this.open;
   }
-  once(_event: 'drain', listener: () => void): unknown {
-    this.#drain = listener;
-    return this;
-  }
-  end(): void {}
-  destroy(err: { code: number; details: string }): void {
-    this.destroyed = err;
-  }
-  drain(): void {
-    this.open = true;
-    const d = this.#drain;
-    this.#drain = null;
-    d?.();
+  get destroyed(): { code: number; details: string } | null {
+    return this.failed;
   }
   events(): number[] {
     return this.items.flatMap((i) => ('event' in i ? [i.event.seq] : []));
@@ -61,12 +48,12 @@ function hub(wanted: number[][] = []): EventHub {
   return new EventHub({ ringEvents: 100, ringBytes: 1 << 20, onWantedChanged: (t) => wanted.push(t) });
 }
 
-function subscribe(h: EventHub, sink: FakeSink, overflow: OverflowPolicy, extra: { sinceSeq?: number; sinceEpoch?: string; prefix?: Uint8Array; topics?: number[]; byteLimit?: number } = {}): number {
+function subscribe(h: EventHub, sink: FakeSink, overflow: Overflow, extra: { sinceSeq?: number; sinceEpoch?: string; prefix?: Uint8Array; topics?: number[]; byteLimit?: number } = {}): number {
   return h.add({
     uid: 0,
     pid: 1,
     topics: new Set(extra.topics ?? [1]),
-    overflow,
+    overflow: policy(overflow),
     limit: 4,
     byteLimit: extra.byteLimit ?? 1 << 20,
     maxBatch: 2,
@@ -74,7 +61,7 @@ function subscribe(h: EventHub, sink: FakeSink, overflow: OverflowPolicy, extra:
     ...(extra.sinceEpoch ? { sinceEpoch: extra.sinceEpoch } : {}),
     sink,
     ...(extra.prefix ? { prefix: extra.prefix } : {}),
-  });
+  }).id;
 }
 
 // Events as the kext sends them: one datagram (one run) for all.
@@ -176,11 +163,11 @@ test('hold/release: the events of one datagram leave as one batch, and holding l
   const writes: number[] = [];
   const sink = new FakeSink();
   const write = sink.write.bind(sink);
-  sink.write = (items) => {
+  sink.write = (items, bytes) => {
     writes.push(flatten(items).length);
-    return write(items);
+    return write(items, bytes);
   };
-  h.add({ uid: 0, pid: 1, topics: new Set([1]), overflow: 'drop_oldest', limit: 3, byteLimit: 1 << 20, maxBatch: 256, sinceSeq: 0, sink });
+  h.add({ uid: 0, pid: 1, topics: new Set([1]), overflow: policy('drop_oldest'), limit: 3, byteLimit: 1 << 20, maxBatch: 256, sinceSeq: 0, sink });
   h.hold();
   publish(h, 1, 2);
   assert.deepEqual(writes, [], 'nothing written while held');
@@ -296,7 +283,7 @@ test('the epoch is told first; a since_seq from another epoch is Lost{DAEMON} wi
   assert.equal(same.lost(), 0);
   const other = new FakeSink();
   subscribe(h, other, 'drop_oldest', { sinceSeq: 900, sinceEpoch: '41' });
-  const told = other.items[0] as { lost: Lost };
+  const told = other.items[0] as { lost: Omit<Lost, 'source'> & { source: string } };
   assert.equal(told.lost.source, 'LOSS_SOURCE_DAEMON');
   assert.equal(told.lost.count, 0);
   assert.match(told.lost.detail ?? '', /epoch 41.*epoch 42/);
@@ -308,11 +295,11 @@ test('a since_seq ahead of the newest seq is told, never silent', () => {
   publish(h, 1, 3);
   const restarted = new FakeSink();
   subscribe(h, restarted, 'drop_oldest', { sinceSeq: 50 });
-  assert.match((restarted.items[0] as { lost: Lost }).lost.detail ?? '', /ahead of the newest seq 3.*restarted/);
+  assert.match((restarted.items[0] as { lost: Omit<Lost, 'source'> & { source: string } }).lost.detail ?? '', /ahead of the newest seq 3.*restarted/);
   assert.deepEqual(restarted.events(), [1, 2, 3], 'no epoch given: most likely a restart, so this run from seq 1');
   const sameEpoch = new FakeSink();
   subscribe(h, sameEpoch, 'drop_oldest', { sinceSeq: 50, sinceEpoch: h.epoch });
-  assert.match((sameEpoch.items[0] as { lost: Lost }).lost.detail ?? '', /ahead of the newest seq 3 of this epoch/);
+  assert.match((sameEpoch.items[0] as { lost: Omit<Lost, 'source'> & { source: string } }).lost.detail ?? '', /ahead of the newest seq 3 of this epoch/);
   assert.deepEqual(sameEpoch.events(), []);
   one(h, 4);
   assert.deepEqual(sameEpoch.events(), [4], 'then live events');
@@ -348,8 +335,8 @@ function budgetHub(total: number, perUid: number): EventHub {
   return new EventHub({ ringEvents: 100, ringBytes: 1 << 20, onWantedChanged: () => {}, queueBytesTotal: total, queueBytesPerUid: perUid });
 }
 
-function subscribeAs(h: EventHub, sink: FakeSink, uid: number, overflow: OverflowPolicy = 'drop_oldest'): number {
-  return h.add({ uid, pid: 1, topics: new Set([1]), overflow, limit: 1000, byteLimit: 1 << 20, maxBatch: 2, sinceSeq: 0, sink });
+function subscribeAs(h: EventHub, sink: FakeSink, uid: number, overflow: Overflow = 'drop_oldest'): number {
+  return h.add({ uid, pid: 1, topics: new Set([1]), overflow: policy(overflow), limit: 1000, byteLimit: 1 << 20, maxBatch: 2, sinceSeq: 0, sink }).id;
 }
 
 const KB = new Uint8Array(1000);

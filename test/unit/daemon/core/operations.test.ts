@@ -13,6 +13,7 @@ import { KernelSession } from 'kextbridged/internal/core/session';
 import { createLogger } from 'kextbridged/internal/log';
 import { FrameType, Status, type CommandEntry, type OptionEntry, type TopicEntry, type UpcallEntry } from 'kextbridged/internal/wire/index';
 import { readyLink } from '../../../support/fake-kext';
+import { FakeSink } from '../../../support/fake-sink';
 
 const names = FileNameResolver.fromText('root:x:0:0::/:/bin/sh\nalice:x:1001:1001::/:/bin/sh', 'root:x:0:\nalice:x:1001:');
 const root: PeerIdentity = { uid: 0, gid: 0, pid: 10, groups: [] };
@@ -35,7 +36,7 @@ function refused<T>(o: Outcome<T>): { code: number; message: string } {
   return o as { ok: false; code: number; message: string };
 }
 
-const sink = { write: () => true, once: () => undefined, end: () => {}, destroy: () => {} };
+const sink = new FakeSink();
 
 test('each operation is refused by the policy with PERMISSION_DENIED and a reason', async () => {
   const o = ops();
@@ -49,7 +50,7 @@ test('each operation is refused by the policy with PERMISSION_DENIED and a reaso
     refused(await o.call(alice, find<CommandEntry>('command', 'echo'), Uint8Array.of(1), ctx)),
     refused(await o.call(alice, find<CommandEntry>('command', 'emit'), Uint8Array.of(1), ctx)),
     refused(await o.setOption(alice, find<OptionEntry>('option', 'log_level'), 1n, ctx)),
-    refused(o.subscribe(alice, { topics: [find<TopicEntry>('topic', 'exec')], sinceSeq: 0, sinceEpoch: '', overflow: 'drop_oldest', queueLimit: 0, maxBatch: 0 }, sink)),
+    refused(o.subscribe(alice, { topics: [find<TopicEntry>('topic', 'exec')], sinceSeq: 0, sinceEpoch: '', overflow: 'OVERFLOW_POLICY_DROP_OLDEST', queueLimit: 0, maxBatch: 0, sink })),
     refused(o.serve(alice, find<UpcallEntry>('upcall', 'authorize_exec'), { write: () => {} })),
   ];
   for (const d of denied) {
@@ -57,9 +58,9 @@ test('each operation is refused by the policy with PERMISSION_DENIED and a reaso
     assert.ok(d.message.length > 10, `a reason: ${d.message}`);
   }
   // Root may: the subscription and the handler are taken.
-  assert.ok(o.subscribe(root, { topics: [find<TopicEntry>('topic', 'exec')], sinceSeq: 0, sinceEpoch: '', overflow: 'drop_oldest', queueLimit: 0, maxBatch: 0 }, sink).ok);
+  assert.ok(o.subscribe(root, { topics: [find<TopicEntry>('topic', 'exec')], sinceSeq: 0, sinceEpoch: '', overflow: 'OVERFLOW_POLICY_DROP_OLDEST', queueLimit: 0, maxBatch: 0, sink }).ok);
   assert.ok(o.serve(root, find<UpcallEntry>('upcall', 'authorize_exec'), { write: () => {} }).ok);
-  assert.ok(o.subscribe(alice, { topics: [find<TopicEntry>('topic', 'heartbeat')], sinceSeq: 0, sinceEpoch: '', overflow: 'drop_oldest', queueLimit: 0, maxBatch: 0 }, sink).ok, 'a plain topic for anyone');
+  assert.ok(o.subscribe(alice, { topics: [find<TopicEntry>('topic', 'heartbeat')], sinceSeq: 0, sinceEpoch: '', overflow: 'OVERFLOW_POLICY_DROP_OLDEST', queueLimit: 0, maxBatch: 0, sink }).ok, 'a plain topic for anyone');
   assert.ok(o.mayLook(alice, 'describe').ok);
   assert.equal(refused(o.subscribers(alice)).code, Status.PERMISSION_DENIED);
 });
@@ -83,38 +84,40 @@ test('names and ids resolve, or the refusal lists what the catalog has', () => {
   assert.equal(missing.code, Status.NOT_FOUND);
   assert.match(missing.message, /it has: echo \(1\), emit \(3\)/);
   assert.equal(refused(o.find('topic', {})).code, Status.INVALID_ARGUMENT);
-  assert.equal(refused(o.subscribe(root, { topics: [], sinceSeq: 0, sinceEpoch: '', overflow: 'drop_oldest', queueLimit: 0, maxBatch: 0 }, sink)).code, Status.INVALID_ARGUMENT);
+  assert.equal(refused(o.subscribe(root, { topics: [], sinceSeq: 0, sinceEpoch: '', overflow: 'OVERFLOW_POLICY_DROP_OLDEST', queueLimit: 0, maxBatch: 0, sink })).code, Status.INVALID_ARGUMENT);
 });
 
 test('the queue limit and batch a subscriber asks for are capped by config', () => {
   const o = ops();
   const t = o.find<TopicEntry>('topic', { name: 'heartbeat' });
   assert.ok(t.ok);
-  assert.ok(o.subscribe(root, { topics: [t.value], sinceSeq: 0, sinceEpoch: '', overflow: 'drop_newest', queueLimit: 1000, maxBatch: 0 }, sink).ok);
-  assert.ok(o.subscribe(root, { topics: [t.value], sinceSeq: 0, sinceEpoch: '', overflow: 'disconnect', queueLimit: 0, maxBatch: 0 }, sink).ok);
+  assert.ok(o.subscribe(root, { topics: [t.value], sinceSeq: 0, sinceEpoch: '', overflow: 'OVERFLOW_POLICY_DROP_NEWEST', queueLimit: 1000, maxBatch: 0, sink }).ok);
+  assert.ok(o.subscribe(root, { topics: [t.value], sinceSeq: 0, sinceEpoch: '', overflow: 'OVERFLOW_POLICY_DISCONNECT', queueLimit: 0, maxBatch: 0, sink }).ok);
   const list = o.session.events.list();
   assert.deepEqual(
     list.map((s) => s.overflow),
-    ['drop_newest', 'disconnect'],
+    ['OVERFLOW_POLICY_DROP_NEWEST', 'OVERFLOW_POLICY_DISCONNECT'],
   );
 });
 
 test('overflow policies: each name maps once; an unknown value is INVALID_ARGUMENT, never drop_oldest', () => {
   const cases: Array<[string | number | undefined, string]> = [
-    [undefined, 'drop_oldest'],
-    [0, 'drop_oldest'],
-    ['OVERFLOW_POLICY_UNSPECIFIED', 'drop_oldest'],
-    ['OVERFLOW_POLICY_DROP_OLDEST', 'drop_oldest'],
-    ['OVERFLOW_POLICY_DROP_NEWEST', 'drop_newest'],
-    ['OVERFLOW_POLICY_DISCONNECT', 'disconnect'],
-    ['drop-newest', 'drop_newest'],
+    [undefined, 'OVERFLOW_POLICY_DROP_OLDEST'],
+    [0, 'OVERFLOW_POLICY_DROP_OLDEST'],
+    [2, 'OVERFLOW_POLICY_DROP_NEWEST'],
+    ['OVERFLOW_POLICY_UNSPECIFIED', 'OVERFLOW_POLICY_DROP_OLDEST'],
+    ['OVERFLOW_POLICY_DROP_OLDEST', 'OVERFLOW_POLICY_DROP_OLDEST'],
+    ['OVERFLOW_POLICY_DROP_NEWEST', 'OVERFLOW_POLICY_DROP_NEWEST'],
+    ['OVERFLOW_POLICY_DISCONNECT', 'OVERFLOW_POLICY_DISCONNECT'],
+    ['drop-newest', 'OVERFLOW_POLICY_DROP_NEWEST'],
   ];
   for (const [input, want] of cases) {
     const r = parseOverflow(input);
     assert.ok(r.ok, String(input));
     assert.equal(r.value, want);
   }
-  for (const bad of [7, 'OVERFLOW_POLICY_LATER', 'drop_everything']) {
+  // Own names only: 'toString' is every object's, and no policy.
+  for (const bad of [7, -1, 'OVERFLOW_POLICY_LATER', 'drop_everything', 'toString', '__proto__', 'constructor']) {
     const r = refused(parseOverflow(bad));
     assert.equal(r.code, Status.INVALID_ARGUMENT);
     assert.match(r.message, /is not one of OVERFLOW_POLICY_DROP_OLDEST/);

@@ -1,17 +1,18 @@
 // A subscriber's queue (core/queue.ts): batches drained from the head,
-// events given up exactly from either end, other items never moved.
+// events given up exactly from either end, other items never moved, and
+// bytes counted as the chunks it keeps alive.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Slice, type OutItem } from 'kextbridged/internal/core/event';
-import { SubscriberQueue } from 'kextbridged/internal/core/queue';
+import { Slice, type OutItem } from 'kextbridged/internal/core/chunk';
+import { QueueMeter, SubscriberQueue } from 'kextbridged/internal/core/queue';
 import { chunkOf } from '../../../support/event-frames';
 
 const slice = (from: number, to: number): Slice => {
   const c = chunkOf(Array.from({ length: to - from + 1 }, (_, i) => ({ seq: from + i, topic: 1, payload: Uint8Array.of(i) })));
   return new Slice(c, 0, c.count);
 };
-const lost = (n: number): OutItem => ({ lost: { count: n, firstSeq: n, lastSeq: n, source: 'LOSS_SOURCE_KERNEL', topic: 0 } });
+const lost = (n: number): OutItem => ({ lost: { count: n, firstSeq: n, lastSeq: n, source: 1, topic: 0 } });
 const show = (items: OutItem[]): string[] =>
   items.map((i) => (i instanceof Slice ? `${i.chunk.seq(i.from)}-${i.chunk.seq(i.to - 1)}` : 'lost' in i ? `lost${i.lost.count}` : 'link'));
 
@@ -102,4 +103,50 @@ test('a batch stops at its byte budget on an event boundary, and always takes on
   q.take(100, out, Infinity);
   assert.deepEqual(show(out), ['11-12']);
   assert.ok(q.empty);
+});
+
+test('a slice counts the whole chunk it keeps alive until the last of it leaves', () => {
+  const m = new QueueMeter();
+  const q = new SubscriberQueue([m]);
+  const s = slice(1, 10);
+  const whole = s.chunk.size;
+  q.push(new Slice(s.chunk, 8, 10));
+  assert.equal(q.bytes, whole, 'two events of ten keep all ten alive');
+  assert.equal(m.bytes, whole);
+  const out: OutItem[] = [];
+  q.take(1, out);
+  assert.equal(q.bytes, whole, 'half taken: the rest still holds the chunk');
+  q.take(1, out);
+  assert.equal(q.bytes, 0);
+  assert.equal(m.bytes, 0);
+});
+
+test('a slice cut down to less than half of its chunk moves to a copy of its own', () => {
+  const q = new SubscriberQueue();
+  const s = slice(1, 10);
+  const original = s.chunk;
+  q.push(s);
+  q.dropOldest(3, Infinity);
+  assert.notEqual(s.chunk, original, 'three events of ten: copied out');
+  assert.equal(q.bytes, s.chunk.size);
+  assert.equal(q.bytes, original.sizeOf(7, 10));
+  const kept = slice(1, 10);
+  q.push(kept);
+  q.dropNewest(3 + 6, Infinity);
+  assert.equal(kept.chunk.count, 10, 'six of ten left: the chunk is shared, not copied');
+  const out: OutItem[] = [];
+  q.take(100, out);
+  const seqs = out.flatMap((i) => (i instanceof Slice ? Array.from({ length: i.count }, (_, k) => i.chunk.seq(i.from + k)) : []));
+  assert.deepEqual(seqs, [8, 9, 10, 1, 2, 3, 4, 5, 6]);
+  assert.equal(q.bytes, 0);
+});
+
+test('a byte bound over shared chunks frees what it counts', () => {
+  const q = new SubscriberQueue();
+  const s = slice(1, 10);
+  const max = Math.floor(s.chunk.size * 0.8);
+  q.push(s);
+  q.dropNewest(100, max);
+  assert.ok(q.bytes <= max, `${q.bytes} bytes kept alive, at most ${max}`);
+  assert.ok(q.events >= 7, 'only as many events as the bytes need go');
 });

@@ -1,9 +1,10 @@
-// The since_seq ring (core/ring.ts): bounded by events and by encoded
-// bytes, trimmed event by event from the oldest, replay from any seq.
+// The since_seq ring (core/ring.ts): bounded by events (trimmed event by
+// event from the oldest) and by the bytes of the chunks it keeps alive,
+// replay from any seq.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import type { Slice } from 'kextbridged/internal/core/event';
+import type { Slice } from 'kextbridged/internal/core/chunk';
 import { EventRing } from 'kextbridged/internal/core/ring';
 import { chunkOf } from '../../../support/event-frames';
 
@@ -20,12 +21,15 @@ test('count bound: the oldest go first, event by event, across many chunks', () 
   assert.deepEqual(seqs(r.from(5000)), []);
 });
 
-test('byte bound: evicts until the encodings fit, even the newest', () => {
-  const one = chunk(1, 1, 4).bytes.length;
+test('byte bound: evicts whole chunks until what is kept alive fits, even the newest', () => {
+  const one = chunk(1, 1, 4).size;
   const r = new EventRing(100, 2 * one);
-  r.push(chunk(1, 3, 4));
-  assert.deepEqual(seqs(r.from(0)), [2, 3]);
+  r.push(chunk(1, 2, 4));
+  assert.deepEqual(seqs(r.from(0)), [1, 2]);
   assert.equal(r.bytes, 2 * one);
+  r.push(chunk(3, 3, 4));
+  assert.deepEqual(seqs(r.from(0)), [3], 'the older chunk goes whole: part of it would keep it all');
+  assert.equal(r.bytes, one);
   r.push(chunk(4, 4, 1000));
   assert.equal(r.size, 0);
   assert.equal(r.oldestSeq(), 0);

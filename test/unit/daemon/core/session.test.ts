@@ -4,12 +4,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import type { OutItem } from 'kextbridged/internal/core/event';
+import type { OutItem } from 'kextbridged/internal/core/chunk';
 import { KernelSession } from 'kextbridged/internal/core/session';
 import { createLogger } from 'kextbridged/internal/log';
 import { FrameType, encodeFrame } from 'kextbridged/internal/wire/index';
 import { decodeSubscribe, encodeEvent, encodeLoss, encodeUpcall } from '../../../support/kext-wire';
 import { readyLink } from '../../../support/fake-kext';
+import { FakeSink } from '../../../support/fake-sink';
+
+// A sink that records each write's items.
+function recorder(written: OutItem[][]): FakeSink {
+  return Object.assign(new FakeSink(), { onWrite: (items: readonly OutItem[]) => written.push([...items]) });
+}
 
 const limits = { maxInflight: 8, maxQueued: 8, defaultDeadlineMs: 1000, ringEvents: 100, ringBytes: 1 << 20 };
 
@@ -38,7 +44,7 @@ test('RESPONSE goes to the waiting call, UPCALL to a handler, LOSS and EVENT to 
   assert.deepEqual(asked, [55]);
 
   const written: OutItem[][] = [];
-  s.events.add({ uid: 0, pid: 1, topics: new Set([2]), overflow: 'drop_oldest', limit: 100, byteLimit: 1 << 20, maxBatch: 100, sinceSeq: 0, sink: { write: (i) => (written.push([...i]), true), once: () => undefined, end: () => {}, destroy: () => {} } });
+  s.events.add({ uid: 0, pid: 1, topics: new Set([2]), overflow: 'OVERFLOW_POLICY_DROP_OLDEST', limit: 100, byteLimit: 1 << 20, maxBatch: 100, sinceSeq: 0, sink: recorder(written) });
   channel.deliver(ev(1), encodeFrame(FrameType.LOSS, 0, 0, 2, encodeLoss({ count: 1, firstSeq: 2, lastSeq: 2 })), ev(3));
   await Promise.resolve();
   assert.equal(s.events.counters.fromKernel, 2);
@@ -52,7 +58,7 @@ test('RESPONSE goes to the waiting call, UPCALL to a handler, LOSS and EVENT to 
 test('one reader wake of many datagrams is one write per subscriber', async () => {
   const { s, channel } = session();
   const written: OutItem[][] = [];
-  s.events.add({ uid: 0, pid: 1, topics: new Set([2]), overflow: 'drop_oldest', limit: 1000, byteLimit: 1 << 20, maxBatch: 1000, sinceSeq: 0, sink: { write: (i) => (written.push([...i]), true), once: () => undefined, end: () => {}, destroy: () => {} } });
+  s.events.add({ uid: 0, pid: 1, topics: new Set([2]), overflow: 'OVERFLOW_POLICY_DROP_OLDEST', limit: 1000, byteLimit: 1 << 20, maxBatch: 1000, sinceSeq: 0, sink: recorder(written) });
   for (let seq = 1; seq <= 5; seq++) channel.deliver(ev(seq));
   assert.equal(written.length, 0, 'held while the wake lasts');
   await Promise.resolve();
@@ -67,20 +73,16 @@ test('an EVENT that came in MORE pieces takes the same path as a whole one', asy
     uid: 0,
     pid: 1,
     topics: new Set([2]),
-    overflow: 'drop_oldest',
+    overflow: 'OVERFLOW_POLICY_DROP_OLDEST',
     limit: 10,
     byteLimit: 1 << 20,
     maxBatch: 10,
     sinceSeq: 0,
-    sink: {
-      write: (items) => {
+    sink: Object.assign(new FakeSink(), {
+      onWrite: (items: readonly OutItem[]) => {
         for (const i of items) if ('chunk' in i) for (let k = i.from; k < i.to; k++) seqs.push(i.chunk.seq(k));
-        return true;
       },
-      once: () => undefined,
-      end: () => {},
-      destroy: () => {},
-    },
+    }),
   });
   const event = encodeEvent(1, 5n, Buffer.alloc(2000, 3));
   channel.deliver(encodeFrame(FrameType.EVENT, 1, 0, 2, event.subarray(0, 700)));

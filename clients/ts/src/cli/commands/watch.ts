@@ -4,13 +4,7 @@ import { EXIT, UsageError } from '../exit-codes';
 import { ANY_USER, type Command } from '../command';
 import { printJson, showBytes, type Context } from '../context';
 import { decodeToJson } from '../typed';
-import type { OverflowPolicy } from '../../generated/kextbridge/v1/OverflowPolicy';
-
-const POLICIES: Record<string, OverflowPolicy> = {
-  'drop-oldest': 'OVERFLOW_POLICY_DROP_OLDEST',
-  'drop-newest': 'OVERFLOW_POLICY_DROP_NEWEST',
-  disconnect: 'OVERFLOW_POLICY_DISCONNECT',
-};
+import { OVERFLOW_POLICY_SHORT } from '@kextbridge/protocol';
 
 const SOURCES: Record<string, string> = {
   LOSS_SOURCE_KERNEL: 'the kext could not queue them',
@@ -28,8 +22,8 @@ function whole(name: string, v: unknown): number | undefined {
 async function run(ctx: Context): Promise<number> {
   if (ctx.args.length === 0) throw new UsageError('name at least one topic: kextbridge watch <topic...>');
   const policyName = (ctx.flags['policy'] as string | undefined) ?? 'drop-oldest';
-  const overflow = POLICIES[policyName];
-  if (!overflow) throw new UsageError(`--policy must be one of ${Object.keys(POLICIES).join(', ')}, not "${policyName}"`);
+  const overflow = OVERFLOW_POLICY_SHORT[policyName];
+  if (!overflow) throw new UsageError(`--policy must be one of ${Object.keys(OVERFLOW_POLICY_SHORT).join(', ')}, not "${policyName}"`);
   const since = whole('since', ctx.flags['since']) ?? 0;
   const count = whole('count', ctx.flags['count']);
   const queueLimit = whole('queue', ctx.flags['queue']) ?? 0;

@@ -68,7 +68,9 @@ export interface Counters {
    */
   'connectionsNoFirstCall'?: (number | string | Long);
   /**
-   * Bytes queued for all subscribers now (limits.queueBytesTotal bounds it).
+   * Bytes all subscribers hold now, queued and written to their streams
+   * but not yet taken by the connections (limits.queueBytesTotal bounds
+   * it). A queued event counts as the whole chunk it keeps alive.
    */
   'queuedBytes'?: (number | string | Long);
   /**
@@ -76,6 +78,17 @@ export interface Counters {
    * queued bytes was exceeded (its events count in lost_subscriber).
    */
   'queueBudgetCuts'?: (number | string | Long);
+  /**
+   * Bytes the ring of recent events keeps alive (limits.ringBytes bounds it).
+   */
+  'ringBytes'?: (number | string | Long);
+  /**
+   * The daemon process's memory now: resident, V8's heap in use, and
+   * memory outside the heap (buffers of events among it).
+   */
+  'rssBytes'?: (number | string | Long);
+  'heapUsedBytes'?: (number | string | Long);
+  'externalBytes'?: (number | string | Long);
 }
 
 export interface Counters__Output {
@@ -144,7 +157,9 @@ export interface Counters__Output {
    */
   'connectionsNoFirstCall': (string);
   /**
-   * Bytes queued for all subscribers now (limits.queueBytesTotal bounds it).
+   * Bytes all subscribers hold now, queued and written to their streams
+   * but not yet taken by the connections (limits.queueBytesTotal bounds
+   * it). A queued event counts as the whole chunk it keeps alive.
    */
   'queuedBytes': (string);
   /**
@@ -152,4 +167,15 @@ export interface Counters__Output {
    * queued bytes was exceeded (its events count in lost_subscriber).
    */
   'queueBudgetCuts': (string);
+  /**
+   * Bytes the ring of recent events keeps alive (limits.ringBytes bounds it).
+   */
+  'ringBytes': (string);
+  /**
+   * The daemon process's memory now: resident, V8's heap in use, and
+   * memory outside the heap (buffers of events among it).
+   */
+  'rssBytes': (string);
+  'heapUsedBytes': (string);
+  'externalBytes': (string);
 }

@@ -20,6 +20,13 @@ export interface Subscriber {
   'delivered'?: (number | string | Long);
   'lost'?: (number | string | Long);
   'sinceMs'?: (number | string | Long);
+  /**
+   * Bytes its queue keeps alive now (whole chunks of events: see
+   * docs/daemon.md), and bytes written to its stream not yet taken by the
+   * connection. Both count toward the queued-bytes budgets.
+   */
+  'queuedBytes'?: (number | string | Long);
+  'inFlightBytes'?: (number | string | Long);
 }
 
 export interface Subscriber__Output {
@@ -39,4 +46,11 @@ export interface Subscriber__Output {
   'delivered': (string);
   'lost': (string);
   'sinceMs': (string);
+  /**
+   * Bytes its queue keeps alive now (whole chunks of events: see
+   * docs/daemon.md), and bytes written to its stream not yet taken by the
+   * connection. Both count toward the queued-bytes budgets.
+   */
+  'queuedBytes': (string);
+  'inFlightBytes': (string);
 }

@@ -1,11 +1,15 @@
-// The event path's encoder (core/event.ts) against protobufjs: the chunk
-// the daemon builds straight from kernel datagrams must decode to the same
-// EventBatch the generated serializer makes, and be byte-identical to it
-// whenever every field is set; a slice of a chunk must itself be a batch.
+// The event path's chunks (core/chunk.ts, core/event-run.ts) and their
+// encoder (core/batch-encoder.ts) against protobufjs: the chunk the daemon
+// builds straight from kernel datagrams must decode to the same EventBatch
+// the generated serializer makes, and be byte-identical to it whenever
+// every field is set; a slice of a chunk must itself be a batch; a chunk is
+// encoded only when first taken, and reads the same before.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { EventFilter, EventRun, encodeChunk, filterChunk } from 'kextbridged/internal/core/event';
+import { encodeEpoch, encodeLink, encodeLost } from 'kextbridged/internal/core/batch-encoder';
+import { EventFilter } from 'kextbridged/internal/core/chunk';
+import { EventRun } from 'kextbridged/internal/core/event-run';
 import { loadApi } from 'kextbridged/internal/server/protos';
 import { chunkOf, eventDatagram, type SynthEvent } from '../../../support/event-frames';
 
@@ -56,7 +60,7 @@ test('chunks decode as the generated serializer encodes, over random events and 
     const first = [1, 127, 128, 2 ** 31 + 5, 2 ** 32 + 1, Number.MAX_SAFE_INTEGER - 64][round % 6]!;
     const events = randomEvents(rnd, n, first, false);
     const c = chunkOf(events);
-    assert.deepEqual(decode(c.bytes), decode(generated(events)), `round ${round}`);
+    assert.deepEqual(decode(c.bytes()), decode(generated(events)), `round ${round}`);
     assert.equal(c.count, n);
     for (let i = 0; i < n; i++) {
       assert.equal(c.seq(i), events[i]!.seq);
@@ -69,7 +73,7 @@ test('with every field set, the bytes are the generated serializer\'s, byte for 
   const rnd = random(11);
   for (let round = 0; round < 200; round++) {
     const events = randomEvents(rnd, 1 + Math.floor(rnd() * 20), 1 + Math.floor(rnd() * 1e12), true);
-    assert.deepEqual(chunkOf(events).bytes, generated(events), `round ${round}`);
+    assert.deepEqual(chunkOf(events).bytes(), generated(events), `round ${round}`);
   }
 });
 
@@ -91,20 +95,48 @@ test('a filter cuts the matching events out of a run, and out of a chunk the sam
   const { datagram, starts } = eventDatagram(events);
   const r = new EventRun();
   r.read(datagram, starts, starts.length);
-  const cut = encodeChunk(r, 0, r.count, f)!;
+  const cut = r.captureFiltered(0, r.count, f)!;
   const want = events.filter((e) => (e.topic === 1 || e.topic === 2) && e.payload[0] === 1);
-  assert.deepEqual(decode(cut.bytes), decode(generated(want)));
-  const fromChunk = filterChunk(chunkOf(events), 0, 6, f)!;
-  assert.deepEqual(fromChunk.bytes, cut.bytes);
+  assert.deepEqual(decode(cut.bytes()), decode(generated(want)));
+  const raw = chunkOf(events);
+  const fromRaw = raw.copy(0, 6, f)!;
+  assert.deepEqual(fromRaw.bytes(), cut.bytes(), 'cut from a chunk not yet encoded');
+  raw.bytes();
+  const fromChunk = raw.copy(0, 6, f)!;
+  assert.deepEqual(fromChunk.bytes(), cut.bytes(), 'cut from an encoded chunk');
   assert.deepEqual(Buffer.from(fromChunk.payload(0)), Buffer.from(want[0]!.payload));
-  assert.equal(encodeChunk(r, 0, r.count, new EventFilter(new Set([9]), null)), null, 'nothing matches: no chunk');
+  assert.equal(r.captureFiltered(0, r.count, new EventFilter(new Set([9]), null)), null, 'nothing matches: no chunk');
 });
 
 test('the daemon\'s seq offset (after a link reset) is applied as the run is read, past 2^32', () => {
   const { datagram, starts } = eventDatagram([{ seq: 5, topic: 1, payload: Uint8Array.of(1) }]);
   const r = new EventRun();
   r.read(datagram, starts, 1, 2 ** 32 + 10);
-  const c = encodeChunk(r, 0, 1, null)!;
+  const c = r.capture(0, 1);
   assert.equal(c.seq(0), 2 ** 32 + 15);
-  assert.equal(decode(c.bytes).items[0]!.event.seq, String(2 ** 32 + 15));
+  assert.equal(decode(c.bytes()).items[0]!.event.seq, String(2 ** 32 + 15));
+});
+
+test('a chunk is encoded when first taken, not before, and reads the same either way', () => {
+  const rnd = random(5);
+  const events = randomEvents(rnd, 12, 40, false);
+  const c = chunkOf(events);
+  assert.equal(c.encoded, false);
+  const before = events.map((_, i) => ({ seq: c.seq(i), topic: c.topic(i), payload: Buffer.from(c.payload(i)), size: c.sizeOf(i, i + 1) }));
+  const f = new EventFilter(new Set([1, 2]), null);
+  const matchedBefore = events.map((_, i) => c.matches(f, i));
+  assert.equal(c.size, c.bytes().length, 'the size known up front is the encoding\'s');
+  assert.equal(c.encoded, true);
+  const after = events.map((_, i) => ({ seq: c.seq(i), topic: c.topic(i), payload: Buffer.from(c.payload(i)), size: c.sizeOf(i, i + 1) }));
+  assert.deepEqual(after, before);
+  assert.deepEqual(events.map((_, i) => c.matches(f, i)), matchedBefore);
+  assert.strictEqual(c.bytes(), c.bytes(), 'encoded once');
+});
+
+test('Lost, link and epoch batches are the generated serializer\'s, byte for byte', () => {
+  const lost = { count: 3, firstSeq: 2 ** 40, lastSeq: 2 ** 40 + 2, source: 3 as const, topic: 7, detail: 'ünïcode detail' };
+  assert.deepEqual(encodeLost(lost), api.serializeBatch({ items: [{ lost: { ...lost, count: '3', firstSeq: String(2 ** 40), lastSeq: String(2 ** 40 + 2) } }] }));
+  assert.deepEqual(encodeLost({ count: 0, firstSeq: 0, lastSeq: 0, source: 2, topic: 0 }), api.serializeBatch({ items: [{ lost: { source: 2 } }] }));
+  assert.deepEqual(encodeLink({ state: 3, detail: 'kext link ready' }), api.serializeBatch({ items: [{ link: { state: 3, detail: 'kext link ready' } }] }));
+  assert.deepEqual(encodeEpoch('18446744073709551615'), api.serializeBatch({ items: [], epoch: '18446744073709551615' } as never));
 });

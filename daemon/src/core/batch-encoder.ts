@@ -1,0 +1,179 @@
+// kextbridge.v1.EventBatch written by hand, with the field keys of
+// @kextbridge/protocol: events straight from the kernel's bytes with no
+// object per event, and the rare Lost, link and epoch batches the same way
+// (one encoder, not a second one through proto-loader). Protobuf reads a
+// concatenation of batches as one batch holding all their items, so any
+// run of encoded items is itself a valid EventBatch.
+import { BatchKey, EventKey, ItemKey, LinkKey, LostKey } from '@kextbridge/protocol';
+
+import type { LinkInfo, Lost } from './items';
+
+const TWO_32 = 0x100000000;
+// Payloads up to this size are copied byte by byte (see encodeEvents).
+const COPY_LOOP_MAX = 512;
+
+export function varintSize(lo: number, hi: number): number {
+  if (hi === 0) {
+    if (lo < 0x80) return 1;
+    if (lo < 0x4000) return 2;
+    if (lo < 0x200000) return 3;
+    if (lo < 0x10000000) return 4;
+    return 5;
+  }
+  // 32 bits of lo below the significant bits of hi, 7 bits a byte.
+  return Math.ceil((64 - Math.clz32(hi)) / 7);
+}
+
+export function putVarint(buf: Uint8Array, at: number, lo: number, hi: number): number {
+  while (hi !== 0) {
+    buf[at++] = (lo & 0x7f) | 0x80;
+    lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+    hi >>>= 7;
+  }
+  while (lo > 0x7f) {
+    buf[at++] = (lo & 0x7f) | 0x80;
+    lo >>>= 7;
+  }
+  buf[at++] = lo;
+  return at;
+}
+
+// Encoded size of an Event message.
+export function eventSize(seqLo: number, seqHi: number, timeLo: number, timeHi: number, topic: number, dataLen: number): number {
+  return (
+    1 +
+    varintSize(seqLo, seqHi) +
+    (timeLo !== 0 || timeHi !== 0 ? 1 + varintSize(timeLo, timeHi) : 0) +
+    (topic !== 0 ? 1 + varintSize(topic, 0) : 0) +
+    (dataLen > 0 ? 1 + varintSize(dataLen, 0) + dataLen : 0)
+  );
+}
+
+// Encoded size of an Event of size ev as a one-item EventBatch.
+export function itemSize(ev: number): number {
+  const item = 1 + varintSize(ev, 0) + ev;
+  return 1 + varintSize(item, 0) + item;
+}
+
+// What encodeEvents reads: events as the kernel sent them, copied once.
+//   raw     the bytes the payloads are in
+//   rawMeta per event: payload offset in raw, time_ns low and high halves
+//   meta    per event (Chunk's layout): item end, seq, topic, payload offset
+export interface RawEvents {
+  raw: Buffer;
+  rawMeta: Uint32Array;
+}
+
+export const RAW_STRIDE = 3;
+export const META_STRIDE = 4;
+
+// Writes one event as an EventBatch item at `at`; returns the offset
+// after it. Its payload is src[srcAt, srcAt + dataLen).
+export function encodeEvent(out: Buffer, at: number, seqLo: number, seqHi: number, timeLo: number, timeHi: number, topic: number, src: Buffer, srcAt: number, dataLen: number): number {
+  const ev = eventSize(seqLo, seqHi, timeLo, timeHi, topic, dataLen);
+  out[at++] = BatchKey.ITEMS;
+  at = putVarint(out, at, 1 + varintSize(ev, 0) + ev, 0);
+  out[at++] = ItemKey.EVENT;
+  at = putVarint(out, at, ev, 0);
+  out[at++] = EventKey.SEQ;
+  at = putVarint(out, at, seqLo, seqHi);
+  if (timeLo !== 0 || timeHi !== 0) {
+    out[at++] = EventKey.TIME_NS;
+    at = putVarint(out, at, timeLo, timeHi);
+  }
+  if (topic !== 0) {
+    out[at++] = EventKey.TOPIC;
+    at = putVarint(out, at, topic, 0);
+  }
+  if (dataLen > 0) {
+    out[at++] = EventKey.PAYLOAD;
+    at = putVarint(out, at, dataLen, 0);
+    if (dataLen <= COPY_LOOP_MAX) {
+      // Buffer.copy makes a view object per call; a loop makes none.
+      for (let k = 0; k < dataLen; k++) out[at + k] = src[srcAt + k]!;
+    } else src.copy(out, at, srcAt, srcAt + dataLen);
+    at += dataLen;
+  }
+  return at;
+}
+
+// Writes events [from, to) of a chunk not yet encoded into out at `at`;
+// returns the offset after them.
+export function encodeEvents(out: Buffer, at: number, src: RawEvents, meta: Float64Array, from: number, to: number): number {
+  const rm = src.rawMeta;
+  for (let i = from; i < to; i++) {
+    const m = i * META_STRIDE;
+    const seq = meta[m + 1]!;
+    const r = i * RAW_STRIDE;
+    at = encodeEvent(out, at, seq >>> 0, Math.floor(seq / TWO_32), rm[r + 1]!, rm[r + 2]!, meta[m + 2]!, src.raw, rm[r]!, meta[m]! - meta[m + 3]!);
+  }
+  return at;
+}
+
+// A small protobuf writer for the rare items: sizes first, then bytes.
+function u64Parts(n: number): [number, number] {
+  return [n >>> 0, Math.floor(n / TWO_32)];
+}
+
+function fieldSize(v: number): number {
+  return v === 0 ? 0 : 1 + varintSize(...u64Parts(v));
+}
+
+function putField(buf: Buffer, at: number, key: number, v: number): number {
+  if (v === 0) return at;
+  buf[at++] = key;
+  return putVarint(buf, at, ...u64Parts(v));
+}
+
+function putBytes(buf: Buffer, at: number, key: number, b: Buffer): number {
+  if (b.length === 0) return at;
+  buf[at++] = key;
+  at = putVarint(buf, at, b.length, 0);
+  b.copy(buf, at);
+  return at + b.length;
+}
+
+const bytesSize = (b: Buffer): number => (b.length === 0 ? 0 : 1 + varintSize(b.length, 0) + b.length);
+
+// One item (Lost or LinkChange, by key) of fields already sized, as a batch.
+function oneItem(itemKey: number, body: number, write: (buf: Buffer, at: number) => number): Buffer {
+  const item = 1 + varintSize(body, 0) + body;
+  const buf = Buffer.allocUnsafe(1 + varintSize(item, 0) + item);
+  let at = 0;
+  buf[at++] = BatchKey.ITEMS;
+  at = putVarint(buf, at, item, 0);
+  buf[at++] = itemKey;
+  at = putVarint(buf, at, body, 0);
+  write(buf, at);
+  return buf;
+}
+
+export function encodeLost(lost: Lost): Buffer {
+  const detail = Buffer.from(lost.detail ?? '', 'utf8');
+  const body = fieldSize(lost.count) + fieldSize(lost.firstSeq) + fieldSize(lost.lastSeq) + fieldSize(lost.source) + fieldSize(lost.topic) + bytesSize(detail);
+  return oneItem(ItemKey.LOST, body, (buf, at) => {
+    at = putField(buf, at, LostKey.COUNT, lost.count);
+    at = putField(buf, at, LostKey.FIRST_SEQ, lost.firstSeq);
+    at = putField(buf, at, LostKey.LAST_SEQ, lost.lastSeq);
+    at = putField(buf, at, LostKey.SOURCE, lost.source);
+    at = putField(buf, at, LostKey.TOPIC, lost.topic);
+    return putBytes(buf, at, LostKey.DETAIL, detail);
+  });
+}
+
+export function encodeLink(link: LinkInfo): Buffer {
+  const detail = Buffer.from(link.detail, 'utf8');
+  return oneItem(ItemKey.LINK, fieldSize(link.state) + bytesSize(detail), (buf, at) => putBytes(buf, putField(buf, at, LinkKey.STATE, link.state), LinkKey.DETAIL, detail));
+}
+
+// A batch with no items and the daemon's epoch (decimal u64): a
+// Subscribe's first message.
+export function encodeEpoch(epoch: string): Buffer {
+  const v = BigInt(epoch);
+  const lo = Number(v & 0xffffffffn);
+  const hi = Number(v >> 32n);
+  const buf = Buffer.allocUnsafe(1 + varintSize(lo, hi));
+  buf[0] = BatchKey.EPOCH;
+  putVarint(buf, 1, lo, hi);
+  return buf;
+}

@@ -1,0 +1,188 @@
+// Events as the daemon holds them, with no object per event: a Chunk is
+// one run of events (one datagram's worth, or the part of it a filter
+// keeps) in buffers of its own, and a Slice is a range of a chunk as the
+// ring and each queue hold it.
+//
+// A chunk starts as a copy of the kernel's bytes and is encoded into
+// EventBatch bytes the first time a subscriber takes it, once for all of
+// them: an event dropped before anyone takes it costs only its copy. Its
+// size (what its encoding takes) is known from the start, so queues and
+// budgets count it before it is encoded. A chunk's buffers are its own, not
+// views of a shared slab: what a queue keeps alive is the chunks it holds,
+// and nothing else.
+import { META_STRIDE, RAW_STRIDE, encodeEvents, type RawEvents } from './batch-encoder';
+import type { LinkInfo, Lost } from './items';
+
+// Which events a subscriber wants: its topics and an optional payload
+// prefix. Subscribers with equal filters share one chunk of each run.
+export class EventFilter {
+  readonly key: string;
+
+  constructor(
+    readonly topics: ReadonlySet<number>,
+    readonly prefix: Uint8Array | null,
+  ) {
+    this.key = `${[...topics].sort((a, b) => a - b).join(',')}/${prefix ? Buffer.from(prefix).toString('hex') : ''}`;
+  }
+
+  matches(topic: number, bytes: Uint8Array, payloadAt: number, payloadEnd: number): boolean {
+    if (!this.topics.has(topic)) return false;
+    const p = this.prefix;
+    if (!p) return true;
+    if (payloadEnd - payloadAt < p.length) return false;
+    for (let i = 0; i < p.length; i++) if (bytes[payloadAt + i] !== p[i]) return false;
+    return true;
+  }
+}
+
+export class Chunk {
+  #bytes: Buffer | null;
+  #raw: RawEvents | null;
+
+  // meta, per event: byte end of its item in the encoding, seq, topic,
+  // offset of its payload in the encoding (the payload runs to the
+  // item's end: it is the last field). size: the whole encoding's bytes.
+  constructor(
+    readonly meta: Float64Array,
+    readonly count: number,
+    readonly size: number,
+    from: { bytes: Buffer } | { raw: RawEvents },
+  ) {
+    this.#bytes = 'bytes' in from ? from.bytes : null;
+    this.#raw = 'raw' in from ? from.raw : null;
+  }
+
+  get encoded(): boolean {
+    return this.#bytes !== null;
+  }
+
+  start(i: number): number {
+    return i === 0 ? 0 : this.meta[(i - 1) * META_STRIDE]!;
+  }
+
+  end(i: number): number {
+    return this.meta[i * META_STRIDE]!;
+  }
+
+  seq(i: number): number {
+    return this.meta[i * META_STRIDE + 1]!;
+  }
+
+  topic(i: number): number {
+    return this.meta[i * META_STRIDE + 2]!;
+  }
+
+  payloadSize(i: number): number {
+    return this.meta[i * META_STRIDE]! - this.meta[i * META_STRIDE + 3]!;
+  }
+
+  // An event's payload bytes, encoded or not (a typed watch sends them as
+  // they are and never needs the encoding).
+  payload(i: number): Buffer {
+    if (this.#bytes) return this.#bytes.subarray(this.meta[i * META_STRIDE + 3]!, this.meta[i * META_STRIDE]!);
+    const at = this.#raw!.rawMeta[i * RAW_STRIDE]!;
+    return this.#raw!.raw.subarray(at, at + this.payloadSize(i));
+  }
+
+  matches(filter: EventFilter, i: number): boolean {
+    if (this.#bytes) return filter.matches(this.topic(i), this.#bytes, this.meta[i * META_STRIDE + 3]!, this.end(i));
+    const at = this.#raw!.rawMeta[i * RAW_STRIDE]!;
+    return filter.matches(this.topic(i), this.#raw!.raw, at, at + this.payloadSize(i));
+  }
+
+  // The whole encoding, made on the first call; the kernel's copy goes then.
+  bytes(): Buffer {
+    if (this.#bytes) return this.#bytes;
+    const out = Buffer.allocUnsafeSlow(this.size);
+    encodeEvents(out, 0, this.#raw!, this.meta, 0, this.count);
+    this.#bytes = out;
+    this.#raw = null;
+    return out;
+  }
+
+  // Bytes of events [from, to): an EventBatch by itself.
+  bytesOf(from: number, to: number): Buffer {
+    const all = this.bytes();
+    if (from === 0 && to === this.count) return all;
+    return all.subarray(this.start(from), this.end(to - 1));
+  }
+
+  sizeOf(from: number, to: number): number {
+    return to > from ? this.end(to - 1) - this.start(from) : 0;
+  }
+
+  // Events [from, to) that pass filter (all when null) as a chunk of
+  // their own, encoded, in exact buffers: what a queue keeps of a chunk it
+  // holds little of, and a since_seq replay's cut of the ring. null when
+  // none pass.
+  copy(from: number, to: number, filter: EventFilter | null = null): Chunk | null {
+    let count = 0;
+    let size = 0;
+    for (let i = from; i < to; i++) {
+      if (filter && !this.matches(filter, i)) continue;
+      count++;
+      size += this.end(i) - this.start(i);
+    }
+    if (count === 0) return null;
+    const out = Buffer.allocUnsafeSlow(size);
+    const meta = new Float64Array(count * META_STRIDE);
+    let at = 0;
+    let m = 0;
+    for (let i = from; i < to; i++) {
+      if (filter && !this.matches(filter, i)) continue;
+      const start = this.start(i);
+      const shift = at - start;
+      if (this.#bytes) this.#bytes.copy(out, at, start, this.end(i));
+      else encodeEvents(out, at, this.#raw!, this.meta, i, i + 1);
+      at += this.end(i) - start;
+      meta[m] = at;
+      meta[m + 1] = this.seq(i);
+      meta[m + 2] = this.topic(i);
+      meta[m + 3] = this.meta[i * META_STRIDE + 3]! + shift;
+      m += META_STRIDE;
+    }
+    return new Chunk(meta, count, size, { bytes: out });
+  }
+}
+
+// Events [from, to) of a chunk, as a queue or the ring holds them.
+export class Slice {
+  constructor(
+    // A queue moves a slice it has cut short to a chunk of its own.
+    public chunk: Chunk,
+    public from: number,
+    public to: number,
+  ) {}
+
+  get count(): number {
+    return this.to - this.from;
+  }
+
+  get bytes(): Buffer {
+    return this.chunk.bytesOf(this.from, this.to);
+  }
+
+  get size(): number {
+    return this.chunk.sizeOf(this.from, this.to);
+  }
+
+  // Where to cut so that at least overEvents events and overBytes bytes go,
+  // in whole events: from the front, the first event kept (to: all go);
+  // from the back, the first event dropped (from: all go).
+  frontCut(overEvents: number, overBytes: number): number {
+    if (overEvents >= this.count || overBytes >= this.size) return this.to;
+    let i = this.from + Math.max(0, overEvents);
+    while (i < this.to && this.chunk.sizeOf(this.from, i) < overBytes) i++;
+    return i;
+  }
+
+  backCut(overEvents: number, overBytes: number): number {
+    if (overEvents >= this.count || overBytes >= this.size) return this.from;
+    let i = this.to - Math.max(0, overEvents);
+    while (i > this.from && this.chunk.sizeOf(i, this.to) < overBytes) i--;
+    return i;
+  }
+}
+
+// What a subscriber is sent, in order: slices of events, Lost, link changes.
+export type OutItem = Slice | { lost: Lost } | { link: LinkInfo };
