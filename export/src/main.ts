@@ -4,8 +4,9 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { configBase, readConfigFile, validate, type ExportConfig } from './config';
-import { Exporter, statusFile } from './exporter';
 import { createLogger } from './log';
+import { runExport } from './run';
+import { statusFile } from './status';
 import { renderPlist, renderSystemdUnit } from './service';
 
 const HELP = `usage: kextbridge-export [run] [--config FILE] [flags]
@@ -127,12 +128,10 @@ async function main(argv: string[]): Promise<number> {
 
 async function run(config: ExportConfig): Promise<number> {
   const log = createLogger(config.logLevel);
-  const exporter = new Exporter(config, log);
   const stop = new AbortController();
   process.once('SIGTERM', () => stop.abort());
   process.once('SIGINT', () => stop.abort());
-  await exporter.run(stop.signal);
-  log.info(exporter.status(), 'stopped');
+  log.info(await runExport(config, log, stop.signal), 'stopped');
   return 0;
 }
 
