@@ -219,7 +219,7 @@ export class Publisher {
         const found = await this.#o.readBack(floor);
         let stored = 0;
         for (const [position, pub] of this.#window.failed()) {
-          if (found.has(pub.headers.get('Nats-Msg-Id')) && this.#window.ack(position, 'duplicate')) stored++;
+          if (found.has(pub.headers.get('Nats-Msg-Id')) && this.#window.ack(position, 'recovered')) stored++;
         }
         if (stored > 0) this.#o.log.info({ stored, after: floor }, 'the stream holds publishes whose acks were lost: settled, not sent again');
       }

@@ -20,7 +20,8 @@ const FAILED = 4;
 // Found in the stream by a read-back before it was sent: never sent.
 const RECOVERED = 5;
 
-export type Outcome = 'stored' | 'duplicate' | 'failed';
+// 'recovered': a read-back found it in the stream (its ack was lost).
+export type Outcome = 'stored' | 'duplicate' | 'failed' | 'recovered';
 
 export interface Settled {
   stored: number;
@@ -104,7 +105,7 @@ export class PublishWindow {
     // Once stored, a later failure (of a resend) does not undo it, nor
     // does a read-back finding it make a stored one a duplicate.
     if (state === STORED || state === RECOVERED || (state === DUPLICATE && outcome !== 'stored')) return true;
-    this.#states[slot] = outcome === 'stored' ? STORED : outcome === 'duplicate' ? DUPLICATE : FAILED;
+    this.#states[slot] = outcome === 'stored' ? STORED : outcome === 'duplicate' ? DUPLICATE : outcome === 'recovered' ? RECOVERED : FAILED;
     return true;
   }
 

@@ -66,9 +66,10 @@ test('each publish keeps its floor: a settle names the oldest unsettled one\'s, 
   assert.equal(w.expire(1), 1);
   assert.equal(w.failedFloor, 105);
   assert.deepEqual([...w.failed()].map(([p]) => p), [1]);
-  w.ack(1, 'duplicate');
+  w.ack(1, 'recovered');
   assert.equal(w.failedFloor, -1);
-  assert.deepEqual({ ...w.settle() }, { stored: 1, duplicates: 1, recovered: 0, epoch: 'e', seq: 3, nextFloor: -1 });
+  w.ack(1, 'failed');
+  assert.deepEqual({ ...w.settle() }, { stored: 1, duplicates: 0, recovered: 1, epoch: 'e', seq: 3, nextFloor: -1 }, 'found by a read-back: settled, and nothing undoes it');
 });
 
 test('one found in the stream already settles in its turn as recovered, never sent, and no ack changes it', () => {
