@@ -39,7 +39,6 @@ export class DaemonSource {
   #epoch = '';
   // By topic id, for the current epoch.
   readonly #envelopes = new Map<number, TopicEnvelope>();
-  readonly #out: Outgoing = { pub: undefined as never, epoch: '', seq: 0 };
 
   constructor(o: SourceOptions) {
     this.#o = o;
@@ -78,19 +77,15 @@ export class DaemonSource {
 
   // An event's publication; its seq and time come as the daemon's decimal
   // strings (the batch decoder makes them without BigInt), as they go into
-  // headers and ids. What it returns is overwritten by the next call.
-  event(e: NonNullable<BatchItem['event']>): Outgoing {
+  // headers and ids.
+  event(e: NonNullable<BatchItem['event']>): Publication {
     let envelope = this.#envelopes.get(e.topic);
     if (!envelope) {
       const topic = this.#topicNames.get(e.topic) ?? String(e.topic);
       envelope = new TopicEnvelope(this.#source!, this.#epoch, topic, this.#types.get(topic));
       this.#envelopes.set(e.topic, envelope);
     }
-    const out = this.#out;
-    out.pub = envelope.event(e.seq, e.timeNs, e.payload);
-    out.epoch = this.#epoch;
-    out.seq = Number(e.seq);
-    return out;
+    return envelope.event(e.seq, e.timeNs, e.payload);
   }
 
   // A loss record. One the daemon could not size (a restart since the

@@ -77,6 +77,7 @@ export class Publisher {
     this.#o = o;
     this.#window = new PublishWindow(o.maxInFlight);
     this.#highestAcked = o.streamLastSeq;
+    this.#window.tick(performance.now());
     this.#acks = nc.subscribe(`${this.#inbox}.*`, { callback: (_err, msg) => this.#onAck(msg) });
     this.#expiry = setInterval(() => this.#expire(), 250);
   }
@@ -94,7 +95,7 @@ export class Publisher {
   }
 
   publish(pub: Publication, epoch: string, seq: number): void {
-    this.#send(pub, this.#window.add(pub, epoch, seq, performance.now(), this.#highestAcked));
+    this.#send(pub, this.#window.add(pub, epoch, seq, this.#highestAcked));
   }
 
   // An item a read-back found stored at streamSeq: it settles in its turn
@@ -174,7 +175,9 @@ export class Publisher {
   }
 
   #expire(): void {
-    const expired = this.#window.expire(performance.now() - ACK_TIMEOUT_MS);
+    const now = performance.now();
+    this.#window.tick(now);
+    const expired = this.#window.expire(now - ACK_TIMEOUT_MS);
     if (expired === 0) return;
     this.#failed(`no ack within ${ACK_TIMEOUT_MS} ms (${expired} publishes)`);
     this.#advance();

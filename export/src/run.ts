@@ -5,6 +5,7 @@
 // status (status.ts).
 import { statSync } from 'node:fs';
 import { connect, ErrorCode, NatsError, type NatsConnection } from 'nats';
+import type { BatchItem } from 'kextbridge';
 import { Backoff } from '@kextbridge/protocol';
 
 import type { ExportConfig } from './config';
@@ -65,7 +66,7 @@ export async function runExport(c: ExportConfig, log: Logger, signal: AbortSigna
   signal.addEventListener('abort', stopWaiting, { once: true });
   try {
     await source.describe(signal);
-    const doubt = inDoubt?.found;
+    const forward = new Forward(source, pub, cursor, inDoubt?.found, counts, log);
     for await (const batch of source.batches(cursor.current, signal)) {
       // A batch is published without yielding while the window has room:
       // nats.js writes to its socket once per turn of the event loop, so
@@ -73,31 +74,7 @@ export async function runExport(c: ExportConfig, log: Logger, signal: AbortSigna
       for (const item of batch) {
         while (pub.full && !signal.aborted) await pub.waitForRoom();
         if (signal.aborted) break;
-        if (item.event) {
-          if (doubt?.active) {
-            const at = doubt.storedAt(source.eventId(item.event), source.epoch, Number(item.event.seq));
-            if (!doubt.active) pub.release();
-            if (at >= 0) {
-              pub.alreadyStored(source.epoch, Number(item.event.seq), at);
-              continue;
-            }
-          }
-          const out = source.event(item.event);
-          pub.publish(out.pub, out.epoch, out.seq);
-        } else if (item.lost) {
-          const out = source.loss(item.lost, cursor.current);
-          if (doubt?.active) {
-            const at = doubt.storedAt(out.pub.headers.get('Nats-Msg-Id'), out.epoch, Number(item.lost.count) > 0 ? out.seq : 0);
-            if (!doubt.active) pub.release();
-            if (at >= 0) {
-              pub.alreadyStored(out.epoch, out.seq, at);
-              continue;
-            }
-          }
-          counts.lossRecords++;
-          log.warn({ lost: item.lost }, 'events the stream will not have; a loss record says so');
-          pub.publish(out.pub, out.epoch, out.seq);
-        }
+        forward.take(item);
       }
     }
     await pub.drain(10_000);
@@ -110,6 +87,50 @@ export async function runExport(c: ExportConfig, log: Logger, signal: AbortSigna
     await nc.drain().catch(() => nc.close());
   }
   return status.stop();
+}
+
+// Each item of a batch: into the stream, or, when a start-up read-back
+// found it there already, into the window as stored (never sent).
+class Forward {
+  readonly #source: DaemonSource;
+  readonly #pub: Publisher;
+  readonly #cursor: CursorStore;
+  readonly #doubt: InDoubt | undefined;
+  readonly #counts: { lossRecords: number };
+  readonly #log: Logger;
+
+  constructor(source: DaemonSource, pub: Publisher, cursor: CursorStore, doubt: InDoubt | undefined, counts: { lossRecords: number }, log: Logger) {
+    this.#source = source;
+    this.#pub = pub;
+    this.#cursor = cursor;
+    this.#doubt = doubt;
+    this.#counts = counts;
+    this.#log = log;
+  }
+
+  take(item: BatchItem): void {
+    if (item.event) {
+      if (this.#doubt?.active && this.#stored(this.#source.eventId(item.event), this.#source.epoch, Number(item.event.seq), Number(item.event.seq))) return;
+      this.#pub.publish(this.#source.event(item.event), this.#source.epoch, Number(item.event.seq));
+    } else if (item.lost) {
+      const out = this.#source.loss(item.lost, this.#cursor.current);
+      // An unsized loss (a restart) does not end the doubt about its epoch.
+      if (this.#doubt?.active && this.#stored(out.pub.headers.get('Nats-Msg-Id'), out.epoch, out.seq, Number(item.lost.count) > 0 ? out.seq : 0)) return;
+      this.#counts.lossRecords++;
+      this.#log.warn({ lost: item.lost }, 'events the stream will not have; a loss record says so');
+      this.#pub.publish(out.pub, out.epoch, out.seq);
+    }
+  }
+
+  // Whether the read-back found the item (then it is in the window).
+  #stored(id: string, epoch: string, seq: number, doubtSeq: number): boolean {
+    const doubt = this.#doubt!;
+    const at = doubt.storedAt(id, epoch, doubtSeq);
+    if (!doubt.active) this.#pub.release();
+    if (at < 0) return false;
+    this.#pub.alreadyStored(epoch, seq, at);
+    return true;
+  }
 }
 
 // Before the daemon replays anything: this host's messages stored past the

@@ -45,6 +45,10 @@ export class PublishWindow {
   // The oldest unsettled position, and the next to be given.
   #head = 0;
   #tail = 0;
+  // The time a publish added now is stamped with: set by tick() (the
+  // publisher's 250 ms timer), not read per publish, where a double passed
+  // to add() was a heap number per event.
+  #now = 0;
   readonly #settled: Settled = { stored: 0, duplicates: 0, recovered: 0, epoch: '', seq: 0, nextFloor: -1 };
 
   constructor(capacity: number) {
@@ -70,19 +74,23 @@ export class PublishWindow {
     return this.#head;
   }
 
+  tick(now: number): void {
+    this.#now = now;
+  }
+
   // Takes a publish (the window must not be full); returns its position,
   // which its reply subject carries.
-  add(pub: Publication, epoch: string, seq: number, now: number, floor: number): number {
-    return this.#put(pub, epoch, seq, now, floor, SENT);
+  add(pub: Publication, epoch: string, seq: number, floor: number): number {
+    return this.#put(pub, epoch, seq, floor, SENT);
   }
 
   // Takes one the stream is known to hold already (a read-back found it):
   // it settles in its turn, counted as recovered, and is never sent.
   addStored(epoch: string, seq: number, floor: number): number {
-    return this.#put(undefined, epoch, seq, 0, floor, RECOVERED);
+    return this.#put(undefined, epoch, seq, floor, RECOVERED);
   }
 
-  #put(pub: Publication | undefined, epoch: string, seq: number, now: number, floor: number, state: number): number {
+  #put(pub: Publication | undefined, epoch: string, seq: number, floor: number, state: number): number {
     if (this.full) throw new Error('publish window full');
     const position = this.#tail++;
     const slot = position % this.capacity;
@@ -90,7 +98,7 @@ export class PublishWindow {
     this.#epochs[slot] = epoch;
     this.#seqs[slot] = seq;
     this.#floors[slot] = floor;
-    this.#sentAt[slot] = now;
+    this.#sentAt[slot] = this.#now;
     this.#states[slot] = state;
     return position;
   }

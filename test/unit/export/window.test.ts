@@ -7,7 +7,7 @@ const pub = (id: string): Publication => ({ subject: id, headers: undefined as n
 
 test('settles in order: an ack out of order waits for the ones before it', () => {
   const w = new PublishWindow(4);
-  const p = [1, 2, 3].map((seq) => w.add(pub(`e/${seq}`), 'e', seq, 0, 0));
+  const p = [1, 2, 3].map((seq) => w.add(pub(`e/${seq}`), 'e', seq, 0));
   assert.deepEqual(p, [0, 1, 2]);
   assert.equal(w.ack(2, 'stored'), true);
   assert.deepEqual([w.settle().stored, w.settle().duplicates], [0, 0], 'nothing settles');
@@ -20,13 +20,13 @@ test('settles in order: an ack out of order waits for the ones before it', () =>
 
 test('full at its capacity; a slot is reused once settled, and an ack for a settled or unknown position is refused', () => {
   const w = new PublishWindow(2);
-  w.add(pub('a'), 'e', 1, 0, 0);
-  w.add(pub('b'), 'e', 2, 0, 0);
+  w.add(pub('a'), 'e', 1, 0);
+  w.add(pub('b'), 'e', 2, 0);
   assert.equal(w.full, true);
-  assert.throws(() => w.add(pub('c'), 'e', 3, 0, 0), /full/);
+  assert.throws(() => w.add(pub('c'), 'e', 3, 0), /full/);
   w.ack(0, 'stored');
   w.settle();
-  assert.equal(w.add(pub('c'), 'e', 3, 0, 0), 2, 'positions keep counting; slot 0 is reused');
+  assert.equal(w.add(pub('c'), 'e', 3, 0), 2, 'positions keep counting; slot 0 is reused');
   assert.equal(w.ack(0, 'stored'), false, 'settled already');
   assert.equal(w.ack(7, 'stored'), false, 'never given');
   assert.equal(w.ack(1.5, 'stored'), false);
@@ -37,10 +37,13 @@ test('full at its capacity; a slot is reused once settled, and an ack for a sett
 });
 
 test('a timeout or a failed ack holds the cursor; resend gives the failed ones back, and their late acks still count', () => {
+  // Publishes are stamped with the time of the last tick.
   const w = new PublishWindow(8);
-  w.add(pub('a'), 'e', 1, 0, 0);
-  w.add(pub('b'), 'e', 2, 10, 0);
-  w.add(pub('c'), 'e', 3, 20, 0);
+  w.add(pub('a'), 'e', 1, 0);
+  w.tick(10);
+  w.add(pub('b'), 'e', 2, 0);
+  w.tick(20);
+  w.add(pub('c'), 'e', 3, 0);
   assert.equal(w.expire(15), 2, 'sent before 15 and unanswered');
   assert.equal(w.headFailed, true);
   w.ack(2, 'failed');
@@ -56,9 +59,9 @@ test('a timeout or a failed ack holds the cursor; resend gives the failed ones b
 
 test('each publish keeps its floor: a settle names the oldest unsettled one\'s, where a read-back must start', () => {
   const w = new PublishWindow(8);
-  w.add(pub('a'), 'e', 1, 0, 100);
-  w.add(pub('b'), 'e', 2, 0, 105);
-  w.add(pub('c'), 'e', 3, 0, 110);
+  w.add(pub('a'), 'e', 1, 100);
+  w.add(pub('b'), 'e', 2, 105);
+  w.add(pub('c'), 'e', 3, 110);
   w.ack(0, 'stored');
   assert.equal(w.settle().nextFloor, 105);
   w.ack(2, 'stored');
@@ -74,7 +77,7 @@ test('each publish keeps its floor: a settle names the oldest unsettled one\'s, 
 
 test('one found in the stream already settles in its turn as recovered, never sent, and no ack changes it', () => {
   const w = new PublishWindow(4);
-  w.add(pub('a'), 'e', 1, 0, 7);
+  w.add(pub('a'), 'e', 1, 7);
   const p = w.addStored('e', 2, 7);
   assert.equal(w.ack(p, 'failed'), true);
   assert.equal(w.expire(Infinity), 1, 'only the sent one can time out');
