@@ -77,7 +77,7 @@ export const KEYS: { [K in keyof ExportConfig]: KeySpec } = {
     max: 86_400_000,
     unit: 'ms',
     default: 120_000,
-    doc: "How long the stream, when created, remembers a message id to drop a replay. Exactly once does not depend on it (the exporter reads the stream back before sending anything again); it only saves that read-back's work.",
+    doc: 'How long the stream, when created, remembers a message id to drop a replay. Exactly once does not rest on it: the exporter reads the stream back before sending anything again, and needs the window only to outlast that read-back and the resends after it (seconds).',
     flag: { name: 'duplicate-window-ms', arg: 'MS' },
   },
   topics: {

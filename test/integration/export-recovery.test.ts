@@ -7,14 +7,16 @@
 // silent connection, as it does a laptop that sleeps) and continued. What
 // was acknowledged but not in the saved cursor, and what was in flight,
 // comes again after the window: the exporter must find it in the stream
-// itself. At the end every seq is stored exactly once or inside a loss
-// record.
+// itself. Last, a cursor as an earlier build saved it (no stream
+// sequence), after another kill -9: read back by time. At the end of each
+// every seq is stored exactly once or inside a loss record.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { chownSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 
+import { NOBODY } from '../support/interop';
 import type { NatsCluster } from '../support/nats-cluster';
 import type { Stack } from '../support/stack';
 import { caughtUp, checkExactlyOnce, emit, readCursor, readStream, startExporter, startExportWorld, type ExporterRun, type ExportWorld } from '../support/export-harness';
@@ -98,4 +100,24 @@ test('stopped (SIGSTOP) longer than the duplicate window while NATS keeps runnin
   console.log(`# ${check.events} events stored once each, ${check.losses.length} loss records; NATS dropped the stopped exporter: ${dropped}; ` +
     `unanswered at the reconnect: ${lines('NATS reconnected: publishes sent before the drop')}, read-backs that found lost acks: ${lines('whose acks were lost')}, resend rounds: ${lines('publish not acknowledged')}`);
   assert.ok(dropped, `the server closed the connection of the stopped exporter (ping_interval 1 s, ping_max 2), so the stop was a disconnect:\n${after.slice(-2000)}`);
+});
+
+test('a cursor saved before it kept a stream sequence (an upgrade) is read back by time: killed with -9 and back after the window, still nothing twice', { timeout: 180_000 }, async () => {
+  const run = exporter!;
+  const flow = emit(stack, 20_000, RATE);
+  await sleep(1000);
+  run.child.kill('SIGKILL');
+  const saved = readCursor(work)!;
+  assert.ok(saved.streamSeq !== undefined, 'this build saves it');
+  // As an earlier build wrote it.
+  writeFileSync(join(work, 'cursor'), `${JSON.stringify({ epoch: saved.epoch, seq: saved.seq })}\n`);
+  chownSync(join(work, 'cursor'), NOBODY, NOBODY);
+  await sleep(3 * WINDOW_MS);
+  const next = start();
+  await flow;
+  await caughtUp('after kill -9 with a cursor of the earlier kind', stack, work, next.log);
+  const check = await streamChecked(true);
+  const readBack = /"from":\{"sinceTime":"[^"]+"\},"found":(\d+)/.exec(next.log());
+  console.log(`# ${check.events} events stored once each; the read-back by time found ${readBack?.[1] ?? '?'}`);
+  assert.ok(Number(readBack?.[1] ?? 0) > 0, `the read-back went by the cursor file's time and found what was stored:\n${next.log().slice(-2000)}`);
 });
