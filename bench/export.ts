@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect, createInbox, nanos, StorageType, type MsgHdrs, type NatsConnection } from 'nats';
 
-import { pubAckOutcome } from 'kextbridge-export/internal/ack';
+import { readPubAck, type PubAck } from 'kextbridge-export/internal/ack';
 import { TopicEnvelope } from 'kextbridge-export/internal/envelope';
 import { startNatsCluster, type NatsCluster } from '../test/support/nats-cluster';
 import { cpuSeconds } from '../scripts/lib/processes';
@@ -117,10 +117,11 @@ async function bare(cluster: NatsCluster, stream: string, replicas: number, o: O
   let acked = 0;
   let failed = '';
   let wake: (() => void) | null = null;
+  const ack: PubAck = { outcome: 'failed', seq: -1 };
   nc.subscribe(`${inbox}.*`, {
     callback: (_err, msg) => {
       // The exporter's own reading of the ack.
-      if (msg.headers?.hasError || pubAckOutcome(msg.data) === 'failed') failed ||= `a publish failed: ${msg.headers?.description ?? Buffer.from(msg.data).toString()}`;
+      if (msg.headers?.hasError || readPubAck(msg.data, ack).outcome === 'failed') failed ||= `a publish failed: ${msg.headers?.description ?? Buffer.from(msg.data).toString()}`;
       acked++;
       const w = wake;
       wake = null;

@@ -5,11 +5,12 @@
 # example client, and each language's stock gRPC stack for the interop
 # tests (test/integration/interop): Go (GOPATH mode, offline, from Debian's packages),
 # C++ (grpc++ with pkg-config); nats-server for the export tests (a real
-# JetStream cluster on loopback).
+# JetStream cluster on loopback); systemd for systemd-analyze, which checks
+# the exporter's unit.
 set -euo pipefail
 pkgs=(build-essential python3 clang-14 libclang-rt-14-dev llvm-14 python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc libprotobuf-dev
   golang-go golang-google-grpc-dev golang-github-golang-protobuf-1-5-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
-  libgrpc++-dev pkg-config nats-server)
+  libgrpc++-dev pkg-config nats-server systemd)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,91 +1,108 @@
-// kextbridge-export: run | status | print-plist | print-systemd.
+// kextbridge-export: run | status | install | uninstall | print-plist | print-systemd.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { configBase, readConfigFile, validate, type ExportConfig } from './config';
-import { Exporter, statusFile } from './exporter';
+import { configBase, flagHelp, flagOptions, fromFlags, readConfigFile, validate, type ExportConfig } from './config';
+import { planInstall, planUninstall, runSteps, servicePath, type InstallOptions } from './install';
 import { createLogger } from './log';
-import { renderPlist, renderSystemdUnit } from './service';
+import { runExport } from './run';
+import { defaultServiceOptions, renderPlist, renderSystemdUnit, type ServiceOptions, type ServicePlatform } from './service';
+import { statusFile } from './status';
+
+const COMMANDS = ['run', 'status', 'install', 'uninstall', 'print-plist', 'print-systemd'] as const;
+const mac = defaultServiceOptions('darwin');
+const linux = defaultServiceOptions('linux');
 
 const HELP = `usage: kextbridge-export [run] [--config FILE] [flags]
        kextbridge-export status [--config FILE | --cursor FILE]
-       kextbridge-export print-plist | print-systemd [--config FILE] [--user NAME]
+       kextbridge-export install | uninstall [--dry-run] [--root DIR] [service options]
+       kextbridge-export print-plist | print-systemd [service options]
 
 Streams the chosen topics of kextbridged into a NATS JetStream stream,
 each event exactly once (message id <host>/<epoch>/<seq>), each loss as a
 record on kextbridge.<host>._lost. It is an ordinary client of the daemon:
 run it as its own unprivileged user, with the policy granting it the topics.
 
-flags (each overrides the config key in brackets):
-  --config FILE        JSON or plist config (docs/export.md lists every key)
-  --socket PATH        the daemon's socket [socket]
-  --server URL         a NATS server, repeatable [servers]
-  --stream NAME        the JetStream stream, created when missing [stream]
-  --replicas N         its replicas when it is created, 1..5 [replicas]
-  --topic NAME         a topic to export, repeatable [topics]
-  --host NAME          this machine in subjects and ids [host]
-  --cursor FILE        where the cursor is saved [cursorFile]
-  --max-in-flight N    publishes awaiting an ack at once [maxInFlight]
-  --proto FILE         the kext's .proto, naming payload types [protoFiles]
-  --log-level LEVEL    fatal..trace or silent [logLevel]
-  --user NAME          print-plist / print-systemd: the user it runs as (default _kbexport)
-  --help               this text
+flags (each overrides the config key in brackets; docs/export.md has the table):
+  --config FILE             JSON or plist config
+${flagHelp().join('\n')}
+  --help                    this text
 
-example:
+install creates the exporter's system user (${mac.user} on macOS, ${linux.user} on
+Linux) and its state directory (the cursor: ${mac.stateDir}, ${linux.stateDir}),
+writes the LaunchDaemon plist (/Library/LaunchDaemons/${mac.label}.plist) or the
+systemd unit (/etc/systemd/system/kextbridge-export.service) and starts it;
+uninstall stops it and removes the plist or unit (the user and the cursor
+stay). print-plist and print-systemd print what install writes.
+service options:
+  --config FILE             the config the service reads (default ${JSON.stringify(mac.configPath)} on
+                            macOS, ${linux.configPath} on Linux)
+  --user NAME               the user it runs as
+  --state-dir DIR           the user's directory for the cursor
+  --prefix DIR              where this package is installed (default: this copy)
+  --node PATH               the node binary (default: this one)
+  --platform darwin|linux   whose service (default: this machine's)
+  --root DIR                install under DIR instead of / (staging, packaging): no user, no launchctl or systemctl
+  --dry-run                 print every step, change nothing
+
+examples:
   kextbridge-export --server nats://nats1:4222 --server nats://nats2:4222 \\
-    --stream KEXTBRIDGE --replicas 3 --topic exec --proto example.proto --cursor /var/db/kbexport/cursor`;
+    --stream KEXTBRIDGE --replicas 3 --topic exec --proto example.proto --cursor /var/db/kbexport/cursor
+  sudo kextbridge-export install --config /etc/kextbridge/export.json
+  kextbridge-export install --dry-run --platform darwin`;
 
-const FLAG_KEYS: Record<string, keyof ExportConfig> = {
-  socket: 'socket',
-  server: 'servers',
-  stream: 'stream',
-  replicas: 'replicas',
-  topic: 'topics',
-  host: 'host',
-  cursor: 'cursorFile',
-  'max-in-flight': 'maxInFlight',
-  proto: 'protoFiles',
-  'log-level': 'logLevel',
-};
-const NUMERIC = new Set(['replicas', 'max-in-flight']);
-const REPEATED = new Set(['server', 'topic', 'proto']);
-const PATH_FLAGS = new Set(['socket', 'cursor', 'proto']);
-
-function load(values: Record<string, string | string[] | boolean | undefined>): ExportConfig {
+function load(values: Record<string, unknown>): ExportConfig {
   const file = values['config'] as string | undefined;
   const raw: Record<string, unknown> = file ? readConfigFile(file) : {};
-  const fromFlag = new Map<string, string>();
-  for (const [flag, key] of Object.entries(FLAG_KEYS)) {
-    const v = values[flag];
-    if (v === undefined) continue;
-    // Flags' paths are the working directory's, the file's are its own.
-    const paths = (x: string | string[] | boolean): unknown => (Array.isArray(x) ? x.map((p) => resolve(p)) : resolve(String(x)));
-    raw[key] = NUMERIC.has(flag) ? (/^\d+$/.test(String(v)) ? Number(v) : v) : PATH_FLAGS.has(flag) ? paths(v) : v;
-    fromFlag.set(key, `--${flag}`);
-  }
-  const loaded = validate(raw, configBase(file), (key) => fromFlag.get(key) ?? file ?? 'config');
+  const flags = fromFlags(values);
+  const loaded = validate({ ...raw, ...flags.raw }, configBase(file), (key) => flags.origin.get(key) ?? file ?? 'config');
   if (!loaded.ok) throw new UsageError(loaded.errors.join('\n'));
   return loaded.config;
 }
 
 class UsageError extends Error {}
 
+function serviceOptions(values: Record<string, unknown>): ServiceOptions & { platform: ServicePlatform } {
+  const platform = String(values['platform'] ?? (process.platform === 'darwin' ? 'darwin' : 'linux'));
+  if (platform !== 'darwin' && platform !== 'linux') throw new UsageError(`--platform must be darwin or linux, got ${JSON.stringify(platform)}`);
+  const d = defaultServiceOptions(platform);
+  const user = String(values['user'] ?? d.user);
+  if (!/^[A-Za-z_][A-Za-z0-9_-]{0,31}$/.test(user)) throw new UsageError(`--user must be a user name (a letter or _, then letters, digits, _ or -, at most 32), got ${JSON.stringify(user)}`);
+  const path = (key: string, fallback: string): string => (values[key] === undefined ? fallback : resolve(String(values[key])));
+  return {
+    platform,
+    nodePath: path('node', process.execPath),
+    installDir: path('prefix', resolve(__dirname, '..')),
+    configPath: path('config', d.configPath),
+    user,
+    stateDir: path('state-dir', d.stateDir),
+    label: d.label,
+    logDir: d.logDir,
+  };
+}
+
 async function main(argv: string[]): Promise<number> {
   const options = {
     config: { type: 'string' },
     help: { type: 'boolean' },
     user: { type: 'string' },
-    ...Object.fromEntries(Object.keys(FLAG_KEYS).map((f) => [f, { type: 'string', ...(REPEATED.has(f) ? { multiple: true } : {}) }])),
+    'state-dir': { type: 'string' },
+    prefix: { type: 'string' },
+    node: { type: 'string' },
+    platform: { type: 'string' },
+    root: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    ...flagOptions(),
   } as const;
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: options as never, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
     console.error(`kextbridge-export: ${(err as Error).message} (--help lists the flags)`);
     return 2;
   }
-  const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
+  const values = parsed.values as Record<string, unknown>;
   const command = parsed.positionals[0] ?? 'run';
   if (values['help']) {
     console.log(HELP);
@@ -105,14 +122,25 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'print-plist':
-      case 'print-systemd': {
-        const config = resolve(String(values['config'] ?? '/Library/Application Support/kextbridge/export.json'));
-        const o = { nodePath: process.execPath, installDir: resolve(__dirname, '..'), configPath: config, user: String(values['user'] ?? '_kbexport'), label: 'org.kextbridge.export', logDir: '/Library/Logs/kextbridge' };
-        process.stdout.write(command === 'print-plist' ? renderPlist(o) : renderSystemdUnit(o));
+        process.stdout.write(renderPlist(serviceOptions({ platform: 'darwin', ...values })));
         return 0;
+      case 'print-systemd':
+        process.stdout.write(`# ${servicePath({ ...serviceOptions({ platform: 'linux', ...values }), root: '/' })}\n${renderSystemdUnit(serviceOptions({ platform: 'linux', ...values }))}`);
+        return 0;
+      case 'install':
+      case 'uninstall': {
+        const o: InstallOptions = { ...serviceOptions(values), root: values['root'] === undefined ? '/' : resolve(String(values['root'])) };
+        const dryRun = values['dry-run'] === true;
+        if (!dryRun && values['root'] === undefined && o.platform !== process.platform) {
+          throw new UsageError(`${command} for ${o.platform} on ${process.platform}: use --dry-run to see the plan, or --root DIR to stage the files`);
+        }
+        if (!dryRun && values['root'] === undefined && process.getuid?.() !== 0) throw new UsageError(`${command} needs root (it creates a user and a service); --dry-run shows what it would do`);
+        const r = runSteps(command === 'install' ? planInstall(o) : planUninstall(o), { dryRun, staged: values['root'] !== undefined, platform: o.platform });
+        for (const line of r.lines) console.log(line);
+        return r.ok ? 0 : 1;
       }
       default:
-        console.error(`kextbridge-export: no command "${command}"; commands: run, status, print-plist, print-systemd`);
+        console.error(`kextbridge-export: no command "${command}"; commands: ${COMMANDS.join(', ')}`);
         return 2;
     }
   } catch (err) {
@@ -127,12 +155,10 @@ async function main(argv: string[]): Promise<number> {
 
 async function run(config: ExportConfig): Promise<number> {
   const log = createLogger(config.logLevel);
-  const exporter = new Exporter(config, log);
   const stop = new AbortController();
   process.once('SIGTERM', () => stop.abort());
   process.once('SIGINT', () => stop.abort());
-  await exporter.run(stop.signal);
-  log.info(exporter.status(), 'stopped');
+  log.info(await runExport(config, log, stop.signal), 'stopped');
   return 0;
 }
 

@@ -8,81 +8,50 @@
 // the stream exactly once, or inside a loss record.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { loadSchema } from '@kextbridge/protocol';
 
 import { bridgeClient, startDaemon, unary } from '../support/daemon';
-import { NOBODY, scratchDir } from '../support/interop';
-import { startNatsCluster, type NatsCluster } from '../support/nats-cluster';
+import { caughtUp as caughtUpIn, checkExactlyOnce, emit as emitIn, epochOf as epochIn, lastSeqOf, readCursor, readStream, startExporter as startIn, startExportWorld, type ExporterRun, type ExportWorld } from '../support/export-harness';
+import type { NatsCluster } from '../support/nats-cluster';
 import { EXAMPLE_PROTO, ROOT } from '../support/paths';
-import { startStack, type Stack } from '../support/stack';
+import type { Stack } from '../support/stack';
 import { until } from '../support/wait';
 
 const STREAM = 'KBTEST';
 const example = loadSchema([EXAMPLE_PROTO]);
-const EmitRequest = example.lookupType('kextbridge.example.v1.EmitRequest');
 const ExecEvent = example.lookupType('kextbridge.example.v1.ExecEvent');
 
 let nats: NatsCluster;
 let stack: Stack;
 let work: string;
-let exporter: ChildProcess | undefined;
-let exporterLog = '';
+let exporter: ExporterRun | undefined;
 let nc: NatsConnection;
 
+let world: ExportWorld | undefined;
+
 before(async () => {
-  nats = await startNatsCluster(3);
-  stack = await startStack({ policy: { topics: { exec: { users: ['nobody'] } } } });
-  work = scratchDir('kb-export-');
-  chownSync(work, NOBODY, NOBODY);
+  world = await startExportWorld(3, {}, 'kb-export-');
+  ({ nats, stack, work } = world);
 });
 
 after(async () => {
-  exporter?.kill('SIGKILL');
-  await nc?.close();
-  await stack?.stop();
-  await nats?.stop();
+  await world?.stop({ exporter, nc });
 });
 
-function startExporter(stream = STREAM, cursorName = 'cursor'): ChildProcess {
-  const args = [join(ROOT, 'export/dist/main.js'), 'run', '--socket', stack.daemon.socket, ...nats.urls.flatMap((u) => ['--server', u]),
-    '--stream', stream, '--replicas', '3', '--topic', 'exec', '--topic', 'heartbeat', '--host', 'testhost', '--cursor', join(work, cursorName), '--proto', EXAMPLE_PROTO, '--max-in-flight', '256'];
-  const child = spawn(process.execPath, args, { uid: NOBODY, gid: NOBODY, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
-  child.stdout!.on('data', (d: Buffer) => (exporterLog += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (exporterLog += d.toString()));
-  exporter = child;
-  return child;
+function startExporter(stream = STREAM, cursorName = 'cursor'): ExporterRun {
+  exporter = startIn({ stack, nats, work, stream, replicas: 3, cursorName });
+  return exporter;
 }
 
-function cursor(name = 'cursor'): { epoch: string; seq: number } | null {
-  try {
-    return JSON.parse(readFileSync(join(work, name), 'utf8')) as { epoch: string; seq: number };
-  } catch {
-    return null;
-  }
-}
-
-async function emit(count: number, rate: number): Promise<void> {
-  const payload = Buffer.from(EmitRequest.encode({ topic: 1, count, size: 120, ratePerSec: rate }).finish());
-  await unary(stack.client, 'Call', { command: { name: 'emit' }, payload }, 60_000);
-}
-
-const epochOf = async (): Promise<string> => (await unary<{ epoch: string }>(stack.client, 'GetStatus', {})).epoch;
-const lastSeq = async (): Promise<number> => Number((await unary<{ counters: { lastSeq: string } }>(stack.client, 'GetStatus', {})).counters.lastSeq);
-
-async function caughtUp(what: string): Promise<void> {
-  const epoch = await epochOf();
-  const last = await lastSeq();
-  await until(`${what}: the exporter's cursor reaches seq ${last} of epoch ${epoch}`, () => {
-    const c = cursor();
-    return c !== null && c.epoch === epoch && c.seq >= last;
-  }, 60_000).catch((err: Error) => {
-    throw new Error(`${err.message}; cursor ${JSON.stringify(cursor())}; exporter log:\n${exporterLog.slice(-3000)}`);
-  });
-}
+const exporterLog = (): string => exporter?.log() ?? '';
+const cursor = (name = 'cursor'): { epoch: string; seq: number } | null => readCursor(work, name);
+const emit = (count: number, rate: number): Promise<void> => emitIn(stack, count, rate);
+const epochOf = (): Promise<string> => epochIn(stack);
+const lastSeq = (): Promise<number> => lastSeqOf(stack);
+const caughtUp = (what: string): Promise<void> => caughtUpIn(what, stack, work, exporterLog);
 
 test('every event exactly once or inside a loss record, through an exporter killed, a daemon restarted, a NATS node lost and the whole cluster stopped', async () => {
   startExporter();
@@ -92,7 +61,7 @@ test('every event exactly once or inside a loss record, through an exporter kill
   // kill -9 mid-stream, then start again from the saved cursor.
   const flow = emit(3000, 3000);
   await new Promise((r) => setTimeout(r, 400));
-  exporter!.kill('SIGKILL');
+  exporter!.child.kill('SIGKILL');
   await flow;
   startExporter();
   await caughtUp('after kill -9');
@@ -133,46 +102,22 @@ test('every event exactly once or inside a loss record, through an exporter kill
   const jsm = await nc.jetstreamManager();
   const info = await jsm.streams.info(STREAM);
   assert.equal(info.config.num_replicas, 3);
-  const seen = new Map<string, Map<number, number>>();
-  const losses: Array<{ epoch: string; count: number; first: number; last: number }> = [];
   let typed = 0;
   const kextIdentity = (await unary<{ kextIdentity: string }>(stack.client, 'Describe', {})).kextIdentity;
   assert.ok(kextIdentity.length > 0);
-  for (let s = info.state.first_seq; s <= info.state.last_seq; s++) {
-    const m = await jsm.streams.getMessage(STREAM, { seq: s });
-    const h = m.header;
-    const epoch = h.get('Kb-Epoch');
-    if (m.subject === 'kextbridge.testhost._lost') {
-      losses.push({ epoch, count: Number(h.get('Kb-Lost-Count')), first: Number(h.get('Kb-Lost-First')), last: Number(h.get('Kb-Lost-Last')) });
-      continue;
-    }
-    const topic = h.get('Kb-Topic');
-    assert.equal(m.subject, `kextbridge.testhost.${topic}`);
-    assert.equal(h.get('Kb-Type'), topic === 'exec' ? 'kextbridge.example.v1.ExecEvent' : 'kextbridge.example.v1.Heartbeat');
-    if (topic === 'exec' && (ExecEvent.decode(m.data) as unknown as { path: string }).path.length > 0) typed++;
-    const bySeq = seen.get(epoch) ?? new Map<number, number>();
-    const seq = Number(h.get('Kb-Seq'));
-    // Every header as sent (the exporter encodes them itself: headers.ts).
-    assert.equal(h.get('Nats-Msg-Id'), `testhost/${epoch}/${seq}`);
-    assert.equal(h.get('Kb-Host'), 'testhost');
-    assert.equal(h.get('Kb-Kext'), kextIdentity);
-    assert.match(h.get('Kb-Time-Ns'), /^[1-9][0-9]*$/);
-    bySeq.set(seq, (bySeq.get(seq) ?? 0) + 1);
-    seen.set(epoch, bySeq);
-  }
+  const { seen, losses } = checkExactlyOnce(await readStream(nc, STREAM), 'testhost', {
+    each: (m) => {
+      const topic = m.header('Kb-Topic');
+      assert.equal(m.subject, `kextbridge.testhost.${topic}`);
+      assert.equal(m.header('Kb-Type'), topic === 'exec' ? 'kextbridge.example.v1.ExecEvent' : 'kextbridge.example.v1.Heartbeat');
+      if (topic === 'exec' && (ExecEvent.decode(m.data) as unknown as { path: string }).path.length > 0) typed++;
+      // Every header as sent (the exporter encodes them itself: headers.ts).
+      assert.equal(m.header('Kb-Host'), 'testhost');
+      assert.equal(m.header('Kb-Kext'), kextIdentity);
+      assert.match(m.header('Kb-Time-Ns'), /^[1-9][0-9]*$/);
+    },
+  });
   assert.equal(seen.size, 2, `two epochs: ${[...seen.keys()].join(', ')}`);
-  for (const [epoch, bySeq] of seen) {
-    const doubled = [...bySeq].filter(([, n]) => n > 1).map(([s]) => s);
-    assert.deepEqual(doubled, [], `epoch ${epoch}: no seq stored twice`);
-    const max = Math.max(...bySeq.keys());
-    const missing: number[] = [];
-    for (let s = 1; s <= max; s++) {
-      if (bySeq.has(s)) continue;
-      if (losses.some((l) => l.epoch === epoch && l.count > 0 && s >= l.first && s <= l.last)) continue;
-      missing.push(s);
-    }
-    assert.deepEqual(missing.slice(0, 20), [], `epoch ${epoch}: every seq 1..${max} stored or in a loss record (${missing.length} missing)`);
-  }
   assert.ok(losses.some((l) => l.count === 0), 'the daemon restart is a loss record of its own (what happened in between cannot be known)');
   assert.ok(typed > 0, 'payloads decode with the kext\'s .proto');
   // The consumer example in docs/export.md reads the same back, decoded.
@@ -189,21 +134,19 @@ test('every event exactly once or inside a loss record, through an exporter kill
 });
 
 test('started while JetStream has no quorum, the exporter waits (saying why) and exports once it has', async () => {
-  exporter?.kill('SIGKILL');
+  exporter?.child.kill('SIGKILL');
   // A second stream cannot take the same subjects: the exporter says so.
-  exporterLog = '';
-  const refused = startExporter('KBOTHER', 'cursor-other');
+  const refused = startExporter('KBOTHER', 'cursor-other').child;
   const code = await new Promise<number | null>((r) => refused.once('exit', r));
   assert.equal(code, 1);
-  assert.match(exporterLog, new RegExp(`stream KBOTHER cannot be created: its subjects kextbridge.> overlap those of stream ${STREAM}; export into that one \\(--stream ${STREAM}\\)`));
+  assert.match(exporterLog(), new RegExp(`stream KBOTHER cannot be created: its subjects kextbridge.> overlap those of stream ${STREAM}; export into that one \\(--stream ${STREAM}\\)`));
   await (await nc.jetstreamManager()).streams.delete(STREAM);
   await Promise.all([nats.kill(1), nats.kill(2)]);
-  exporterLog = '';
-  const child = startExporter('KBQUORUM', 'cursor-quorum');
-  await until('the exporter says JetStream does not answer yet', () => exporterLog.includes('JetStream does not answer yet'), 30_000).catch((err: Error) => {
-    throw new Error(`${err.message}; exporter ${child.exitCode === null ? 'running' : `exited ${child.exitCode}`}, log:\n${exporterLog.slice(-3000)}`);
+  const child = startExporter('KBQUORUM', 'cursor-quorum').child;
+  await until('the exporter says JetStream does not answer yet', () => exporterLog().includes('JetStream does not answer yet'), 30_000).catch((err: Error) => {
+    throw new Error(`${err.message}; exporter ${child.exitCode === null ? 'running' : `exited ${child.exitCode}`}, log:\n${exporterLog().slice(-3000)}`);
   });
-  assert.equal(child.exitCode, null, `the exporter waits rather than exits:\n${exporterLog.slice(-2000)}`);
+  assert.equal(child.exitCode, null, `the exporter waits rather than exits:\n${exporterLog().slice(-2000)}`);
   await Promise.all([nats.start(1), nats.start(2)]);
   const epoch = await epochOf();
   await emit(200, 2000);
@@ -212,7 +155,7 @@ test('started while JetStream has no quorum, the exporter waits (saying why) and
     const c = cursor('cursor-quorum');
     return c !== null && c.epoch === epoch && c.seq >= last;
   }, 60_000).catch((err: Error) => {
-    throw new Error(`${err.message}; exporter log:\n${exporterLog.slice(-3000)}`);
+    throw new Error(`${err.message}; exporter log:\n${exporterLog().slice(-3000)}`);
   });
   child.kill('SIGKILL');
 });

@@ -2,7 +2,10 @@
 // nats-server processes (Debian's), each with its own store directory and
 // port, routed to each other. Nodes can be killed and started again on the
 // same ports and stores. Under CI a missing nats-server fails the test.
-import { execFileSync } from 'node:child_process';
+// JetStream runs with the safest durability the installed server knows:
+// `sync_interval: always` (an fsync per write) where the server accepts it;
+// Debian's 2.9.10 does not have the setting (docs/export.md).
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -59,9 +62,26 @@ async function jetStreamAnswers(urls: string[], timeoutMs: number): Promise<void
   }
 }
 
-export async function startNatsCluster(size: number): Promise<NatsCluster> {
+export interface NatsClusterOptions {
+  // How often a server pings each client, and how many unanswered pings
+  // close the connection (a client that sleeps is dropped after about
+  // their product): nats-server's ping_interval and ping_max.
+  pingIntervalS?: number;
+  pingMax?: number;
+}
+
+// Whether this nats-server accepts `sync_interval: always` (2.10 and later
+// do; an older one refuses the config as an unknown field).
+export function knowsSyncAlways(bin: string, dir: string): boolean {
+  const probe = join(dir, 'probe.conf');
+  writeFileSync(probe, `jetstream { store_dir: "${join(dir, 'probe')}", sync_interval: always }\n`);
+  return spawnSync(bin, ['-t', '-c', probe], { encoding: 'utf8' }).status === 0;
+}
+
+export async function startNatsCluster(size: number, options: NatsClusterOptions = {}): Promise<NatsCluster> {
   const bin = natsServerPath();
   const dir = mkdtempSync(join(tmpdir(), 'kb-nats-'));
+  const sync = knowsSyncAlways(bin, dir) ? ', sync_interval: always' : '';
   const clientPorts = await Promise.all(Array.from({ length: size }, freePort));
   const routePorts = await Promise.all(Array.from({ length: size }, freePort));
   const nodes: Array<Started | undefined> = [];
@@ -75,7 +95,9 @@ export async function startNatsCluster(size: number): Promise<NatsCluster> {
       [
         `server_name: n${i}`,
         `listen: 127.0.0.1:${port}`,
-        `jetstream { store_dir: "${store}" }`,
+        `jetstream { store_dir: "${store}"${sync} }`,
+        options.pingIntervalS !== undefined ? `ping_interval: "${options.pingIntervalS}s"` : '',
+        options.pingMax !== undefined ? `ping_max: ${options.pingMax}` : '',
         size > 1 ? `cluster { name: kb, listen: 127.0.0.1:${routePorts[i]}, routes: [${routes}] }` : '',
       ].join('\n'),
     );

@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaults, validate } from 'kextbridge-export/internal/config';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defaults, flagOptions, fromFlags, KEY_NAMES, KEYS, validate } from 'kextbridge-export/internal/config';
+import { keysTable } from 'kextbridge-export/internal/config-doc';
+import { ROOT } from '../../support/paths';
 
 const fromFile = (): string => 'export.json';
 
@@ -30,4 +34,23 @@ test('an unknown key names the closest known one', () => {
   const r = validate({ topcs: ['exec'] }, '/', fromFile);
   assert.equal(r.ok, false);
   if (!r.ok) assert.deepEqual(r.errors, ['export.json: unknown key "topcs"; did you mean "topics"?']);
+});
+
+test('docs/export.md holds the table the key table makes (node export/dist/config-doc.js docs/export.md rewrites it)', () => {
+  const doc = readFileSync(join(ROOT, 'docs/export.md'), 'utf8');
+  assert.ok(doc.includes(keysTable()), 'docs/export.md\'s config table is stale: run node export/dist/config-doc.js docs/export.md');
+  for (const key of KEY_NAMES) assert.ok(keysTable().includes(`| \`${key}\` |`), key);
+});
+
+test('each key has one flag of its own; flags become the keys\' values (digits as numbers, paths against the working directory), naming the flag for errors', () => {
+  const names = KEY_NAMES.map((k) => KEYS[k].flag?.name);
+  assert.equal(new Set(names).size, names.length);
+  const { raw, origin } = fromFlags({ 'max-in-flight': '64', cursor: 'rel/cursor', topic: ['exec', 'heartbeat'], replicas: 'three' });
+  assert.deepEqual(raw, { cursorFile: resolve('rel/cursor'), topics: ['exec', 'heartbeat'], maxInFlight: 64, replicas: 'three' });
+  const r = validate(raw, '/', (k) => origin.get(k) ?? 'file');
+  assert.equal(r.ok, false);
+  if (!r.ok) assert.deepEqual(r.errors, ['--replicas: replicas must be an integer 1..5, got "three"']);
+  assert.deepEqual(Object.keys(flagOptions()).sort(), names.sort());
+  assert.equal(flagOptions()['topic']?.multiple, true);
+  assert.equal(flagOptions()['stream']?.multiple, undefined);
 });
