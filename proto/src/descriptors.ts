@@ -14,6 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import * as protobuf from 'protobufjs';
+import { LABEL_OPTIONAL, LABEL_REPEATED, LABEL_REQUIRED, SCALAR_TYPES, TYPE_ENUM, TYPE_GROUP, TYPE_MESSAGE } from './descriptor-constants';
 import { parseError } from './schema';
 
 export interface DescriptorFile {
@@ -34,17 +35,6 @@ export interface DescriptorSet {
 }
 
 const PROTOBUFJS_ROOT = dirname(require.resolve('protobufjs/package.json'));
-
-const SCALAR_TYPES: Record<string, number> = {
-  double: 1, float: 2, int64: 3, uint64: 4, int32: 5, fixed64: 6, fixed32: 7, bool: 8,
-  string: 9, bytes: 12, uint32: 13, sfixed32: 15, sfixed64: 16, sint32: 17, sint64: 18,
-};
-const TYPE_GROUP = 10;
-const TYPE_MESSAGE = 11;
-const TYPE_ENUM = 14;
-const LABEL_OPTIONAL = 1;
-const LABEL_REQUIRED = 2;
-const LABEL_REPEATED = 3;
 
 interface ParsedFile {
   name: string;

@@ -5,6 +5,8 @@
 export { PROTO_ROOT, defaultSocketPath, runDir } from './paths';
 export { loadSchema, typedServices } from './schema';
 export { buildDescriptorSet, type DescriptorFile, type DescriptorSet } from './descriptors';
+export { schemaFromDescriptors } from './descriptor-schema';
+export { bindingDisagreements, type Sides } from './binding-diff';
 export { bindService, OPTION_FIELD_TYPES, type ItemKind, type MethodBinding } from './bindings';
 export { Backoff, jittered, sleep } from './backoff';
 export { closest } from './suggest';
