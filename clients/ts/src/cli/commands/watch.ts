@@ -33,7 +33,7 @@ async function run(ctx: Context): Promise<number> {
   const since = whole('since', ctx.flags['since']) ?? 0;
   const count = whole('count', ctx.flags['count']);
   const queueLimit = whole('queue', ctx.flags['queue']) ?? 0;
-  const types = ctx.typed();
+  const types = await ctx.typed();
   // Names from the kext's own catalog: they need no .proto.
   const catalog = new Map((await ctx.client.describe()).topics.map((t) => [t.id, t.name]));
   const stop = new AbortController();
