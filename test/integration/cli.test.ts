@@ -12,6 +12,7 @@ import { startKextsim, type Kextsim } from '../support/kextsim';
 import { startDaemon, type Daemon } from '../support/daemon';
 import { cli, finished, jsonLines, startCli } from '../support/cli';
 import { EXAMPLE_PROTO } from '../support/paths';
+import { until } from '../support/wait';
 
 const NOBODY = 65534;
 let sim: Kextsim;
@@ -118,9 +119,10 @@ test('watch: one JSON line per decoded event, --count stops it, and subscribers 
   const done = finished(watching, 10_000);
   // While it runs, the subscriber list (root only) shows it.
   let listed: Array<Record<string, unknown>> = [];
-  for (let i = 0; i < 50 && listed.length === 0; i++) {
+  await until('the watch in the subscriber list', async () => {
     listed = jsonLines(await cli(daemon.socket, ['subscribers', '--json']))[0] as unknown as Array<Record<string, unknown>>;
-  }
+    return listed.length > 0;
+  });
   assert.equal(listed[0]?.['uid'], NOBODY);
   assert.deepEqual(listed[0]?.['topics'], [2]);
   const r = await done;
@@ -155,10 +157,7 @@ test('serve answers upcalls by running a program with the question as JSON', asy
   const server = startCli(daemon.socket, ['serve', 'authorize_exec', '--', 'sh', '-c', `cat > ${seen}; echo '{"allow": false}'`]);
   const done = finished(server, 15_000);
   // Registered once the daemon counts a handler.
-  for (let i = 0; i < 100; i++) {
-    const s = jsonLines(await cli(daemon.socket, ['status', '--json']))[0]!;
-    if (s['upcallHandlers'] === 1) break;
-  }
+  await until('the daemon to count the handler', async () => jsonLines(await cli(daemon.socket, ['status', '--json']))[0]!['upcallHandlers'] === 1);
   const r = await cli(daemon.socket, ['call', 'simulate_exec', '--json', '{"pid": 7, "uid": 501, "path": "/bin/true"}']);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(jsonLines(r)[0]!['reply'], { allowed: false, decidedBy: 'DECIDER_HANDLER' });
