@@ -55,6 +55,16 @@ interface FileDesc {
 
 type Json = Record<string, unknown>;
 
+// Names become keys of the JSON tree: only protobuf identifiers, and not
+// __proto__, which as a key would replace an object's prototype.
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function checked(name: string | undefined, what: string): string {
+  if (name === undefined || !IDENTIFIER.test(name)) throw new Error(`${what}: "${String(name)}" is not a protobuf name`);
+  if (name === '__proto__') throw new Error(`${what}: "__proto__" cannot be used as a name here`);
+  return name;
+}
+
 const KERNEL_EXTENSION = '.kextbridge.v1.kernel';
 const KERNEL_OPTION = '(kextbridge.v1.kernel)';
 
@@ -96,7 +106,7 @@ function fieldJson(f: FieldDesc, where: string, mapEntries: Map<string, MessageD
 }
 
 function enumJson(e: EnumDesc): Json {
-  return { values: Object.fromEntries((e.value ?? []).map((v) => [v.name, v.number])) };
+  return { values: Object.fromEntries((e.value ?? []).map((v) => [checked(v.name, `a value of ${e.name}`), v.number])) };
 }
 
 function messageJson(m: MessageDesc, fullName: string): Json {
@@ -104,16 +114,16 @@ function messageJson(m: MessageDesc, fullName: string): Json {
   // the field itself.
   const mapEntries = new Map((m.nestedType ?? []).filter((n) => n.options?.mapEntry).map((n) => [`${fullName}.${n.name}`, n]));
   const fields: Json = {};
-  const oneofs = (m.oneofDecl ?? []).map((o) => ({ name: protobuf.util.camelCase(o.name), members: [] as string[] }));
+  const oneofs = (m.oneofDecl ?? []).map((o) => ({ name: protobuf.util.camelCase(checked(o.name, `a oneof of ${fullName}`)), members: [] as string[] }));
   for (const f of m.field ?? []) {
-    const name = protobuf.util.camelCase(f.name);
+    const name = protobuf.util.camelCase(checked(f.name, `a field of ${fullName}`));
     fields[name] = fieldJson(f, fullName, mapEntries);
     if (f.oneofIndex !== undefined) oneofs[f.oneofIndex]?.members.push(name);
   }
   const nested: Json = {};
-  for (const n of m.nestedType ?? []) if (!n.options?.mapEntry) nested[n.name] = messageJson(n, `${fullName}.${n.name}`);
-  for (const e of m.enumType ?? []) nested[e.name] = enumJson(e);
-  for (const x of m.extension ?? []) nested[protobuf.util.camelCase(x.name)] = fieldJson(x, fullName, new Map());
+  for (const n of m.nestedType ?? []) if (!n.options?.mapEntry) nested[checked(n.name, `a message in ${fullName}`)] = messageJson(n, `${fullName}.${n.name}`);
+  for (const e of m.enumType ?? []) nested[checked(e.name, `an enum in ${fullName}`)] = enumJson(e);
+  for (const x of m.extension ?? []) nested[protobuf.util.camelCase(checked(x.name, `an extension in ${fullName}`))] = fieldJson(x, fullName, new Map());
   const out: Json = { fields };
   if (oneofs.length) out.oneofs = Object.fromEntries(oneofs.map((o) => [o.name, { oneof: o.members }]));
   if (Object.keys(nested).length) out.nested = nested;
@@ -132,7 +142,7 @@ function methodJson(m: MethodDesc): Json {
 // The namespace object of a package inside a JSON tree, made as needed.
 function packageNode(tree: Json, pkg: string | undefined): Json {
   let node = tree;
-  for (const part of pkg ? pkg.split('.') : []) {
+  for (const part of pkg ? pkg.split('.').map((p) => checked(p, `package ${pkg}`)) : []) {
     const nested = (node.nested ??= {}) as Json;
     node = (nested[part] ??= {}) as Json;
   }
@@ -153,12 +163,13 @@ export function schemaFromDescriptors(encoded: readonly Uint8Array[]): protobuf.
     const node = packageNode(tree, file.package);
     const nested = (node.nested ??= {}) as Json;
     const put = (name: string, value: Json): void => {
+      checked(name, `a definition in ${file.name}`);
       if (nested[name] !== undefined) throw new Error(`${file.name}: ${prefix.slice(1)}.${name} is defined twice`);
       nested[name] = { ...value, edition };
     };
     for (const m of file.messageType ?? []) put(m.name, messageJson(m, `${prefix}.${m.name}`));
     for (const e of file.enumType ?? []) put(e.name, enumJson(e));
-    for (const s of file.service ?? []) put(s.name, { methods: Object.fromEntries((s.method ?? []).map((m) => [m.name, methodJson(m)])) });
+    for (const s of file.service ?? []) put(s.name, { methods: Object.fromEntries((s.method ?? []).map((m) => [checked(m.name, `a method of ${s.name}`), methodJson(m)])) });
     for (const x of file.extension ?? []) put(protobuf.util.camelCase(x.name), fieldJson(x, prefix.slice(1), new Map()));
   }
   const root = protobuf.Root.fromJSON(tree as protobuf.INamespace);

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { FileDescriptorProto } from 'protobufjs/ext/descriptor';
 import { PROTO_ROOT, bindService, bindingDisagreements, buildDescriptorSet, loadSchema, schemaFromDescriptors, typedServices, type MethodBinding } from '@kextbridge/protocol';
 
 const SIDES = { served: 'the daemon', local: '--proto' };
@@ -72,4 +73,31 @@ test('a local .proto that drifted: every differing field named with both sides',
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('bytes that are not a sound descriptor: an Error or a schema, never anything else, and no name becomes a key it should not', () => {
+  const set = buildDescriptorSet(['counter/v1/counter.proto'], [PROTO_ROOT]);
+  const files = [...set.files.values()].map((f) => f.bytes);
+  let seed = 7;
+  const random = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  let errors = 0;
+  for (let i = 0; i < 1000; i++) {
+    const mutated = files.map((f) => Buffer.from(f));
+    const target = mutated[random(mutated.length)]!;
+    for (let k = 0; k < 1 + random(4); k++) target[random(target.length)] = random(256);
+    try {
+      schemaFromDescriptors(mutated);
+    } catch (err) {
+      assert.ok(err instanceof Error, String(err));
+      errors++;
+    }
+  }
+  assert.ok(errors > 0, 'some mutations are refused');
+  // A message named __proto__ would make the tree write into Object.prototype.
+  const hostile = FileDescriptorProto.encode({ name: 'x/v1/x.proto', package: 'x.v1', syntax: 'proto3', messageType: [{ name: '__proto__', field: [{ name: 'nested', number: 1, label: 1, type: 9 }] }] }).finish();
+  assert.throws(() => schemaFromDescriptors([hostile]), /x\/v1\/x\.proto: "__proto__" cannot be used as a name here/);
+  assert.equal(({} as Record<string, unknown>)['nested'], undefined);
 });
