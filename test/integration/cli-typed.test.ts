@@ -5,11 +5,13 @@
 // by field.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { KextBridgeClient } from 'kextbridge';
-import { loggedLine } from '../support/daemon';
+import { loggedLine, startDaemon } from '../support/daemon';
+import { startKextsim } from '../support/kextsim';
 import { cli, finished, jsonLines, startCli } from '../support/cli';
 import { COUNTER_PROTO } from '../support/paths';
 import { startStack, type Stack } from '../support/stack';
@@ -132,4 +134,40 @@ test('a daemon serving no typed API: a JSON payload is refused with what to give
   const hex = await counterCli(['call', 'add', '--hex', '0801']);
   assert.equal(hex.code, 0, hex.stderr);
   assert.match(hex.stdout.trim(), /^0x08/, 'the reply is shown as bytes');
+});
+
+test('a watch across a daemon restart with another .proto shows the new daemon\'s types', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kb-cli-typed-'));
+  chmodSync(dir, 0o755);
+  const socket = join(dir, 'kextbridge.sock');
+  const proto = join(dir, 'counter.proto');
+  const config = join(dir, 'config.json');
+  copyFileSync(COUNTER_PROTO, proto);
+  writeFileSync(config, JSON.stringify({ protoFiles: [proto] }));
+  const sim = await startKextsim(['--kext', 'counter']);
+  let daemon = await startDaemon(sim.socket, ['--config', config], { socket });
+  const watching = startCli(socket, ['watch', 'changes', '--json', '--count', '2'], NOBODY, NO_PROTO);
+  const watched = finished(watching, 30_000);
+  const subscribed = (): Promise<void> => until('the watch subscribed', async () => JSON.parse((await cli(socket, ['status', '--json'])).stdout)['subscribers'] === 1, 15_000);
+  try {
+    await subscribed();
+    assert.equal((await cli(socket, ['call', 'add', '{"delta": 1}'], NOBODY, 15_000, NO_PROTO)).code, 0);
+    await daemon.stop();
+    writeFileSync(proto, readFileSync(COUNTER_PROTO, 'utf8').replace('message CounterChange {\n  int64 value = 1;', 'message CounterChange {\n  int64 total = 1;'));
+    daemon = await startDaemon(sim.socket, ['--config', config], { socket });
+    await subscribed();
+    assert.equal((await cli(socket, ['call', 'add', '{"delta": 1}'], NOBODY, 15_000, NO_PROTO)).code, 0);
+    const w = await watched;
+    assert.equal(w.code, 0, w.stderr);
+    const events = jsonLines(w).filter((l) => 'event' in l).map((l) => l['event']);
+    assert.deepEqual(events, [
+      { value: '1', delta: '1', lost: null },
+      { total: '2', delta: '1', lost: null },
+    ]);
+  } finally {
+    watching.kill();
+    await daemon.stop();
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
