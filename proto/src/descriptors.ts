@@ -1,6 +1,6 @@
 // Builds FileDescriptorProtos at run time and in JS (a daemon on macOS has
 // no protoc): what the daemon's reflection serves, and what a test checks
-// against protoc's own. each .proto is parsed with protobufjs
+// against protoc's own. Each .proto is parsed with protobufjs
 // keeping field names as written, every object remembers its file, and a
 // FileDescriptorProto is assembled per file the way protoc emits it (real
 // file names, the file's own import list, snake_case fields with json_name,
