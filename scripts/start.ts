@@ -49,7 +49,6 @@ kextbridged is serving ${daemonSocket} (kext: kextsim on ${kextSocket})
 With the CLI, in another terminal, as any user (\`npx kextbridge\` in this
 checkout, \`kextbridge\` where the package is installed):
   export KEXTBRIDGE_SOCKET=${daemonSocket}
-  export KEXTBRIDGE_PROTO=${EXAMPLE_PROTO}
   npx kextbridge describe
   npx kextbridge call echo --json '{"data":"aGk="}'
   npx kextbridge watch heartbeat

@@ -93,7 +93,7 @@ async function main(rawArgv: string[]): Promise<number> {
   const identities = new PeerIdentities();
   const statusWatchers = new StatusWatchers({ link, snapshot: () => ops.snapshot() });
   const typed = new TypedProxy(ops, moduleLogger(log, 'typed'), served.bindings);
-  const typedApi = new TypedApiHost(typed, moduleLogger(log, 'typed'), served, config);
+  const typedApi = new TypedApiHost(typed, moduleLogger(log, 'typed'), served);
   const { api } = served;
   server = createServer({
     config,

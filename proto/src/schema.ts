@@ -41,7 +41,7 @@ export function loadSchema(protoFiles: readonly string[], includeDirs: readonly 
 
 // protobufjs meets the end of a truncated file either as the token 'null'
 // or, inside a block, with a TypeError of its own; neither says so.
-function parseError(file: string, err: Error): string {
+export function parseError(file: string, err: Error): string {
   const truncated = 'unexpected end of file (is it truncated?)';
   if (err instanceof TypeError) return `${truncated} (${file})`;
   return err.message.replace(/^illegal token 'null'/, truncated);

@@ -11,6 +11,8 @@ import { createInterface } from 'node:readline';
 import { startKextsim, type Kextsim } from '../support/kextsim';
 import { startDaemon, type Daemon } from '../support/daemon';
 import { cli, finished, jsonLines, startCli } from '../support/cli';
+import { EXAMPLE_PROTO } from '../support/paths';
+import { until } from '../support/wait';
 
 const NOBODY = 65534;
 let sim: Kextsim;
@@ -79,26 +81,27 @@ test('call: typed JSON in and out as a plain user; raw bytes by --hex; errors ma
   assert.equal(malformed.code, 6, 'the kext refuses a malformed EchoRequest');
 });
 
-test('without the kext\'s .proto: JSON is refused with what to do, bytes still work, topics keep their catalog names', async () => {
-  const env = { KEXTBRIDGE_PROTO: '' };
-  const json = await cli(daemon.socket, ['call', 'echo', '--json', '{"data": "aGk="}'], undefined, 15_000, env);
-  assert.equal(json.code, 2);
-  assert.match(json.stderr, /no typed method is bound to this command.*--proto FILE \(or \$KEXTBRIDGE_PROTO\)/);
-  const hex = await cli(daemon.socket, ['call', 'echo', '--hex', '0a026869'], undefined, 15_000, env);
-  assert.equal(hex.code, 0, hex.stderr);
-  assert.equal(hex.stdout.trim(), '0x0a026869', 'the reply is shown as bytes');
-  const watch = await cli(daemon.socket, ['watch', 'heartbeat', '--json', '--count', '1'], undefined, 15_000, env);
+test('with no .proto anywhere, as a plain user: the example kext\'s types come from the daemon; --proto that agrees warns of nothing', async () => {
+  const typed = await cli(daemon.socket, ['call', 'echo', '{"data": "aGk="}'], NOBODY);
+  assert.equal(typed.code, 0, typed.stderr);
+  assert.deepEqual(JSON.parse(typed.stdout), { data: 'aGk=' }, 'a JSON payload is the typed request, without --json too');
+  const described = await cli(daemon.socket, ['describe'], NOBODY);
+  assert.match(described.stdout, /^\s+1\s+echo\s+EchoRequest -> EchoReply$/m);
+  assert.match(described.stdout, /^\s+1\s+authorize_exec\s+.*asks ExecAuthorization, answered by ExecVerdict {2}privileged$/m);
+  const watch = await cli(daemon.socket, ['watch', 'heartbeat', '--json', '--count', '1'], NOBODY);
   assert.equal(watch.code, 0, watch.stderr);
   const line = jsonLines(watch)[0]!;
   assert.equal(line['topic'], 'heartbeat');
-  assert.equal(line['event'], null);
-  assert.ok(typeof line['payloadBase64'] === 'string');
+  assert.ok('uptimeNs' in (line['event'] as object), 'decoded as a Heartbeat');
+  const agreeing = await cli(daemon.socket, ['call', 'echo', '{"data": "aGk="}', '--proto', EXAMPLE_PROTO], NOBODY);
+  assert.equal(agreeing.code, 0, agreeing.stderr);
+  assert.equal(agreeing.stderr, '');
 });
 
 test('get and set an option, with type and range checked', async () => {
   const set = await cli(daemon.socket, ['set', 'log_level', '3', '--json']);
   assert.equal(set.code, 0, set.stderr);
-  assert.deepEqual(jsonLines(set)[0], { id: 1, name: 'log_level', value: '3' });
+  assert.deepEqual(jsonLines(set)[0], { id: 1, name: 'log_level', value: '3', message: { level: '3' } }, 'the value, and as the typed LogLevel');
   const get = await cli(daemon.socket, ['get', 'log_level']);
   assert.equal(get.stdout.trim(), 'log_level = 3');
   const range = await cli(daemon.socket, ['set', 'log_level', '9']);
@@ -116,9 +119,10 @@ test('watch: one JSON line per decoded event, --count stops it, and subscribers 
   const done = finished(watching, 10_000);
   // While it runs, the subscriber list (root only) shows it.
   let listed: Array<Record<string, unknown>> = [];
-  for (let i = 0; i < 50 && listed.length === 0; i++) {
+  await until('the watch in the subscriber list', async () => {
     listed = jsonLines(await cli(daemon.socket, ['subscribers', '--json']))[0] as unknown as Array<Record<string, unknown>>;
-  }
+    return listed.length > 0;
+  });
   assert.equal(listed[0]?.['uid'], NOBODY);
   assert.deepEqual(listed[0]?.['topics'], [2]);
   const r = await done;
@@ -153,10 +157,7 @@ test('serve answers upcalls by running a program with the question as JSON', asy
   const server = startCli(daemon.socket, ['serve', 'authorize_exec', '--', 'sh', '-c', `cat > ${seen}; echo '{"allow": false}'`]);
   const done = finished(server, 15_000);
   // Registered once the daemon counts a handler.
-  for (let i = 0; i < 100; i++) {
-    const s = jsonLines(await cli(daemon.socket, ['status', '--json']))[0]!;
-    if (s['upcallHandlers'] === 1) break;
-  }
+  await until('the daemon to count the handler', async () => jsonLines(await cli(daemon.socket, ['status', '--json']))[0]!['upcallHandlers'] === 1);
   const r = await cli(daemon.socket, ['call', 'simulate_exec', '--json', '{"pid": 7, "uid": 501, "path": "/bin/true"}']);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(jsonLines(r)[0]!['reply'], { allowed: false, decidedBy: 'DECIDER_HANDLER' });

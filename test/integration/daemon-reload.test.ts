@@ -12,6 +12,7 @@ import { healthClient, loggedLine, unary } from '../support/daemon';
 import { listServices } from '../support/reflection';
 import { startStack } from '../support/stack';
 import { startSession } from '../support/session';
+import { until } from '../support/wait';
 import { COUNTER_PROTO, EXAMPLE_PROTO, ROOT as root } from '../support/paths';
 
 const NOBODY = 65534;
@@ -58,7 +59,7 @@ test('SIGHUP applies a new policy to open connections, keeps streams, and refuse
     assert.equal(still.code, 0, 'the policy in force stays');
     assert.equal(daemon.process.exitCode, null, 'the daemon is alive');
 
-    for (let i = 0; i < 100 && seqs.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    await until(() => `3 events on the stream (seen: ${seqs.join(', ')})`, () => seqs.length >= 3);
     assert.equal(seqs.length, 3, 'the stream saw each event emitted across both reloads');
     assert.equal(streamError, null, 'and was never ended');
   } finally {

@@ -7,13 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { FileDescriptorProto, FileDescriptorSet } from 'protobufjs/ext/descriptor';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
-import { buildDescriptorSet } from 'kextbridged/internal/server/descriptors';
-import { PROTO_ROOT } from '@kextbridge/protocol';
+import { PROTO_ROOT, buildDescriptorSet } from '@kextbridge/protocol';
 import { ROOT as REPO } from '../support/paths';
 
 const FIXTURES = join(REPO, 'test/fixtures/descriptors');
@@ -79,4 +78,28 @@ test('an absolute path names the file relative to its include dir', () => {
 
 test('a missing import is an error naming the importer', () => {
   assert.throws(() => buildDescriptorSet(['shapes/v1/shapes.proto'], [FIXTURES]), /kextbridge\/v1\/options\.proto not found.*imported by shapes\/v1\/shapes\.proto/);
+});
+
+test("an absolute path outside every include dir is named by its base name, and the caller's include list stays as given", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kb-desc-'));
+  try {
+    const file = join(dir, 'lone.proto');
+    writeFileSync(file, 'syntax = "proto3";\npackage lone.v1;\nmessage M { int32 a = 1; }\n');
+    const includeDirs = [PROTO_ROOT];
+    const set = buildDescriptorSet([file], includeDirs);
+    assert.ok(set.files.has('lone.proto'));
+    assert.deepEqual(includeDirs, [PROTO_ROOT]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a file that does not parse is an error naming it and the line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kb-desc-'));
+  try {
+    writeFileSync(join(dir, 'broken.proto'), 'syntax = "proto3";\npackage broken.v1;\nmessage M { int32 a = 1 }\n');
+    assert.throws(() => buildDescriptorSet(['broken.proto'], [dir]), /broken\.proto.*line 3/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -57,11 +57,7 @@ const status = (): Promise<Status> => unary<Status>(client, 'GetStatus', {});
 
 async function waitForState(state: string): Promise<Status> {
   let s = await status();
-  for (let i = 0; i < 100 && s.linkState !== state; i++) {
-    await new Promise((r) => setTimeout(r, 20));
-    s = await status();
-  }
-  assert.equal(s.linkState, state, `link never reached ${state}: ${s.linkDetail}`);
+  await until(() => `the link to reach ${state} (now ${s.linkState}: ${s.linkDetail})`, async () => (s = await status()).linkState === state);
   return s;
 }
 
@@ -225,15 +221,12 @@ test('a subscriber lives through a link reset: told the link went and came back 
       if (f) return;
     }
   };
-  const until = async (n: number): Promise<void> => {
-    for (let i = 0; i < 300 && items.length < n; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(items.length >= n, JSON.stringify(items));
-  };
+  const received = (n: number): Promise<void> => until(() => `${n} items (got ${JSON.stringify(items)})`, () => items.length >= n);
   const event = (seq: number, text: string): Buffer => Buffer.from(encodeFrame(FrameType.EVENT, 0, 0, 1, encodeEvent(seq, 0n, Buffer.from(text))));
   try {
     await subscribed();
     puppet.send(Buffer.concat([event(1, 'one'), event(2, 'two')]));
-    await until(2);
+    await received(2);
     puppet.send(header(0x3f, 0, 0));
     await puppet.next('closed');
     await puppet.handshake();
@@ -246,7 +239,7 @@ test('a subscriber lives through a link reset: told the link went and came back 
     missed.writeBigUInt64LE(1n, 8);
     missed.writeBigUInt64LE(2n, 16);
     puppet.send(Buffer.concat([Buffer.from(encodeFrame(FrameType.LOSS, 0, 0, 1, missed)), event(3, 'three')]));
-    await until(6);
+    await received(6);
     const seen = items.map((i) =>
       i.event ? `${i.event.seq}:${i.event.payload.toString()}` : i.lost ? `lost ${i.lost.firstSeq}-${i.lost.lastSeq}:${i.lost.source}` : `link:${i.link?.state}`,
     );
@@ -259,7 +252,7 @@ test('a subscriber lives through a link reset: told the link went and came back 
     // and counted; two events never share a daemon seq.
     const malformed = Number((await status()).counters.malformedEvents);
     puppet.send(Buffer.concat([event(3, 'again'), event(2, 'back'), event(4, 'four')]));
-    await until(7);
+    await received(7);
     assert.equal(items.at(-1)?.event?.payload.toString(), 'four');
     assert.equal(items.at(-1)?.event?.seq, '6', 'the next seq, after the ones dropped');
     assert.ok(!items.some((i) => ['again', 'back'].includes(i.event?.payload.toString() ?? '')), 'the repeated and the backward events are not forwarded');

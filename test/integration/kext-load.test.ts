@@ -49,11 +49,7 @@ const counters = async (client: Client): Promise<Counters> => (await unary<{ cou
 
 async function waitFor(client: Client, ok: (c: Counters) => boolean, what: string): Promise<Counters> {
   let c = await counters(client);
-  for (let i = 0; i < 300 && !ok(c); i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    c = await counters(client);
-  }
-  assert.ok(ok(c), `${what}: ${JSON.stringify(c)}`);
+  await until(() => `${what}: ${JSON.stringify(c)}`, async () => ok((c = await counters(client))));
   return c;
 }
 
@@ -183,23 +179,20 @@ test('a deadline and a client cancel each reach the kext as CANCEL', async () =>
       // The example kext frees its emit worker a moment after it confirms a
       // cancel, so the next emit may be refused (FAILED_PRECONDITION) until then.
       const start = async (): Promise<{ cancel(): void }> => {
-        for (let attempt = 0; attempt < 50; attempt++) {
+        let running: { cancel(): void } | undefined;
+        await until('the kext to run a second emit', async () => {
           let refused = false;
           const call = (client as unknown as { Call(r: unknown, cb: (e: ServiceError | null) => void): { cancel(): void } }).Call(
             { command: { name: 'emit' }, payload: slowEmit },
             (e) => (refused = e?.code === 9),
           );
-          for (let i = 0; i < 200 && !refused; i++) {
-            // In flight and still not refused a while later: the emit runs.
-            if ((await counters(client)).callsInflight === '1') {
-              await new Promise((r) => setTimeout(r, 100));
-              if (!refused) return call;
-            }
-            await new Promise((r) => setTimeout(r, 10));
-          }
-          assert.ok(refused, 'the second call never reached the kext');
-        }
-        assert.fail('the kext kept refusing a second emit');
+          await until('the second call to reach the kext', async () => refused || (await counters(client)).callsInflight === '1');
+          // In flight and still not refused a while later: the emit runs.
+          if (!refused) await new Promise((r) => setTimeout(r, 100));
+          if (!refused) running = call;
+          return running !== undefined;
+        }, 20_000);
+        return running!;
       };
       const call = await start();
       call.cancel();

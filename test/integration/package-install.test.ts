@@ -63,7 +63,9 @@ test('installed into a fresh prefix without dev dependencies, the daemon and the
   daemon = startProcess(join(bin, 'kextbridged'), ['--socket', socket, '--kext-socket', join(work, 'kextsim.sock'), '--proto', proto, '--allow-any-user-socket']);
   await daemon.waitForLine((l) => l.includes('"msg":"kext link ready"'), 15_000, 'installed kextbridged');
 
-  const cli = (args: string[]): string => execFileSync(join(bin, 'kextbridge'), ['--socket', socket, ...args], { encoding: 'utf8', env: { ...process.env, KEXTBRIDGE_PROTO: proto } });
+  // No .proto for the CLI: it reads the kext's types from the daemon.
+  const { KEXTBRIDGE_PROTO: _none, ...env } = process.env;
+  const cli = (args: string[]): string => execFileSync(join(bin, 'kextbridge'), ['--socket', socket, ...args], { encoding: 'utf8', env });
   assert.match(cli(['status']), /^link\s+ready: org\.kextbridge\.example/m);
   assert.deepEqual(JSON.parse(cli(['call', 'echo', '--json', '{"data":"aGk="}']))['reply'], { data: 'aGk=' });
   assert.match(execFileSync(join(bin, 'kextbridge-export'), ['--help'], { encoding: 'utf8' }), /^usage: kextbridge-export/);

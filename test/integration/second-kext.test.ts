@@ -13,6 +13,7 @@ import { startStack, type Stack } from '../support/stack';
 import { cli } from '../support/cli';
 import { unaryAs } from '../support/daemon';
 import { ROOT as root } from '../support/paths';
+import { until } from '../support/wait';
 
 const protoRoot = join(root, 'proto');
 const NOBODY = 65534;
@@ -84,11 +85,10 @@ test('WatchChanges streams the kext topic: each Add, then the step once a second
     stream.on('error', (e: grpc.ServiceError) => (e.code === grpc.status.CANCELLED ? undefined : rej(e)));
   });
   // SUBSCRIBE reaches the kext shortly after the stream opens: Add 0 until a change is seen.
-  for (let i = 0; i < 100 && seen.length === 0; i++) {
+  await until('the subscription to reach the kext', async () => {
     await call('Add', { delta: 0 });
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.ok(seen.length > 0, 'the subscription reached the kext');
+    return seen.length > 0;
+  });
   await call('Add', { delta: 3 });
   await call('SetStep', { step: 2 });
   await Promise.race([got, new Promise((_, rej) => setTimeout(() => rej(new Error(`no changes seen: ${JSON.stringify(seen)}`)), 5000))]);

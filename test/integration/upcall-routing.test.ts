@@ -9,6 +9,7 @@ import { loadSchema } from '@kextbridge/protocol';
 import { unary, type Client } from '../support/daemon';
 import { startStack, type Stack } from '../support/stack';
 import { ROOT as root } from '../support/paths';
+import { until } from '../support/wait';
 
 const UPCALL_TIMEOUT_MS = 400;
 const schema = loadSchema([join(root, 'proto/example/v1/example.proto')]);
@@ -42,11 +43,7 @@ interface Counters {
 const counters = async (): Promise<Counters & Record<string, string>> => (await unary<{ counters: Counters & Record<string, string> }>(client, 'GetStatus', {})).counters;
 
 async function handlers(n: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if ((await unary<{ upcallHandlers: number }>(client, 'GetStatus', {})).upcallHandlers === n) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.fail(`never ${n} upcall handlers`);
+  await until(`${n} upcall handlers`, async () => (await unary<{ upcallHandlers: number }>(client, 'GetStatus', {})).upcallHandlers === n);
 }
 
 // A handler that answers each question with `answer(question)` after `delayMs`.
@@ -108,10 +105,7 @@ test('an answer after the kext deadline: the default applies at the deadline, th
     assert.ok(r.ms >= UPCALL_TIMEOUT_MS - 50, `waited the kext's ${UPCALL_TIMEOUT_MS} ms (${r.ms} ms)`);
     assert.ok(r.ms < UPCALL_TIMEOUT_MS + 250, `not the handler's time (${r.ms} ms)`);
     let after = await counters();
-    for (let i = 0; i < 100 && after.upcallsLate === before.upcallsLate; i++) {
-      await new Promise((res) => setTimeout(res, 10));
-      after = await counters();
-    }
+    await until('the late answer to be counted', async () => (after = await counters()).upcallsLate !== before.upcallsLate);
     assert.equal(Number(after.upcallsLate), Number(before.upcallsLate) + 1, 'the late answer is counted');
     assert.equal(after.upcallsAnswered, before.upcallsAnswered, 'and not counted as an answer');
     // The link and the handler are fine: a prompt answer still decides.

@@ -2,10 +2,10 @@
 // asked) and gives back what a shell would see.
 import { spawn, type ChildProcess } from 'node:child_process';
 
-import { CLI_MAIN, EXAMPLE_PROTO } from './paths';
+import { CLI_MAIN } from './paths';
 
-// A user who knows the kext's typed API: kextsim runs the example kext.
-const ENV = { ...process.env, KEXTBRIDGE_PROTO: EXAMPLE_PROTO };
+// A user with no .proto: the CLI reads the kext's types from the daemon.
+const { KEXTBRIDGE_PROTO: _none, ...ENV } = process.env;
 
 export interface CliResult {
   code: number | null;
@@ -13,7 +13,7 @@ export interface CliResult {
   stderr: string;
 }
 
-// env: variables over the default ones (KEXTBRIDGE_PROTO: '' for none).
+// env: variables over the default ones (none sets KEXTBRIDGE_PROTO).
 export function startCli(socket: string, args: string[], uid?: number, env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(process.execPath, [CLI_MAIN, '--socket', socket, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,8 @@
 // and wires (every decision lives in a module it constructs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ROOT as root } from '../support/paths';
 
@@ -103,10 +104,10 @@ test('main.ts only constructs and wires: one function, no branching on frames or
 // internals (the kextbridge-internal export condition is the tests').
 const PACKAGES = ['proto', 'native', 'daemon', 'clients/ts', 'export'];
 
-function borderCrossings(pkgDir: string): string[] {
-  const manifest = JSON.parse(readFileSync(join(root, pkgDir, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string> };
+// pkgRoot: the package's directory (its package.json), srcDir: its sources.
+function borderCrossings(pkgRoot: string, srcDir: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(pkgRoot, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string> };
   const allowed = new Set(Object.keys(manifest.dependencies ?? {}));
-  const srcDir = join(root, pkgDir, pkgDir === 'native' ? 'lib' : 'src');
   const bad: string[] = [];
   for (const f of files(srcDir)) {
     const text = readFileSync(f, 'utf8');
@@ -115,7 +116,7 @@ function borderCrossings(pkgDir: string): string[] {
       const where = `${relative(root, f)}: '${spec}'`;
       if (spec.startsWith('node:')) continue;
       if (spec.startsWith('.')) {
-        if (relative(join(root, pkgDir), resolve(dirname(f), spec)).startsWith('..')) bad.push(`${where} leaves ${manifest.name}`);
+        if (relative(pkgRoot, resolve(dirname(f), spec)).startsWith('..')) bad.push(`${where} leaves ${manifest.name}`);
         continue;
       }
       const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
@@ -127,7 +128,7 @@ function borderCrossings(pkgDir: string): string[] {
 }
 
 test('each package imports only its own files and its declared dependencies', () => {
-  for (const pkg of PACKAGES) assert.deepEqual(borderCrossings(pkg), [], pkg);
+  for (const pkg of PACKAGES) assert.deepEqual(borderCrossings(join(root, pkg), join(root, pkg, pkg === 'native' ? 'lib' : 'src')), [], pkg);
 });
 
 test('the daemon and the client library never depend on each other', () => {
@@ -139,15 +140,18 @@ test('the daemon and the client library never depend on each other', () => {
 });
 
 test('the border check sees a crossing when there is one', () => {
-  const dir = join(root, 'clients/ts/src');
-  const probe = join(dir, 'border-probe.ts');
-  writeFileSync(probe, "import { Operations } from '../../../daemon/src/core/operations';\nimport { x } from 'kextbridged/internal/core/events';\n");
+  // A package of its own, outside the checkout: the client's manifest and
+  // one source file that crosses twice.
+  const pkg = mkdtempSync(join(tmpdir(), 'kb-border-'));
   try {
-    const bad = borderCrossings('clients/ts');
+    mkdirSync(join(pkg, 'src'));
+    copyFileSync(join(root, 'clients/ts/package.json'), join(pkg, 'package.json'));
+    writeFileSync(join(pkg, 'src/border-probe.ts'), "import { Operations } from '../../daemon/src/core/operations';\nimport { x } from 'kextbridged/internal/core/events';\n");
+    const bad = borderCrossings(pkg, join(pkg, 'src'));
     assert.equal(bad.length, 2, bad.join('\n'));
     assert.match(bad[0]!, /leaves kextbridge/);
     assert.match(bad[1]!, /not a dependency of kextbridge/);
   } finally {
-    rmSync(probe);
+    rmSync(pkg, { recursive: true, force: true });
   }
 });

@@ -1,17 +1,20 @@
 // A client of kextbridged: promises for unary calls, async iterators for
 // streams (a subscription reconnects with backoff and resumes from the last
-// seq it saw), the typed stub of kextbridge.v1, and stubs of a kext's own
-// typed API from its .proto (service()) for everything else.
+// seq it saw), the typed stub of kextbridge.v1, the kext's typed API as the
+// daemon serves it (kextTypes()), and stubs of a kext's own typed API from
+// its .proto (service()) for everything else.
 import { dirname, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 
-import { Backoff, PROTO_ROOT, sleep } from '@kextbridge/protocol';
+import { Backoff, PROTO_ROOT, sleep, type MethodBinding } from '@kextbridge/protocol';
 
 import { api, LOADER_OPTIONS } from './api';
 import { KextBridgeError, isTransient } from './errors';
 import { decodeBatch, numericItems, type Longs, type NumericItem } from './event-batch';
+import { KextTypes, overrideTypes, servedBindings } from './kext-types';
+import { readServedDescriptors } from './served-descriptors';
 import { defaultSocketPath } from './socket';
 import type { BridgeClient } from './generated/kextbridge/v1/Bridge';
 import type { BatchItem__Output } from './generated/kextbridge/v1/BatchItem';
@@ -64,6 +67,23 @@ export type UpcallHandler = (question: UpcallQuestion__Output) => UpcallAnswer |
 
 export type OptionInput = boolean | bigint | number | string | Uint8Array;
 
+export interface KextTypesOptions {
+  // Local .proto files to use instead of what the daemon serves (they are
+  // still compared with it: see KextTypes.disagreements).
+  protoFiles?: readonly string[];
+  includeDirs?: readonly string[];
+  // Read the daemon's types again even if its epoch and kext are the same
+  // (after a SIGHUP that changed its .proto files).
+  refresh?: boolean;
+}
+
+interface ServedTypes {
+  // Daemon epoch, kext identity and version: what the types were read under.
+  key: string;
+  bindings: MethodBinding[] | undefined;
+  unavailable: string;
+}
+
 type HealthClient = grpc.Client & {
   Check(req: { service: string }, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: { status: string }) => void): void;
 };
@@ -82,6 +102,7 @@ export class KextBridgeClient {
   readonly #health: HealthClient;
   readonly #deadlineMs: number;
   readonly #address: string;
+  #served: ServedTypes | undefined;
 
   constructor(options: ClientOptions = {}) {
     this.socket = options.socket ?? defaultSocketPath();
@@ -114,6 +135,36 @@ export class KextBridgeClient {
     }
     const Service = node as grpc.ServiceClientConstructor;
     return new Service(this.#address, grpc.credentials.createInsecure(), { channelOverride: this.bridge.getChannel() }) as unknown as T;
+  }
+
+  // The kext's typed API: read from the daemon through reflection (no
+  // .proto needed) and kept until the daemon's epoch or the kext's
+  // identity or version changes; or, with protoFiles, from those files,
+  // with every field where they disagree with the daemon listed.
+  async kextTypes(o: KextTypesOptions = {}): Promise<KextTypes> {
+    const key = await this.#typesKey();
+    if (o.refresh || this.#served?.key !== key) this.#served = await this.#readServedTypes(key);
+    const { bindings, unavailable } = this.#served;
+    if (o.protoFiles && o.protoFiles.length > 0) return overrideTypes(o.protoFiles, o.includeDirs ?? [], bindings, unavailable);
+    return new KextTypes({ from: 'daemon', protoFiles: [] }, bindings ?? [], [], unavailable);
+  }
+
+  async #typesKey(): Promise<string> {
+    // Describe needs the kext link; without it the key says "no kext", and
+    // the types are read again once a kext is there.
+    const [status, described] = await Promise.all([this.status(), this.describe().catch(() => undefined)]);
+    return `${status.epoch} ${described?.kextIdentity ?? ''} ${described?.kextVersion ?? ''}`;
+  }
+
+  async #readServedTypes(key: string): Promise<ServedTypes> {
+    try {
+      const served = await readServedDescriptors(this.bridge, this.options());
+      return { key, bindings: servedBindings(served.files), unavailable: '' };
+    } catch (err) {
+      const e = KextBridgeError.from(err);
+      if (isTransient(e)) throw e;
+      return { key, bindings: undefined, unavailable: `the daemon's typed API could not be read (${e.message})` };
+    }
   }
 
   // Call options with the default deadline.

@@ -1,5 +1,6 @@
 // The kextbridge client library: see docs/clients.md.
-export { KextBridgeClient, target, type ClientOptions, type SubscribeOptions, type UpcallAnswer, type UpcallHandler, type OptionInput } from './client';
+export { KextBridgeClient, target, type ClientOptions, type KextTypesOptions, type SubscribeOptions, type UpcallAnswer, type UpcallHandler, type OptionInput } from './client';
+export { KextTypes, type KextTypesSource } from './kext-types';
 export { KextBridgeError, isTransient } from './errors';
 export { defaultSocketPath, DEFAULT_SOCKET } from './socket';
 export { api } from './api';

@@ -12,8 +12,7 @@ import { dirname, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
-import { PROTO_ROOT } from '@kextbridge/protocol';
-import { buildDescriptorSet, type DescriptorSet } from './descriptors';
+import { PROTO_ROOT, buildDescriptorSet, type DescriptorSet } from '@kextbridge/protocol';
 import { REFLECTION_PROTO_FILES, REFLECTION_PROTO_ROOT } from './reflection';
 
 export const BRIDGE_SERVICE = 'kextbridge.v1.Bridge';

@@ -1,12 +1,12 @@
 // grpc.reflection.v1 and v1alpha answered from a DescriptorSet
-// (descriptors.ts): real file names, each file sent with the files it
+// (@kextbridge/protocol's descriptor builder): real file names, each file sent with the files it
 // imports (transitively, the asked-for file first), symbols looked up by
 // fully qualified name, extensions by extendee and number. The two versions
 // share one message layout, so one handler serves both.
 import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import type { DescriptorSet } from './descriptors';
+import type { DescriptorSet } from '@kextbridge/protocol';
 
 export const REFLECTION_SERVICES = ['grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection'] as const;
 export const REFLECTION_PROTO_ROOT = join(dirname(require.resolve('@grpc/reflection')), '../proto');

@@ -1,8 +1,8 @@
-// The kext's typed API as served now, and its reload: on SIGHUP with other
-// protoFiles or protoIncludeDirs, the new files are loaded and checked
-// completely before anything changes; then the typed services, their
-// bindings and reflection are swapped together. A file that does not load
-// changes nothing and says why.
+// The kext's typed API as served now, and its reload: on SIGHUP the
+// protoFiles are loaded again and checked completely before anything
+// changes; when what they describe differs (other files, or the same files
+// edited), the typed services, their bindings and reflection are swapped
+// together. A file that does not load changes nothing and says why.
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import type { DaemonServer, ServiceRegistration } from '../server/server';
@@ -17,13 +17,14 @@ export class TypedApiHost {
   readonly #proxy: TypedProxy;
   readonly #log: Logger;
   #server: DaemonServer | undefined;
-  #files: string;
+  // The served files' descriptors, to tell an edit from no change.
+  #fingerprint: string;
   #registered: ServiceRegistration[];
 
-  constructor(proxy: TypedProxy, log: Logger, served: Loaded, config: Pick<Config, 'protoFiles' | 'protoIncludeDirs'>) {
+  constructor(proxy: TypedProxy, log: Logger, served: Loaded) {
     this.#proxy = proxy;
     this.#log = log;
-    this.#files = filesOf(config);
+    this.#fingerprint = fingerprintOf(served);
     this.#registered = this.#registrations(served);
   }
 
@@ -37,14 +38,15 @@ export class TypedApiHost {
   }
 
   reload(config: Pick<Config, 'protoFiles' | 'protoIncludeDirs'>): ApiReload {
-    if (filesOf(config) === this.#files) return { ok: true, changed: false };
     const served = loadServedApi(config);
     if (!served.ok) return served;
+    const fingerprint = fingerprintOf(served);
+    if (fingerprint === this.#fingerprint) return { ok: true, changed: false };
     const next = this.#registrations(served);
     this.#server?.swapServices(this.#registered, next, served.api.packageDefinition);
     this.#proxy.setBindings(served.bindings);
     this.#registered = next;
-    this.#files = filesOf(config);
+    this.#fingerprint = fingerprint;
     this.#log.info({ protoFiles: config.protoFiles, services: served.typedServices.map((s) => s.name) }, 'reloaded the typed API');
     return { ok: true, changed: true };
   }
@@ -54,6 +56,7 @@ export class TypedApiHost {
   }
 }
 
-function filesOf(config: Pick<Config, 'protoFiles' | 'protoIncludeDirs'>): string {
-  return JSON.stringify([config.protoFiles, config.protoIncludeDirs]);
+function fingerprintOf(served: Loaded): string {
+  const files = [...served.api.descriptors.files.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return files.map((f) => `${f.name}:${f.bytes.toString('base64')}`).join('\n');
 }

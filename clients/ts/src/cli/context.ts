@@ -2,7 +2,7 @@
 // arguments, and a signal that Ctrl-C aborts.
 import { resolve } from 'node:path';
 import type { KextBridgeClient } from '../client';
-import { TypedApi } from './typed';
+import type { KextTypes } from '../kext-types';
 
 export interface Context {
   client: KextBridgeClient;
@@ -12,19 +12,30 @@ export interface Context {
   signal: AbortSignal;
   out(line: string): void;
   err(line: string): void;
-  typed(): TypedApi;
+  // The kext's typed API, read once per command run.
+  typed(): Promise<KextTypes>;
 }
 
-// The kext's typed API: --proto files, else $KEXTBRIDGE_PROTO (a
-// colon-separated list), else none (payloads are then raw bytes).
+// Local .proto files that override the daemon's typed API: --proto files,
+// else $KEXTBRIDGE_PROTO (a colon-separated list), else none.
 export function protoFilesFrom(flagged: string[] | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
   if (flagged && flagged.length > 0) return flagged.map((f) => resolve(f));
   return (env['KEXTBRIDGE_PROTO'] ?? '').split(':').filter((f) => f !== '').map((f) => resolve(f));
 }
 
-export function typedLoader(files: string[] | undefined): () => TypedApi {
-  let api: TypedApi | undefined;
-  return () => (api ??= new TypedApi(protoFilesFrom(files)));
+// The daemon's typed API, or the override's; a disagreement between the
+// two is told on stderr, field by field, before the override is used.
+export function typedLoader(client: KextBridgeClient, files: string[] | undefined, err: (line: string) => void): () => Promise<KextTypes> {
+  let types: Promise<KextTypes> | undefined;
+  const load = async (): Promise<KextTypes> => {
+    const t = await client.kextTypes({ protoFiles: protoFilesFrom(files) });
+    if (t.disagreements.length > 0) {
+      err(`kextbridge: warning: ${t.source.protoFiles.join(', ')} disagrees with the typed API the daemon serves; using ${t.source.protoFiles.length > 1 ? 'them' : 'it'} as asked (--proto / $KEXTBRIDGE_PROTO):`);
+      for (const line of t.disagreements) err(`  ${line}`);
+    }
+    return t;
+  };
+  return () => (types ??= load());
 }
 
 export function printJson(ctx: Context, value: unknown): void {

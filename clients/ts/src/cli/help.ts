@@ -17,9 +17,11 @@ ${list}
 global flags:
   --socket PATH   daemon socket (default: $KEXTBRIDGE_SOCKET, else ${defaultSocketPath()})
   --json          machine-readable output: one JSON value per line
-  --proto FILE    the kext's typed .proto, to give and show payloads as
-                  JSON (repeatable; default: $KEXTBRIDGE_PROTO, a
-                  colon-separated list; without one, payloads are bytes)
+  --proto FILE    the kext's typed .proto, instead of the types the daemon
+                  serves (payloads are given and shown as JSON either way);
+                  where it disagrees with the daemon's, each field is named
+                  (repeatable; default: $KEXTBRIDGE_PROTO, a colon-separated
+                  list; without either, the daemon's types)
   --timeout MS    deadline of unary calls (default 10000)
   --help          this text, or a command's: kextbridge call --help
 

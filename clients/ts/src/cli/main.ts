@@ -58,7 +58,7 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
     ...(typeof flags['socket'] === 'string' ? { socket: flags['socket'] } : {}),
     ...(timeout !== undefined ? { deadlineMs: Number(timeout) } : {}),
   });
-  const ctx: Context = { client, json: Boolean(flags['json']), args, flags, signal, out, err, typed: typedLoader(flags['proto'] as string[] | undefined) };
+  const ctx: Context = { client, json: Boolean(flags['json']), args, flags, signal, out, err, typed: typedLoader(client, flags['proto'] as string[] | undefined, err) };
   try {
     return await command.run(ctx);
   } catch (e) {

@@ -1,28 +1,6 @@
-// The CLI's view of the kext's typed API: given a command, topic or upcall
-// name, the message types of the method bound to it (from the same .proto
-// files the daemon serves), to turn JSON into request bytes and reply or
-// event bytes back into JSON.
+// JSON in and out of the kext's typed messages (see ../kext-types.ts for
+// where the types come from), with proto3 JSON's conventions.
 import type * as protobuf from 'protobufjs';
-
-import { bindService, type ItemKind, type MethodBinding, loadSchema, typedServices } from '@kextbridge/protocol';
-
-export class TypedApi {
-  #bindings: MethodBinding[];
-
-  constructor(protoFiles: readonly string[]) {
-    const root = loadSchema(protoFiles);
-    this.#bindings = typedServices(root).flatMap((s) => bindService(s).bindings);
-  }
-
-  find(kind: ItemKind, nameOrId: string | number): MethodBinding | undefined {
-    return this.#bindings.find((b) => b.kind === kind && (b.name === String(nameOrId) || b.id === Number(nameOrId)));
-  }
-
-  // Another kind is named so: for messages ("watch echo": echo is a command).
-  kindOf(name: string): ItemKind | undefined {
-    return this.#bindings.find((b) => b.name === name)?.kind;
-  }
-}
 
 export function encodeJson(type: protobuf.Type, json: string): Buffer {
   let value: unknown;
@@ -38,6 +16,11 @@ export function encodeJson(type: protobuf.Type, json: string): Buffer {
     if (!type.fields[key]) throw new Error(`${type.name} has no field "${key}"; it has: ${Object.keys(type.fields).join(', ') || 'none'}`);
   }
   return Buffer.from(type.encode(type.fromObject(value as Record<string, unknown>)).finish());
+}
+
+// A message given as plain values (Buffers for bytes), shown as JSON.
+export function messageJson(type: protobuf.Type, value: Record<string, unknown>): Record<string, unknown> {
+  return type.toObject(type.fromObject(value), { longs: String, enums: String, bytes: String, defaults: true, oneofs: true });
 }
 
 // proto3 JSON conventions: 64-bit integers as strings, enums by name,

@@ -1,4 +1,5 @@
-// call: one command of the kext and its reply, typed when the kext's .proto is known.
+// call: one command of the kext and its reply, typed when the daemon serves
+// a typed method for it (or --proto has one).
 import { readFileSync } from 'node:fs';
 import { EXIT, UsageError } from '../exit-codes';
 import { printJson, showBytes, type Context } from '../context';
@@ -21,17 +22,22 @@ function rawPayload(ctx: Context): Buffer {
 async function run(ctx: Context): Promise<number> {
   const command = ctx.args[0];
   if (!command) throw new UsageError('name the command: kextbridge call <command> [payload]');
-  const binding = ctx.typed().find('command', command);
+  const types = await ctx.typed();
+  const binding = types.find('command', command);
   let payload: Buffer;
-  // --json with a JSON payload: the request is the typed method's message.
-  if (ctx.json && binding && ctx.args[1] !== undefined && ctx.args[1].trim().startsWith('{')) {
+  // A JSON object as payload is the typed method's request message (no
+  // request message encodes as bytes starting with '{': that would be a
+  // field 15 group).
+  if (binding && ctx.args[1] !== undefined && ctx.args[1].trim().startsWith('{')) {
     try {
       payload = encodeJson(binding.request, ctx.args[1]);
     } catch (err) {
       throw new UsageError(`${command}: ${(err as Error).message}`);
     }
   } else if (ctx.json && !binding && ctx.args[1]?.trim().startsWith('{')) {
-    throw new UsageError(`${command}: no typed method is bound to this command, so a JSON payload cannot be encoded; give the kext's .proto with --proto FILE (or $KEXTBRIDGE_PROTO), or the bytes with --hex, --base64 or --file`);
+    const where = types.source.from === 'daemon' ? 'the typed API the daemon serves' : types.source.protoFiles.join(', ');
+    const why = types.unavailable ? ` (${types.unavailable})` : '';
+    throw new UsageError(`${command}: no typed method is bound to this command in ${where}${why}, so a JSON payload cannot be encoded; give the kext's .proto with --proto FILE (or $KEXTBRIDGE_PROTO), or the bytes with --hex, --base64 or --file`);
   } else {
     payload = rawPayload(ctx);
   }
@@ -56,12 +62,14 @@ export const call: Command = {
   who: ANY_USER,
   flags: { hex: { type: 'string' }, base64: { type: 'string' }, file: { type: 'string' } },
   help: `usage: kextbridge call <command> [payload] [--hex HEX | --base64 B64 | --file PATH]
-       kextbridge call <command> --json '{"field": ...}'
+       kextbridge call <command> '{"field": ...}' [--json]
 
-Runs a command of the kext (by name or id). The payload is sent as bytes:
-the text given, or --hex, --base64, or --file (- for stdin). With --json and
-a JSON object as payload, the payload is the command's typed request
-message (from --proto); the reply is shown decoded when its type is known.
+Runs a command of the kext (by name or id). A JSON object as payload is the
+command's typed request message; otherwise the payload is sent as bytes:
+the text given, or --hex, --base64, or --file (- for stdin). The reply is
+shown decoded when its type is known (with --json, as "reply"). Types come
+from the daemon (the kext's .proto it serves, read through reflection);
+--proto FILE overrides them, and says where it disagrees with the daemon.
 
 examples:
   kextbridge call echo --json '{"data": "aGVsbG8="}'

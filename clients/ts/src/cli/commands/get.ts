@@ -6,7 +6,8 @@ import { showOption } from './option-value';
 async function run(ctx: Context): Promise<number> {
   const option = ctx.args[0];
   if (!option) throw new UsageError('name the option: kextbridge get <option>');
-  showOption(ctx, await ctx.client.getOption(option));
+  const [value, types] = await Promise.all([ctx.client.getOption(option), ctx.typed()]);
+  showOption(ctx, value, types.find('option', option, 'get'));
   return EXIT.OK;
 }
 
@@ -18,7 +19,9 @@ export const get: Command = {
   flags: {},
   help: `usage: kextbridge get <option>
 
-Reads an option of the kext (by name or id).
+Reads an option of the kext (by name or id). With --json the value is
+also given as the option's typed message ("message"), when the daemon
+serves a typed method for it.
 
 example:
   kextbridge get log_level`,

@@ -63,7 +63,7 @@ async function run(ctx: Context): Promise<number> {
   if (!upcall) throw new UsageError('name the upcall: kextbridge serve <upcall> -- <program> [args...]');
   if ((program.length > 0) === (moduleFile !== undefined)) throw new UsageError('say how to answer: -- <program> [args...] or --module FILE.js, one of them');
   // Typed upcalls speak JSON with the program (unless --raw).
-  const binding = ctx.flags['raw'] ? undefined : ctx.typed().find('upcall', upcall);
+  const binding = ctx.flags['raw'] ? undefined : (await ctx.typed()).find('upcall', upcall);
   const answer = moduleFile ? moduleAnswerer(moduleFile, binding) : programAnswerer(program, upcall);
   let answered = 0;
   let defaulted = 0;

@@ -27,13 +27,25 @@ async function run(ctx: Context): Promise<number> {
   const since = whole('since', ctx.flags['since']) ?? 0;
   const count = whole('count', ctx.flags['count']);
   const queueLimit = whole('queue', ctx.flags['queue']) ?? 0;
-  const types = ctx.typed();
+  let types = await ctx.typed();
+  // A restarted daemon (a new epoch) may serve other types: read them again
+  // (the library keys its cache by epoch), unless --proto fixed them.
+  let epoch: string | undefined;
+  const onEpoch = (next: string): void => {
+    if (epoch !== undefined && next !== epoch && types.source.from === 'daemon') {
+      ctx.client.kextTypes().then(
+        (t) => (types = t),
+        () => undefined,
+      );
+    }
+    epoch = next;
+  };
   // Names from the kext's own catalog: they need no .proto.
   const catalog = new Map((await ctx.client.describe()).topics.map((t) => [t.id, t.name]));
   const stop = new AbortController();
   ctx.signal.addEventListener('abort', () => stop.abort(), { once: true });
   let events = 0;
-  for await (const item of ctx.client.subscribe({ topics: ctx.args, sinceSeq: since, overflow, queueLimit, signal: stop.signal })) {
+  for await (const item of ctx.client.subscribe({ topics: ctx.args, sinceSeq: since, overflow, queueLimit, signal: stop.signal, onEpoch })) {
     if (item.event) {
       const e = item.event;
       const binding = types.find('topic', e.topic);
@@ -72,7 +84,8 @@ export const watch: Command = {
 Prints each event of the topics as "seq topic event", decoded as JSON when
 the topic's type is known. Loss is shown where it happened ("LOST n events,
 seq a..b: why"). --since resumes from a seq; --count stops after N events;
-Ctrl-C stops cleanly. If the daemon goes away it reconnects and resumes.
+Ctrl-C stops cleanly. If the daemon goes away it reconnects and resumes,
+and reads the restarted daemon's types again.
 
 example:
   kextbridge watch heartbeat --count 3

@@ -1,5 +1,6 @@
-// Builds the FileDescriptorProtos reflection serves, at run time and in JS
-// (a daemon on macOS has no protoc): each .proto is parsed with protobufjs
+// Builds FileDescriptorProtos at run time and in JS (a daemon on macOS has
+// no protoc): what the daemon's reflection serves, and what a test checks
+// against protoc's own. Each .proto is parsed with protobufjs
 // keeping field names as written, every object remembers its file, and a
 // FileDescriptorProto is assembled per file the way protoc emits it (real
 // file names, the file's own import list, snake_case fields with json_name,
@@ -11,8 +12,10 @@
 // well-known types not found in an include dir come from protobufjs's
 // bundled JSON, which has no file options.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import * as protobuf from 'protobufjs';
+import { LABEL_OPTIONAL, LABEL_REPEATED, LABEL_REQUIRED, SCALAR_TYPES, TYPE_ENUM, TYPE_GROUP, TYPE_MESSAGE } from './descriptor-constants';
+import { parseError } from './schema';
 
 export interface DescriptorFile {
   name: string;
@@ -33,22 +36,15 @@ export interface DescriptorSet {
 
 const PROTOBUFJS_ROOT = dirname(require.resolve('protobufjs/package.json'));
 
-const SCALAR_TYPES: Record<string, number> = {
-  double: 1, float: 2, int64: 3, uint64: 4, int32: 5, fixed64: 6, fixed32: 7, bool: 8,
-  string: 9, bytes: 12, uint32: 13, sfixed32: 15, sfixed64: 16, sint32: 17, sint64: 18,
-};
-const TYPE_MESSAGE = 11;
-const TYPE_ENUM = 14;
-const LABEL_OPTIONAL = 1;
-const LABEL_REQUIRED = 2;
-const LABEL_REPEATED = 3;
-
 interface ParsedFile {
   name: string;
   syntax: string | undefined;
   pkg: string | undefined;
   imports: string[];
   weakImports: string[];
+  // The file's text, read once: its file options are taken from it after
+  // every file is parsed (protobufjs merges them per package).
+  source?: string;
   // File options, when known without the text (protobufjs's bundled JSON).
   options?: Obj;
 }
@@ -74,6 +70,25 @@ function camelUpper(name: string): string {
   return j.charAt(0).toUpperCase() + j.slice(1);
 }
 
+// Every reflection object under root, nested ones included.
+function allObjects(root: protobuf.Root): Set<protobuf.ReflectionObject> {
+  const out = new Set<protobuf.ReflectionObject>();
+  root.nestedArray.forEach(function collect(o) {
+    out.add(o);
+    if (o instanceof protobuf.Namespace) o.nestedArray.forEach(collect);
+  });
+  return out;
+}
+
+// Marks what an addition to root defined as the file's: protobufjs would
+// take the name from a global (parse.filename) that every parse shares.
+function markNew(root: protobuf.Root, before: Set<protobuf.ReflectionObject>, name: string): void {
+  root.nestedArray.forEach(function mark(o) {
+    if (!before.has(o) && !o.filename) o.filename = name;
+    if (o instanceof protobuf.Namespace) o.nestedArray.forEach(mark);
+  });
+}
+
 function loadFiles(entries: readonly string[], includeDirs: readonly string[]): { root: protobuf.Root; files: ParsedFile[] } {
   const root = new protobuf.Root();
   const dirs = [...includeDirs, PROTOBUFJS_ROOT];
@@ -83,31 +98,29 @@ function loadFiles(entries: readonly string[], includeDirs: readonly string[]): 
     if (seen.has(name)) return;
     seen.add(name);
     const dir = dirs.find((d) => existsSync(join(d, name)));
+    const before = allObjects(root);
     if (dir === undefined) {
-      const common = protobuf.common.get(name) as protobuf.INamespace | null;
-      if (!common) throw new Error(`${name} not found in ${dirs.join(', ')}${importedBy ? ` (imported by ${importedBy})` : ''}`);
-      const before = new Set<protobuf.ReflectionObject>();
-      root.nestedArray.forEach(function collect(o) {
-        before.add(o);
-        if (o instanceof protobuf.Namespace) o.nestedArray.forEach(collect);
-      });
-      root.addJSON((common as { nested: Record<string, protobuf.AnyNestedObject> }).nested);
-      root.nestedArray.forEach(function mark(o) {
-        if (!before.has(o) && !(o.filename)) o.filename = name;
-        if (o instanceof protobuf.Namespace) o.nestedArray.forEach(mark);
-      });
-      const options = (common as { options?: Obj }).options;
-      files.push({ name, syntax: 'proto3', pkg: 'google.protobuf', imports: [], weakImports: [], ...(options ? { options } : {}) });
+      const common = protobuf.common.get(name) as (protobuf.INamespace & { options?: Obj }) | null;
+      if (!common?.nested) throw new Error(`${name} not found in ${dirs.join(', ')}${importedBy ? ` (imported by ${importedBy})` : ''}`);
+      root.addJSON(common.nested);
+      markNew(root, before, name);
+      files.push({ name, syntax: 'proto3', pkg: 'google.protobuf', imports: [], weakImports: [], ...(common.options ? { options: common.options } : {}) });
       return;
     }
     const source = readFileSync(join(dir, name), 'utf8');
-    (protobuf.parse as unknown as { filename: string | null }).filename = name;
-    const parsed = protobuf.parse(source, root, { keepCase: true, alternateCommentMode: false });
+    let parsed: protobuf.IParserResult;
+    try {
+      parsed = protobuf.parse(source, root, { keepCase: true, alternateCommentMode: false });
+    } catch (err) {
+      const message = parseError(name, err as Error);
+      throw new Error(message.includes(name) ? message : `${name}: ${message}`);
+    }
+    markNew(root, before, name);
     const imports = parsed.imports ?? [];
     const weakImports = parsed.weakImports ?? [];
     for (const dep of [...imports, ...weakImports]) visit(dep, name);
     const syntax = /^\s*syntax\s*=\s*"(proto[23])"/m.exec(source)?.[1];
-    files.push({ name, syntax, pkg: parsed.package, imports, weakImports });
+    files.push({ name, syntax, pkg: parsed.package, imports, weakImports, source });
   };
   for (const entry of entries) visit(entry, undefined);
   root.resolveAll();
@@ -123,7 +136,7 @@ function fieldTypeOf(field: protobuf.Field): { type: number; type_name?: string 
   if (scalar !== undefined) return { type: scalar };
   const resolved = field.resolvedType;
   if (resolved instanceof protobuf.Enum) return { type: TYPE_ENUM, type_name: fq(resolved) };
-  if (resolved instanceof protobuf.Type) return { type: (field as { delimited?: boolean }).delimited ? 10 : TYPE_MESSAGE, type_name: fq(resolved) };
+  if (resolved instanceof protobuf.Type) return { type: (field as { delimited?: boolean }).delimited ? TYPE_GROUP : TYPE_MESSAGE, type_name: fq(resolved) };
   throw new Error(`${field.fullName}: unresolved type ${field.type}`);
 }
 
@@ -197,10 +210,12 @@ function enumProto(e: protobuf.Enum, ctx: FileCtx): Obj {
   return out;
 }
 
+// Message reserved ranges end exclusive in a descriptor, enum ones inclusive
+// (as protobufjs keeps both).
 function addReserved(out: Obj, reserved: (number[] | string)[], exclusiveEnd: boolean): void {
   const ranges = reserved.filter((r): r is number[] => Array.isArray(r)).map(([start, end]) => ({ start, end: exclusiveEnd ? end! + 1 : end }));
   const names = reserved.filter((r): r is string => typeof r === 'string');
-  if (ranges.length) out[exclusiveEnd ? 'reserved_range' : 'reserved_range'] = ranges;
+  if (ranges.length) out.reserved_range = ranges;
   if (names.length) out.reserved_name = names;
 }
 
@@ -252,12 +267,7 @@ function messageProto(type: protobuf.Type, ctx: FileCtx): Obj {
   if (oneofs.length) out.oneof_decl = oneofs.map((o) => ({ name: o.name }));
   for (const o of oneofs) ctx.symbols.push(fq(o).slice(1));
   if (type.extensions?.length) out.extension_range = type.extensions.map(([start, end]) => ({ start, end: end! >= 0x1fffffff ? 0x20000000 : end! + 1 }));
-  if (type.reserved?.length) {
-    const ranges = type.reserved.filter((r): r is number[] => Array.isArray(r)).map(([start, end]) => ({ start, end: end! + 1 }));
-    const names = type.reserved.filter((r): r is string => typeof r === 'string');
-    if (ranges.length) out.reserved_range = ranges;
-    if (names.length) out.reserved_name = names;
-  }
+  if (type.reserved?.length) addReserved(out, type.reserved, true);
   const opts = optionsObject(type, 'Message');
   if (opts) out.options = opts;
   return out;
@@ -304,25 +314,24 @@ function fileOptions(pkgNs: protobuf.ReflectionObject | null, source: string | u
 }
 
 // An absolute path names the file relative to the include dir holding it
-// (as protoc does), or to its own directory when none does.
-function relativeName(file: string, includeDirs: string[]): string {
-  if (!isAbsolute(file)) return file;
+// (as protoc does), or to its own directory when none does: that directory
+// is then searched too (extraDir).
+function relativeName(file: string, includeDirs: readonly string[]): { name: string; extraDir?: string } {
+  if (!isAbsolute(file)) return { name: file };
   const dir = includeDirs.find((d) => !relative(d, file).startsWith('..'));
-  if (dir !== undefined) return relative(dir, file).split(sep).join('/');
-  includeDirs.push(dirname(file));
-  return relative(dirname(file), file);
+  if (dir !== undefined) return { name: relative(dir, file).split(sep).join('/') };
+  return { name: basename(file), extraDir: dirname(file) };
 }
 
-export function buildDescriptorSet(files: readonly string[], includeDirList: readonly string[]): DescriptorSet {
-  const includeDirs = [...includeDirList];
-  const entries = files.map((f) => relativeName(f, includeDirs));
-  return build(entries, includeDirs);
+export function buildDescriptorSet(files: readonly string[], includeDirs: readonly string[]): DescriptorSet {
+  const named = files.map((f) => relativeName(f, includeDirs));
+  const extraDirs = named.flatMap((n) => (n.extraDir === undefined ? [] : [n.extraDir]));
+  return build(named.map((n) => n.name), [...includeDirs, ...new Set(extraDirs)]);
 }
 
 function build(entries: readonly string[], includeDirs: readonly string[]): DescriptorSet {
   const { root, files } = loadFiles([...entries, 'google/protobuf/descriptor.proto'], includeDirs);
   const fileType = root.lookupType('google.protobuf.FileDescriptorProto');
-  const dirs = [...includeDirs, PROTOBUFJS_ROOT];
   const out = new Map<string, DescriptorFile>();
   const services: string[] = [];
   for (const file of files) {
@@ -347,8 +356,7 @@ function build(entries: readonly string[], includeDirs: readonly string[]): Desc
     if (enums.length) proto.enum_type = enums;
     if (svcs.length) proto.service = svcs;
     if (exts.length) proto.extension = exts;
-    const dir = dirs.find((d) => existsSync(join(d, file.name)));
-    const opts = file.options ?? fileOptions(file.pkg ? root.lookup(file.pkg) : null, dir ? readFileSync(join(dir, file.name), 'utf8') : undefined);
+    const opts = file.options ?? fileOptions(file.pkg ? root.lookup(file.pkg) : null, file.source);
     if (opts) proto.options = opts;
     if (syntax !== 'proto2') proto.syntax = syntax;
     const bytes = Buffer.from(fileType.encode(fileType.fromObject(proto)).finish());

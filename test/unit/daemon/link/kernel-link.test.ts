@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 
 import type { FrameConsumer } from 'kextbridged/internal/link/kernel-link';
 import { FLAG_MORE, FrameType, decodeEvent, encodeFrame, type Message } from 'kextbridged/internal/wire/index';
-import { encodeEvent, encodeLoss } from '../support/kext-wire';
-import { readyLink } from '../support/fake-kext';
+import { encodeEvent, encodeLoss } from '../../../support/kext-wire';
+import { readyLink } from '../../../support/fake-kext';
 
 // What the consumer was handed, in order.
 class Recorder implements FrameConsumer {
