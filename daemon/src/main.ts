@@ -14,6 +14,7 @@ import { loadConfig } from './config/load';
 import { Operations } from './core/operations';
 import { KernelSession } from './core/session';
 import { untilStopped } from './lifecycle';
+import { MemorySettler } from './memory';
 import { KernelLink } from './link/kernel-link';
 import { createLogger, moduleLogger } from './log';
 import { inheritedSocket } from './server/activation';
@@ -22,7 +23,7 @@ import { createServer, type DaemonServer } from './server/server';
 import { loadServedApi } from './typed/load';
 import { TypedApiHost } from './typed/host';
 import { TypedProxy } from './typed/proxy';
-import { KernelChannel, PeerIdentities, raiseFileLimit, watchControl } from '@kextbridge/native';
+import { KernelChannel, PeerIdentities, raiseFileLimit, returnFreeMemory, watchControl } from '@kextbridge/native';
 import { LAUNCHD_COMMANDS, runLaunchdCommand } from './launchd/cli';
 
 const VERSION: string = (JSON.parse(readFileSync(resolve(__dirname, '../package.json'), 'utf8')) as { version: string }).version;
@@ -122,6 +123,8 @@ async function main(rawArgv: string[]): Promise<number> {
   }
   log.info({ socket: config.socketPath, version: VERSION, epoch: session.events.epoch }, 'serving');
   link.start();
+  const settler = new MemorySettler({ held: () => session.events.queuedBytes, returnFree: returnFreeMemory });
+  settler.start();
   const watcher = watchControl(target);
   watcher.on('registered', () => link.nudge());
 
@@ -135,6 +138,7 @@ async function main(rawArgv: string[]): Promise<number> {
       session.events.closeAll('kextbridged is shutting down; reconnect and resume with since_seq');
       statusWatchers.closeAll('kextbridged is shutting down');
       await serving.stop(graceMs);
+      settler.stop();
       watcher.close();
       link.stop();
     },

@@ -23,6 +23,7 @@ export interface NativeBinding {
   groupList?: (uid: number, gid: number) => Promise<number[]>;
   // Raises RLIMIT_NOFILE toward wanted; the limits in force (-1: unlimited).
   raiseFileLimit(wanted: number): { soft: number; hard: number };
+  returnFreeMemory(): void;
   // macOS only: the listening fds launchd made for a Sockets entry.
   activateSocket?: (name: string) => number[];
   // macOS only: a kernel-event socket filtered to kernel-control events.

@@ -5,4 +5,4 @@ export { KernelChannel, type CloseReason, type KernelChannelEvents, type OpenOpt
 export { watchControl, type ControlWatcher, type ControlWatcherEvents } from './watch';
 export { PeerIdentities, peerCredentials, socketFd, type GroupCacheOptions, type PeerCredentials } from './peer';
 export { systemdListenFds, SD_LISTEN_FDS_START, type ActivationResult } from './activation';
-export { raiseFileLimit } from './limits';
+export { raiseFileLimit, returnFreeMemory } from './limits';

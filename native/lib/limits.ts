@@ -6,3 +6,10 @@ import { binding } from './binding';
 export function raiseFileLimit(wanted: number): { soft: number; hard: number } {
   return binding.raiseFileLimit(wanted);
 }
+
+// Collects fully and hands unused heap pages and the allocator's free
+// pages back to the system (see src/memory.cc). Blocks for a full
+// collection: for after a drop in what the daemon holds, not for a loop.
+export function returnFreeMemory(): void {
+  binding.returnFreeMemory();
+}

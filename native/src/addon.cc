@@ -44,6 +44,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("openKext", Napi::Function::New(env, OpenKext));
   exports.Set("peerCredentials", Napi::Function::New(env, PeerCredentials));
   exports.Set("raiseFileLimit", Napi::Function::New(env, RaiseFileLimit));
+  exports.Set("returnFreeMemory", Napi::Function::New(env, ReturnFreeMemory));
 #ifndef __APPLE__
   exports.Set("groupList", Napi::Function::New(env, GroupList));
 #endif

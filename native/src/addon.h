@@ -27,6 +27,7 @@ Napi::Value GroupList(const Napi::CallbackInfo &info);
 #endif
 // Raises RLIMIT_NOFILE toward a count; returns { soft, hard } (limits.cc).
 Napi::Value RaiseFileLimit(const Napi::CallbackInfo &info);
+Napi::Value ReturnFreeMemory(const Napi::CallbackInfo &info);
 
 #ifdef __APPLE__
 // launchd socket activation: listening fds for a Sockets entry by name.

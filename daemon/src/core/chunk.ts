@@ -38,6 +38,9 @@ export class EventFilter {
 export class Chunk {
   #bytes: Buffer | null;
   #raw: RawEvents | null;
+  // A view of the kernel's copy was handed out (grpc-js may hold it past
+  // the call): the encoding must not be written over it.
+  #viewed = false;
 
   // meta, per event: byte end of its item in the encoding, seq, topic,
   // offset of its payload in the encoding (the payload runs to the
@@ -81,6 +84,7 @@ export class Chunk {
   payload(i: number): Buffer {
     if (this.#bytes) return this.#bytes.subarray(this.meta[i * META_STRIDE + 3]!, this.meta[i * META_STRIDE]!);
     const at = this.#raw!.rawMeta[i * RAW_STRIDE]!;
+    this.#viewed = true;
     return this.#raw!.raw.subarray(at, at + this.payloadSize(i));
   }
 
@@ -90,14 +94,28 @@ export class Chunk {
     return filter.matches(this.topic(i), this.#raw!.raw, at, at + this.payloadSize(i));
   }
 
-  // The whole encoding, made on the first call; the kernel's copy goes then.
+  // The whole encoding, made on the first call, over the kernel's copy
+  // when it fits there (an encoded event is rarely longer than its frame):
+  // no second buffer for it.
   bytes(): Buffer {
     if (this.#bytes) return this.#bytes;
-    const out = Buffer.allocUnsafeSlow(this.size);
-    encodeEvents(out, 0, this.#raw!, this.meta, 0, this.count);
-    this.#bytes = out;
+    const raw = this.#raw!;
+    const out = this.#fitsInPlace(raw) ? raw.raw : Buffer.allocUnsafeSlow(this.size);
+    encodeEvents(out, 0, raw, this.meta, 0, this.count);
+    this.#bytes = out.length === this.size ? out : out.subarray(0, this.size);
     this.#raw = null;
-    return out;
+    return this.#bytes;
+  }
+
+  // Every event's encoded payload starts at or before its raw one: each is
+  // then written over bytes already read (its header over its frame's,
+  // its payload moved down), front to back.
+  #fitsInPlace(raw: RawEvents): boolean {
+    if (this.#viewed || raw.raw.length < this.size) return false;
+    for (let i = 0; i < this.count; i++) {
+      if (this.meta[i * META_STRIDE + 3]! > raw.rawMeta[i * RAW_STRIDE]!) return false;
+    }
+    return true;
   }
 
   // Bytes of events [from, to): an EventBatch by itself.
@@ -109,6 +127,24 @@ export class Chunk {
 
   sizeOf(from: number, to: number): number {
     return to > from ? this.end(to - 1) - this.start(from) : 0;
+  }
+
+  // Of events [from, to): where to cut so that at least overEvents events
+  // and overBytes bytes go, in whole events. From the front, the first
+  // event kept (to: all go); from the back, the first event dropped
+  // (from: all go).
+  frontCut(from: number, to: number, overEvents: number, overBytes: number): number {
+    if (overEvents >= to - from || overBytes >= this.sizeOf(from, to)) return to;
+    let i = from + Math.max(0, overEvents);
+    while (i < to && this.sizeOf(from, i) < overBytes) i++;
+    return i;
+  }
+
+  backCut(from: number, to: number, overEvents: number, overBytes: number): number {
+    if (overEvents >= to - from || overBytes >= this.sizeOf(from, to)) return from;
+    let i = to - Math.max(0, overEvents);
+    while (i > from && this.sizeOf(i, to) < overBytes) i--;
+    return i;
   }
 
   // Events [from, to) that pass filter (all when null) as a chunk of
@@ -166,23 +202,14 @@ export class Slice {
     return this.chunk.sizeOf(this.from, this.to);
   }
 
-  // Where to cut so that at least overEvents events and overBytes bytes go,
-  // in whole events: from the front, the first event kept (to: all go);
-  // from the back, the first event dropped (from: all go).
   frontCut(overEvents: number, overBytes: number): number {
-    if (overEvents >= this.count || overBytes >= this.size) return this.to;
-    let i = this.from + Math.max(0, overEvents);
-    while (i < this.to && this.chunk.sizeOf(this.from, i) < overBytes) i++;
-    return i;
-  }
-
-  backCut(overEvents: number, overBytes: number): number {
-    if (overEvents >= this.count || overBytes >= this.size) return this.from;
-    let i = this.to - Math.max(0, overEvents);
-    while (i > this.from && this.chunk.sizeOf(i, this.to) < overBytes) i--;
-    return i;
+    return this.chunk.frontCut(this.from, this.to, overEvents, overBytes);
   }
 }
 
 // What a subscriber is sent, in order: slices of events, Lost, link changes.
 export type OutItem = Slice | { lost: Lost } | { link: LinkInfo };
+
+// What a queue holds: those, or a whole chunk (no Slice made for it until
+// it is taken or cut: a stalled subscriber's queue makes no object per run).
+export type QueuedItem = OutItem | Chunk;

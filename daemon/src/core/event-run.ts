@@ -88,10 +88,11 @@ export class EventRun {
   }
 
   // Events [from, to) as a chunk: the kernel's bytes copied once (one
-  // copy of the span they are in), encoded when first taken.
+  // copy of the span they are in, from the first frame's header, so that
+  // the encoding fits over it), encoded when first taken.
   capture(from: number, to: number): Chunk {
     const count = to - from;
-    const base = this.dataAt[from]!;
+    const base = this.dataAt[from]! - FRAME_HEADER_SIZE - EVENT_HEAD_SIZE;
     const span = this.dataAt[to - 1]! + this.dataLen[to - 1]! - base;
     const raw = Buffer.allocUnsafeSlow(span);
     this.datagram.copy(raw, 0, base, base + span);

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { LinkState, LossSource, type OverflowPolicyName } from '@kextbridge/protocol';
 
 import { Status } from '../wire/constants';
-import { Chunk, EventFilter, Slice, type OutItem } from './chunk';
+import { Chunk, EventFilter, type OutItem, type QueuedItem } from './chunk';
 import { EventRun } from './event-run';
 import type { Lost } from './items';
 import { OVERFLOW_POLICIES } from './overflow';
@@ -299,7 +299,7 @@ export class EventHub implements SubscriptionHost {
         }
       }
       if (!c) continue;
-      for (const s of g.subs) this.#enqueue(s, new Slice(c, 0, c.count));
+      for (const s of g.subs) this.#enqueue(s, c);
     }
   }
 
@@ -355,7 +355,7 @@ export class EventHub implements SubscriptionHost {
       if (all) this.#enqueue(s, slice);
       else {
         const cut = c.copy(slice.from, slice.to, s.filter);
-        if (cut) this.#enqueue(s, new Slice(cut, 0, cut.count));
+        if (cut) this.#enqueue(s, cut);
       }
     }
     this.#enforceBudgets();
@@ -366,7 +366,7 @@ export class EventHub implements SubscriptionHost {
     this.#enforceBudgets();
   }
 
-  #enqueue(s: Subscription, item: OutItem): void {
+  #enqueue(s: Subscription, item: QueuedItem): void {
     if (s.enqueue(item, this.#holding)) this.#dirty.add(s);
     if (s.uid !== 0 && s.uidMeter.bytes > this.#perUidMax) this.#overUids.add(s.uid);
     if (this.#queued.bytes > this.#totalMax) this.#overTotal = true;

@@ -11,9 +11,8 @@
 // than half of its chunk is copied out into a chunk of its own, so that
 // what is counted stays within twice what is queued, and a queue that
 // gives way frees what it counted.
-import { Slice } from './chunk';
+import { Chunk, Slice, type OutItem, type QueuedItem } from './chunk';
 import { widen, type SeqSpan } from './items';
-import type { OutItem } from './chunk';
 
 // What was cut from the queue: count and seq range.
 export type Cut = SeqSpan;
@@ -33,7 +32,7 @@ export function meter(meters: readonly QueueMeter[], n: number): void {
 
 export class SubscriberQueue {
   readonly #meters: readonly QueueMeter[];
-  #items: (OutItem | null)[] = [];
+  #items: (QueuedItem | null)[] = [];
   #head = 0;
   // No slice lies in [#head, #scan).
   #scan = 0;
@@ -75,7 +74,7 @@ export class SubscriberQueue {
     return this.#items.length - this.#head;
   }
 
-  last(): OutItem | null {
+  last(): QueuedItem | null {
     for (let i = this.#items.length - 1; i >= this.#head; i--) {
       const v = this.#items[i];
       if (v) return v;
@@ -83,12 +82,23 @@ export class SubscriberQueue {
     return null;
   }
 
-  push(item: OutItem): void {
+  push(item: QueuedItem): void {
     this.#items.push(item);
-    if (item instanceof Slice) {
+    if (item instanceof Chunk) {
+      this.events += item.count;
+      this.#addBytes(item.size);
+    } else if (item instanceof Slice) {
       this.events += item.count;
       this.#addBytes(item.chunk.size);
     } else this.others++;
+  }
+
+  // The item at i as a Slice the queue may change (a whole chunk becomes
+  // one the first time it is taken or cut).
+  #slice(i: number, c: Chunk): Slice {
+    const s = new Slice(c, 0, c.count);
+    this.#items[i] = s;
+    return s;
   }
 
   // Up to maxItems items and about maxBytes from the head (a slice counts
@@ -99,12 +109,13 @@ export class SubscriberQueue {
     let bytes = 0;
     let i = this.#head;
     while (room > 0 && i < this.#items.length) {
-      const v = this.#items[i];
+      let v = this.#items[i];
       if (!v) {
         this.#holes--;
         i++;
         continue;
       }
+      if (v instanceof Chunk) v = this.#slice(i, v);
       if (v instanceof Slice) {
         const c = v.chunk;
         let to = Math.min(v.to, v.from + room);
@@ -158,23 +169,27 @@ export class SubscriberQueue {
     let i = Math.max(this.#scan, this.#head);
     while ((this.events > maxEvents || this.bytes > maxBytes) && i < this.#items.length) {
       const v = this.#items[i];
-      if (!(v instanceof Slice)) {
+      const whole = v instanceof Chunk;
+      if (!whole && !(v instanceof Slice)) {
         i++;
         continue;
       }
-      const c = v.chunk;
+      const c = whole ? v : v.chunk;
+      const from = whole ? 0 : v.from;
+      const end = whole ? v.count : v.to;
       const overBytes = this.bytes - maxBytes;
-      const to = v.frontCut(this.events - maxEvents, overBytes);
-      cut = merge(cut, to - v.from, c.seq(v.from), c.seq(to - 1));
-      this.events -= to - v.from;
-      if (to === v.to) {
+      const to = c.frontCut(from, end, this.events - maxEvents, overBytes);
+      cut = merge(cut, to - from, c.seq(from), c.seq(to - 1));
+      this.events -= to - from;
+      if (to === end) {
         this.#addBytes(-c.size);
         this.#items[i] = null;
         this.#holes++;
         i++;
       } else {
-        v.from = to;
-        this.#fit(v, overBytes > 0);
+        const rest = whole ? this.#slice(i, c) : v;
+        rest.from = to;
+        this.#fit(rest, overBytes > 0);
       }
     }
     this.#scan = i;
@@ -188,17 +203,20 @@ export class SubscriberQueue {
     let cut: Cut | null = null;
     for (let i = this.#items.length - 1; i >= this.#head && (this.events > maxEvents || this.bytes > maxBytes); ) {
       const v = this.#items[i];
-      if (!(v instanceof Slice)) {
+      const whole = v instanceof Chunk;
+      if (!whole && !(v instanceof Slice)) {
         i--;
         continue;
       }
-      const c = v.chunk;
+      const c = whole ? v : v.chunk;
+      const start = whole ? 0 : v.from;
+      const to = whole ? v.count : v.to;
       const overBytes = this.bytes - maxBytes;
-      const from = v.backCut(this.events - maxEvents, overBytes);
+      const from = c.backCut(start, to, this.events - maxEvents, overBytes);
       // Cuts from the tail come newest first: the range grows downward.
-      cut = merge(cut, v.to - from, c.seq(from), c.seq(v.to - 1));
-      this.events -= v.to - from;
-      if (from === v.from) {
+      cut = merge(cut, to - from, c.seq(from), c.seq(to - 1));
+      this.events -= to - from;
+      if (from === start) {
         this.#addBytes(-c.size);
         if (i === this.#items.length - 1) this.#items.pop();
         else {
@@ -207,8 +225,9 @@ export class SubscriberQueue {
         }
         i--;
       } else {
-        v.to = from;
-        this.#fit(v, overBytes > 0);
+        const rest = whole ? this.#slice(i, c) : v;
+        rest.to = from;
+        this.#fit(rest, overBytes > 0);
       }
     }
     this.#compact();
@@ -233,7 +252,7 @@ export class SubscriberQueue {
   // size, the live items move down so the array stays as long as they are.
   #compact(): void {
     if (this.#holes < 256 || this.#holes * 2 < this.#items.length - this.#head) return;
-    const live: OutItem[] = [];
+    const live: QueuedItem[] = [];
     for (let i = this.#head; i < this.#items.length; i++) {
       const v = this.#items[i];
       if (v) live.push(v);

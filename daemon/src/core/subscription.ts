@@ -9,7 +9,7 @@
 import { LossSource, type OverflowPolicyName } from '@kextbridge/protocol';
 
 import { Status } from '../wire/constants';
-import { Slice, type EventFilter, type OutItem } from './chunk';
+import { Chunk, Slice, type EventFilter, type OutItem, type QueuedItem } from './chunk';
 import { widen, type Lost } from './items';
 import type { Overflowing, OverflowPolicy } from './overflow';
 import { meter, SubscriberQueue, type Cut, type QueueMeter } from './queue';
@@ -146,9 +146,9 @@ export class Subscription implements SinkFlow, Overflowing {
   // Queues an item and writes what the sink takes, unless the hub is
   // holding (one reader wake's events leave in as few writes as possible)
   // and the queue has no full batch yet. true: it waits for the hold's end.
-  enqueue(item: OutItem, holding: boolean): boolean {
+  enqueue(item: QueuedItem, holding: boolean): boolean {
     if (this.closed) return false;
-    if (!(item instanceof Slice) && 'lost' in item && item.lost.source === LossSource.KERNEL && this.queue.others >= this.limit) {
+    if (!(item instanceof Chunk) && !(item instanceof Slice) && 'lost' in item && item.lost.source === LossSource.KERNEL && this.queue.others >= this.limit) {
       // A stalled subscriber under a kernel flood would otherwise pile up
       // one Lost item per LOSS frame without bound (only events are
       // dropped): past the limit, kernel losses merge into one item of its
@@ -192,7 +192,7 @@ export class Subscription implements SinkFlow, Overflowing {
   lostAtTail(cut: Cut): void {
     // The loss is told where it happened: after the events kept.
     const tail = this.queue.last();
-    if (this.#tailLoss && tail && !(tail instanceof Slice) && 'lost' in tail && tail.lost === this.#tailLoss) {
+    if (this.#tailLoss && tail && !(tail instanceof Slice) && !(tail instanceof Chunk) && 'lost' in tail && tail.lost === this.#tailLoss) {
       widen(this.#tailLoss, cut);
     } else {
       this.#tailLoss = { count: cut.count, firstSeq: cut.firstSeq, lastSeq: cut.lastSeq, source: LossSource.SUBSCRIBER, topic: 0 };

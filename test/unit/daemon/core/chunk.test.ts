@@ -140,3 +140,14 @@ test('Lost, link and epoch batches are the generated serializer\'s, byte for byt
   assert.deepEqual(encodeLink({ state: 3, detail: 'kext link ready' }), api.serializeBatch({ items: [{ link: { state: 3, detail: 'kext link ready' } }] }));
   assert.deepEqual(encodeEpoch('18446744073709551615'), api.serializeBatch({ items: [], epoch: '18446744073709551615' } as never));
 });
+
+test('the encoding is written over the kernel\'s copy unless a payload view of it was handed out', () => {
+  const events = randomEvents(random(9), 8, 77, false);
+  const plain = chunkOf(events);
+  const viewed = chunkOf(events);
+  const view = viewed.payload(3);
+  const before = Buffer.from(view);
+  assert.deepEqual(decode(plain.bytes()), decode(generated(events)));
+  assert.deepEqual(decode(viewed.bytes()), decode(generated(events)));
+  assert.deepEqual(Buffer.from(view), before, 'a view handed out still reads its payload');
+});

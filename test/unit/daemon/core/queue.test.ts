@@ -52,7 +52,7 @@ test('dropNewest gives up the newest events exactly; last() sees past the hole',
   q.push(slice(5, 9));
   const cut = q.dropNewest(3, 1 << 20)!;
   assert.deepEqual(cut, { count: 6, firstSeq: 4, lastSeq: 9 });
-  assert.deepEqual(show([q.last()!]), ['lost1']);
+  assert.deepEqual(show([q.last() as OutItem]), ['lost1']);
   const out: OutItem[] = [];
   q.take(100, out);
   assert.deepEqual(show(out), ['1-3', 'lost1']);
@@ -149,4 +149,22 @@ test('a byte bound over shared chunks frees what it counts', () => {
   q.dropNewest(100, max);
   assert.ok(q.bytes <= max, `${q.bytes} bytes kept alive, at most ${max}`);
   assert.ok(q.events >= 7, 'only as many events as the bytes need go');
+});
+
+test('a whole chunk is queued as it is, and taken or cut like a slice of all of it', () => {
+  const q = new SubscriberQueue();
+  const a = slice(1, 4).chunk;
+  const b = slice(5, 9).chunk;
+  q.push(a);
+  q.push(lost(1));
+  q.push(b);
+  assert.equal(q.events, 9);
+  assert.equal(q.bytes, a.size + b.size);
+  assert.deepEqual(q.dropOldest(8, Infinity), { count: 1, firstSeq: 1, lastSeq: 1 });
+  assert.deepEqual(q.dropNewest(6, Infinity), { count: 2, firstSeq: 8, lastSeq: 9 });
+  q.dropOldest(6, Infinity);
+  const out: OutItem[] = [];
+  q.take(100, out);
+  assert.deepEqual(show(out), ['2-4', 'lost1', '5-7']);
+  assert.equal(q.bytes, 0);
 });
