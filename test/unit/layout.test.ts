@@ -88,6 +88,49 @@ test('typed/ never imports bridge/, and core/ imports neither front end nor the 
   assert.deepEqual(bad, []);
 });
 
+// The daemon's layers, lowest first: a module imports only its own layer
+// and those below it. A new folder must take a place here.
+const LAYERS: readonly (readonly string[])[] = [
+  ['wire', 'log'],
+  ['config'],
+  ['auth', 'link'],
+  ['core'],
+  ['server'],
+  ['bridge', 'typed', 'launchd'],
+  ['lifecycle', 'memory', 'main'],
+];
+
+function layerOf(module: string): number {
+  const top = module.split('/')[0]!;
+  return LAYERS.findIndex((l) => l.includes(top));
+}
+
+function upwardImports(g: Map<string, string[]>): string[] {
+  const bad: string[] = [];
+  for (const [from, deps] of g) {
+    if (layerOf(from) < 0) bad.push(`${from} is in no layer`);
+    for (const d of deps) if (layerOf(d) > layerOf(from)) bad.push(`${from} → ${d}`);
+  }
+  return bad;
+}
+
+test('no module imports from a layer above its own (wire, log < config < auth, link < core < server < bridge, typed, launchd < main)', () => {
+  const g = graph();
+  assert.deepEqual(upwardImports(g), []);
+  const probe = new Map([...g, ['core/probe', ['server/calls']]]);
+  assert.deepEqual(upwardImports(probe), ['core/probe → server/calls'], 'the check sees an import upward');
+});
+
+test('grpc-js stays at the server edge: core/ and every layer below it import nothing of it', () => {
+  const low = new Set(LAYERS.slice(0, LAYERS.findIndex((l) => l.includes('core')) + 1).flat());
+  const bad = files(src)
+    .filter((f) => low.has(relative(src, f).split('/')[0]!.replace(/\.ts$/, '')))
+    .filter((f) => /from '@grpc\/grpc-js'/.test(readFileSync(f, 'utf8')))
+    .map((f) => relative(src, f));
+  assert.deepEqual(bad, []);
+  assert.ok(low.has('core') && low.has('wire'), 'the layers below the server are checked');
+});
+
 test('main.ts only constructs and wires: one function, no branching on frames or kinds, no handlers of its own', () => {
   const text = readFileSync(join(src, 'main.ts'), 'utf8');
   const functions = [...text.matchAll(/^(?:async\s+)?function\s+(\w+)/gm)].map((m) => m[1]);

@@ -66,6 +66,8 @@ export interface EventHubOptions {
 }
 
 export const STREAM_BYTES_TOTAL = 16 * 1024 * 1024;
+// Past a budget, the holders give way down to this much under it.
+export const BUDGET_SLACK = 0.125;
 // One fast stream gets a deep pipe (it rides out a client's GC pause), a
 // hundred stalled ones a shallow one each.
 export const STREAM_SHARE_MIN = 64 * 1024;
@@ -390,7 +392,10 @@ export class EventHub implements SubscriptionHost {
 
   #giveWay(meter: QueueMeter, max: number, among: Iterable<Subscription>, why: string): void {
     if (meter.bytes <= max) return;
-    const excess = meter.bytes - max;
+    // Down to a little under the budget, so that holders who read nothing
+    // are not cut again on every run that follows (the check is per
+    // reader wake; a cut of 200 queues on every one cost the link reader).
+    const excess = meter.bytes - max * (1 - BUDGET_SLACK);
     const subs = [...among].filter((s) => s.queue.bytes > 0).sort((a, b) => b.queue.bytes - a.queue.bytes);
     // The level L that the k largest queues are cut to: their bytes above
     // L add up to the excess, and L is no lower than the next queue's.

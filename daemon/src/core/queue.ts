@@ -82,6 +82,18 @@ export class SubscriberQueue {
     return null;
   }
 
+  // Puts a Lost or link item in the place of the last item, which must be
+  // one too (the counts do not change).
+  replaceLast(item: OutItem): void {
+    for (let i = this.#items.length - 1; i >= this.#head; i--) {
+      const v = this.#items[i];
+      if (!v) continue;
+      if (v instanceof Chunk || v instanceof Slice || item instanceof Slice) throw new Error('replaceLast replaces a Lost or link item with one');
+      this.#items[i] = item;
+      return;
+    }
+  }
+
   push(item: QueuedItem): void {
     this.#items.push(item);
     if (item instanceof Chunk) {
@@ -252,12 +264,14 @@ export class SubscriberQueue {
   // size, the live items move down so the array stays as long as they are.
   #compact(): void {
     if (this.#holes < 256 || this.#holes * 2 < this.#items.length - this.#head) return;
-    const live: QueuedItem[] = [];
-    for (let i = this.#head; i < this.#items.length; i++) {
-      const v = this.#items[i];
-      if (v) live.push(v);
+    // In place: no new array for a queue that is cut on every run.
+    const items = this.#items;
+    let n = 0;
+    for (let i = this.#head; i < items.length; i++) {
+      const v = items[i];
+      if (v) items[n++] = v;
     }
-    this.#items = live;
+    items.length = n;
     this.#head = 0;
     this.#scan = 0;
     this.#holes = 0;

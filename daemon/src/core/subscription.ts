@@ -110,6 +110,8 @@ export class Subscription implements SinkFlow, Overflowing {
   // Its own Lost{KERNEL}, still queued, that later kernel losses merge
   // into once its Lost items reach the limit.
   #mergedKernelLoss: Lost | null = null;
+  // The kernel loss at its queue's tail that later ones widen (its own copy).
+  #tailKernelLoss: Lost | null = null;
 
   constructor(o: SubscriptionOptions, host: SubscriptionHost) {
     this.id = o.id;
@@ -148,6 +150,7 @@ export class Subscription implements SinkFlow, Overflowing {
   // and the queue has no full batch yet. true: it waits for the hold's end.
   enqueue(item: QueuedItem, holding: boolean): boolean {
     if (this.closed) return false;
+    if (!(item instanceof Chunk) && !(item instanceof Slice) && 'lost' in item && item.lost.source === LossSource.KERNEL && this.#mergeAtTail(item.lost)) return false;
     if (!(item instanceof Chunk) && !(item instanceof Slice) && 'lost' in item && item.lost.source === LossSource.KERNEL && this.queue.others >= this.limit) {
       // A stalled subscriber under a kernel flood would otherwise pile up
       // one Lost item per LOSS frame without bound (only events are
@@ -168,6 +171,25 @@ export class Subscription implements SinkFlow, Overflowing {
     if (!wait) this.flush();
     if (q.events > this.limit || q.bytes > this.byteLimit) this.giveWay(this.byteLimit, null);
     return wait && !this.closed;
+  }
+
+  // A kernel loss right after another one still queued (nothing between
+  // them, or only events since dropped) is the same gap told twice: it
+  // widens that one, made this subscription's own, instead of queuing a
+  // second item. A stalled subscriber under a kernel flood keeps one.
+  #mergeAtTail(lost: Lost): boolean {
+    const tail = this.queue.last();
+    if (!tail || tail instanceof Chunk || tail instanceof Slice || !('lost' in tail) || tail.lost.source !== LossSource.KERNEL) return false;
+    let own = tail.lost;
+    if (own !== this.#tailKernelLoss) {
+      // The hub shares one item among all subscribers: copy it first.
+      own = { ...tail.lost };
+      this.#tailKernelLoss = own;
+      this.queue.replaceLast({ lost: own });
+    }
+    widen(own, lost);
+    if (own.topic !== lost.topic) own.topic = 0;
+    return true;
   }
 
   giveWay(maxBytes: number, why: string | null): void {
@@ -250,6 +272,7 @@ export class Subscription implements SinkFlow, Overflowing {
         } else {
           if ('lost' in item) {
             if (item.lost === this.#mergedKernelLoss) this.#mergedKernelLoss = null;
+            if (item.lost === this.#tailKernelLoss) this.#tailKernelLoss = null;
             if (item.lost === this.#tailLoss) this.#tailLoss = null;
           }
           bytes += ITEM_BYTES;
