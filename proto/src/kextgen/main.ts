@@ -4,7 +4,7 @@
 // writes nothing and fails when a checked-in copy differs from what the
 // .proto gives, naming both.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadSchema, typedServices } from '../schema';
 import { emitHeader, emitSource } from './emit-c';
 import { buildModel } from './model';
@@ -122,12 +122,14 @@ function main(): number {
   }
   let root;
   try {
-    root = loadSchema([args.proto], args.includes, true);
+    // Absolute: a relative path would be looked up under the include
+    // directories first, and could find another checkout's file of that name.
+    root = loadSchema([resolve(args.proto)], args.includes, true);
   } catch (err) {
     process.stderr.write(`kextbridge-kextgen: ${args.proto}: ${(err as Error).message}\n`);
     return 1;
   }
-  const services = typedServices(root).filter((s) => s.filename === undefined || s.filename === null || s.filename.endsWith(args.proto.replace(/^(\.\.?\/)+/, '')));
+  const services = typedServices(root).filter((s) => s.filename === resolve(args.proto));
   if (services.length === 0) {
     process.stderr.write(`kextbridge-kextgen: ${args.proto}: no service with (kextbridge.v1.kernel) methods\n`);
     return 1;
