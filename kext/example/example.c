@@ -59,14 +59,13 @@ static int start(struct kb_engine *e, const struct kb_kext_env *env)
 	example_options.log_level = 2;
 	example_options.max_event_rate = 0;
 	ex.heartbeats = 0;
-	__atomic_store_n(&ex.stopping, 0, __ATOMIC_RELEASE);
 	ex.started_ns = env->now_ns();
+	example_jobs_start(&ex);
 	return KB_R_OK;
 }
 
 static void stop(void)
 {
-	__atomic_store_n(&ex.stopping, 1, __ATOMIC_RELEASE);
 	example_jobs_stop(&ex);
 }
 

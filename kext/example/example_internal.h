@@ -12,16 +12,11 @@
 
 #include "gen/example.pb.h"
 
-/* authorize_exec's verdicts (the kext's own meaning of default_verdict). */
-#define EXAMPLE_VERDICT_ALLOW 0u
-#define EXAMPLE_VERDICT_DENY  1u
-
 struct example {
 	struct kb_engine *engine;
 	struct kb_kext_env env;
 	uint64_t heartbeats;
 	uint64_t started_ns;
-	int stopping;           /* atomic: read by worker threads */
 };
 
 /* example_exec.c: ExecEvent, shared by exec events and emit. Returns the
@@ -30,7 +25,8 @@ size_t example_encode_exec(uint8_t *out, size_t cap, const example_ExecEvent *ev
 void example_publish_exec(struct example *ex, uint32_t pid, uint32_t ppid, uint32_t uid,
 			  const char *path);
 
-/* example_jobs.c: cancels what runs and waits for it. */
+/* example_jobs.c: start makes the job pool; stop cancels what runs and waits for it. */
+void example_jobs_start(struct example *ex);
 void example_jobs_stop(struct example *ex);
 
 #endif

@@ -4,6 +4,8 @@
  * arrives through that very input path. Each runs on a worker thread from
  * a fixed pool of job slots (no allocation), and honours CANCEL.
  */
+#include <kextbridge/jobs.h>
+
 #include "example_internal.h"
 
 #define KB_EX_MAX_JOBS   16
@@ -16,17 +18,11 @@
 #define KB_EX_BATCH_MIN_RATE 10000u
 #define KB_EX_MIN_SLEEP_NS   1000000ull
 
-enum { JOB_FREE = 0, JOB_CLAIMED = 1 };
-
 _Static_assert(KB_EX_MAX_PATH > example_SimulateExecRequest_path_MAX_LEN,
 	       "a job holds the longest path SimulateExecRequest admits, and its NUL");
 
 struct job {
-	struct example *ex;
-	int state;              /* atomic: JOB_FREE / JOB_CLAIMED */
-	int cancelled;          /* atomic */
-	uint32_t command;
-	uint64_t token;
+	struct kb_job job;      /* first: the pool's slot */
 	/* emit */
 	uint32_t topic, count, size, rate;
 	/* simulate_exec */
@@ -36,95 +32,41 @@ struct job {
 };
 
 static struct job jobs[KB_EX_MAX_JOBS];
+static struct kb_jobs pool;
 static int emit_running; /* atomic; owns emit_event */
 /* Static, not on the stack: kernel stacks are 16 KiB. */
 static uint8_t emit_event[65536];
 
-static struct job *claim(void)
+void example_jobs_start(struct example *ex)
 {
-	int i;
-
-	for (i = 0; i < KB_EX_MAX_JOBS; i++) {
-		int expected = JOB_FREE;
-
-		if (__atomic_compare_exchange_n(&jobs[i].state, &expected, JOB_CLAIMED, 0,
-						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-			__atomic_store_n(&jobs[i].cancelled, 0, __ATOMIC_RELAXED);
-			return &jobs[i];
-		}
-	}
-	return 0;
-}
-
-/* A job slot for this call, or the caller is told all are busy. */
-static struct job *claim_for(struct kb_engine *e, void *arg, const struct kb_call *call)
-{
-	struct job *j = claim();
-
-	if (!j) {
-		kb_respond_error(e, call->token, KB_RESOURCE_EXHAUSTED, "all worker slots busy");
-		return 0;
-	}
-	j->ex = arg;
-	j->token = call->token;
-	return j;
-}
-
-static void release(struct job *j)
-{
-	__atomic_store_n(&j->state, JOB_FREE, __ATOMIC_RELEASE);
-}
-
-static int cancelled(struct job *j)
-{
-	return __atomic_load_n(&j->cancelled, __ATOMIC_ACQUIRE) ||
-	       __atomic_load_n(&j->ex->stopping, __ATOMIC_ACQUIRE);
-}
-
-static void cancel(struct kb_engine *e, void *arg, uint64_t token)
-{
-	int i;
-
-	(void)e;
-	(void)arg;
-	for (i = 0; i < KB_EX_MAX_JOBS; i++)
-		if (__atomic_load_n(&jobs[i].state, __ATOMIC_ACQUIRE) == JOB_CLAIMED &&
-		    jobs[i].token == token)
-			__atomic_store_n(&jobs[i].cancelled, 1, __ATOMIC_RELEASE);
+	KB_JOBS_INIT(&pool, &ex->env, jobs);
 }
 
 void example_emit_cancel(struct kb_engine *e, void *arg, uint64_t token)
 {
-	cancel(e, arg, token);
+	(void)e;
+	(void)arg;
+	kb_jobs_cancel(&pool, token);
 }
 
 void example_simulate_exec_cancel(struct kb_engine *e, void *arg, uint64_t token)
 {
-	cancel(e, arg, token);
+	(void)e;
+	(void)arg;
+	kb_jobs_cancel(&pool, token);
 }
 
 void example_jobs_stop(struct example *ex)
 {
-	int i, busy;
-
-	do {
-		busy = 0;
-		for (i = 0; i < KB_EX_MAX_JOBS; i++) {
-			if (__atomic_load_n(&jobs[i].state, __ATOMIC_ACQUIRE) == JOB_CLAIMED) {
-				__atomic_store_n(&jobs[i].cancelled, 1, __ATOMIC_RELEASE);
-				busy = 1;
-			}
-		}
-		if (busy)
-			ex->env.sleep_ns(1000000);
-	} while (busy);
+	(void)ex;
+	kb_jobs_stop(&pool);
 }
 
-static void emit_worker(void *arg)
+static void emit_worker(struct kb_job *job)
 {
-	struct job *j = arg;
-	struct example *ex = j->ex;
-	struct kb_engine *e = ex->engine;
+	struct job *j = (struct job *)job;
+	struct example *ex = job->arg;
+	struct kb_engine *e = job->engine;
 	static const char path[] = "/kextsim/emit";
 	const example_ExecEvent ev = { .pid = 1, .ppid = 1,
 				       .path = { (const uint8_t *)path, sizeof(path) - 1 } };
@@ -141,7 +83,7 @@ static void emit_worker(void *arg)
 	len = example_encode_exec(emit_event, sizeof(emit_event), &ev, j->size);
 	batched = !rate || rate >= KB_EX_BATCH_MIN_RATE;
 	start = ex->env.now_ns();
-	for (i = 0; i < j->count && !cancelled(j); i++) {
+	for (i = 0; i < j->count && !kb_job_cancelled(job); i++) {
 		int r;
 
 		if (batched && i % KB_EX_CORK_BATCH == 0) {
@@ -177,19 +119,17 @@ static void emit_worker(void *arg)
 		kb_uncork(e);
 	reply.cancelled = i < j->count;
 	/* A cancelled call was already answered: this finds a stale token. */
-	example_emit_reply(e, j->token, &reply);
+	example_emit_reply(e, job->token, &reply);
 	__atomic_store_n(&emit_running, 0, __ATOMIC_RELEASE);
-	release(j);
 }
 
 void example_emit(struct kb_engine *e, void *arg, const struct kb_call *call,
 		  const example_EmitRequest *req)
 {
-	struct job *j;
+	struct job *j = (struct job *)kb_job_claim(&pool, e, arg, call);
 	int expected = 0;
 	uint32_t max_size;
 
-	j = claim_for(e, arg, call);
 	if (!j)
 		return;
 	j->topic = req->topic;
@@ -213,14 +153,12 @@ void example_emit(struct kb_engine *e, void *arg, const struct kb_call *call,
 						__ATOMIC_ACQUIRE)) {
 		kb_respond_error(e, call->token, KB_FAILED_PRECONDITION,
 				 "an emit is already running; cancel it or wait");
-	} else if (j->ex->env.spawn(emit_worker, j) != 0) {
-		__atomic_store_n(&emit_running, 0, __ATOMIC_RELEASE);
-		kb_respond_error(e, call->token, KB_RESOURCE_EXHAUSTED,
-				 "could not start a worker thread");
 	} else {
-		return; /* the worker owns j now */
+		if (kb_job_start(&j->job, emit_worker) != KB_R_OK)
+			__atomic_store_n(&emit_running, 0, __ATOMIC_RELEASE);
+		return; /* the worker owns j now, or it was answered and freed */
 	}
-	release(j);
+	kb_job_release(&j->job);
 }
 
 static int32_t decider(int outcome)
@@ -243,10 +181,10 @@ static int32_t decider(int outcome)
 	}
 }
 
-static void simulate_exec_worker(void *arg)
+static void simulate_exec_worker(struct kb_job *job)
 {
-	struct job *j = arg;
-	struct example *ex = j->ex;
+	struct job *j = (struct job *)job;
+	struct example *ex = job->arg;
 	const example_ExecAuthorization q = {
 		.pid = j->pid, .uid = j->uid, .path = { (const uint8_t *)j->path, j->path_len } };
 	example_SimulateExecReply reply = { 0 };
@@ -254,20 +192,17 @@ static void simulate_exec_worker(void *arg)
 	int outcome;
 
 	example_publish_exec(ex, j->pid, j->ppid, j->uid, j->path);
+	/* The daemon's verdict, or the catalog's default (fail-open) that the engine applied. */
 	outcome = example_authorize_exec_ask(ex->engine, &q, &verdict);
-	if (outcome == KB_UPCALL_ANSWERED)
-		reply.allowed = verdict.allow;
-	else
-		reply.allowed = EXAMPLE_UPCALL_AUTHORIZE_EXEC_DEFAULT == EXAMPLE_VERDICT_ALLOW;
+	reply.allowed = verdict.allow;
 	reply.decided_by = decider(outcome);
-	example_simulate_exec_reply(ex->engine, j->token, &reply);
-	release(j);
+	example_simulate_exec_reply(ex->engine, job->token, &reply);
 }
 
 void example_simulate_exec(struct kb_engine *e, void *arg, const struct kb_call *call,
 			   const example_SimulateExecRequest *req)
 {
-	struct job *j = claim_for(e, arg, call);
+	struct job *j = (struct job *)kb_job_claim(&pool, e, arg, call);
 
 	if (!j)
 		return;
@@ -278,9 +213,5 @@ void example_simulate_exec(struct kb_engine *e, void *arg, const struct kb_call 
 	__builtin_memcpy(j->path, req->path.data, req->path.len);
 	j->path_len = (uint32_t)req->path.len;
 	j->path[j->path_len] = 0;
-	if (j->ex->env.spawn(simulate_exec_worker, j) != 0) {
-		kb_respond_error(e, call->token, KB_RESOURCE_EXHAUSTED,
-				 "could not start a worker thread");
-		release(j);
-	}
+	kb_job_start(&j->job, simulate_exec_worker);
 }

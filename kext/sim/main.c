@@ -411,7 +411,7 @@ static int run(struct sim *s, int sig_fd)
 
 int main(int argc, char **argv)
 {
-	struct kb_kext_env env = { kb_posix_spawn, kb_posix_sleep_ns, kb_posix_now_ns };
+	struct kb_kext_env env;
 	const struct kb_kext *k;
 	const struct kb_catalog *cat;
 	struct kb_engine_config cfg;
@@ -425,6 +425,7 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &s.opt))
 		return 2;
 	k = s.opt.kext;
+	kb_posix_kext_env(&env);
 	if (s.opt.upcall_timeout_ms && k->configure_upcall_timeout)
 		k->configure_upcall_timeout(s.opt.upcall_timeout_ms);
 	cat = k->catalog();

@@ -19,7 +19,7 @@ const TYPES: Record<KeySpec['type'], string> = {
 function shownDefault(spec: KeySpec, platform: NodeJS.Platform): string {
   const value = defaultOf(spec, platform);
   if (spec.type === 'fileMode') return `\`"0${(value as number).toString(8)}"\``;
-  if (spec.type === 'policy') return 'root and the admin group only, for privileged items; anyone, for the rest';
+  if (spec.type === 'policy') return 'root and the admin group only, for privileged items and for setting set-privileged options; anyone, for the rest';
   if (value === '') return '(none)';
   return `\`${JSON.stringify(value)}\``;
 }

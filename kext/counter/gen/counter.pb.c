@@ -254,7 +254,7 @@ static const struct kb_topic_desc topics[] = {
 struct counter_options counter_options;
 
 static const struct kb_option_desc options[] = {
-	{ COUNTER_OPT_STEP, "step", KB_ENTRY_PRIVILEGED, KB_VALUE_INT64, INT64_C(0), INT64_C(1000), &counter_options.step, 0, 0, 0 },
+	{ COUNTER_OPT_STEP, "step", KB_ENTRY_SET_PRIVILEGED, KB_VALUE_INT64, INT64_C(0), INT64_C(1000), &counter_options.step, 0, 0, 0 },
 };
 
 static struct kb_catalog catalog = {

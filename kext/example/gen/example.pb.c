@@ -1000,18 +1000,20 @@ int example_heartbeat_publish_buf(struct kb_engine *e, const example_Heartbeat *
 
 int example_authorize_exec_ask(struct kb_engine *e, const example_ExecAuthorization *question, example_ExecVerdict *answer)
 {
-	uint8_t qbuf[example_ExecAuthorization_MAX_SIZE + 1], abuf[example_ExecVerdict_MAX_SIZE + 1];
+	uint8_t qbuf[example_ExecAuthorization_MAX_SIZE + 1], abuf[example_ExecVerdict_MAX_SIZE + 16];
 	size_t qlen, alen = 0;
-	int outcome;
+	int outcome = KB_UPCALL_INVALID;
 
-	kb_memset(answer, 0, sizeof(*answer));
-	if (example_ExecAuthorization_encode(question, qbuf, sizeof(qbuf), &qlen) != KB_PB_OK)
-		return KB_UPCALL_INVALID;
-	outcome = kb_upcall(e, EXAMPLE_UPCALL_AUTHORIZE_EXEC, qbuf, qlen, abuf, sizeof(abuf), &alen);
-	if (outcome == KB_UPCALL_ANSWERED && example_ExecVerdict_decode(abuf, alen, answer, 0) != KB_PB_OK) {
-		kb_memset(answer, 0, sizeof(*answer));
-		return KB_UPCALL_INVALID;
+	if (example_ExecAuthorization_encode(question, qbuf, sizeof(qbuf), &qlen) == KB_PB_OK) {
+		outcome = kb_upcall(e, EXAMPLE_UPCALL_AUTHORIZE_EXEC, qbuf, qlen, abuf, sizeof(abuf), &alen);
+		if (example_ExecVerdict_decode(abuf, alen, answer, 0) == KB_PB_OK)
+			return outcome;
+		outcome = KB_UPCALL_INVALID;
 	}
+	/* A question over its bounds, or an answer that does not decode: the default. */
+	kb_upcall_default_answer(e, EXAMPLE_UPCALL_AUTHORIZE_EXEC, abuf, sizeof(abuf), &alen);
+	if (example_ExecVerdict_decode(abuf, alen, answer, 0) != KB_PB_OK)
+		kb_memset(answer, 0, sizeof(*answer));
 	return outcome;
 }
 
@@ -1035,7 +1037,7 @@ static const struct kb_option_desc options[] = {
 };
 
 static struct kb_upcall_desc upcalls[] = {
-	{ EXAMPLE_UPCALL_AUTHORIZE_EXEC, "authorize_exec", KB_ENTRY_PRIVILEGED, 2000u, 0u },
+	{ EXAMPLE_UPCALL_AUTHORIZE_EXEC, "authorize_exec", KB_ENTRY_PRIVILEGED, 2000u, 1u },
 };
 
 static struct kb_catalog catalog = {

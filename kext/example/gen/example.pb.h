@@ -285,9 +285,9 @@ int example_simulate_exec_reply_buf(struct kb_engine *e, uint64_t token, const e
 int example_simulate_exec_reply(struct kb_engine *e, uint64_t token, const example_SimulateExecReply *reply);
 int example_exec_publish_buf(struct kb_engine *e, const example_ExecEvent *event, void *buf, size_t cap);
 int example_heartbeat_publish_buf(struct kb_engine *e, const example_Heartbeat *event, void *buf, size_t cap);
-/* Asks and waits (enum kb_upcall_outcome). Anything but KB_UPCALL_ANSWERED leaves *answer zero:
- * apply EXAMPLE_UPCALL_AUTHORIZE_EXEC_DEFAULT. */
-#define EXAMPLE_UPCALL_AUTHORIZE_EXEC_DEFAULT 0u
+/* Asks and waits; *answer is then the daemon's answer or, for every other outcome
+ * (the return, enum kb_upcall_outcome, says which), the default: ExecVerdict with
+ * default_verdict 1 in field 1. Never with the engine lock held, never from a handler. */
 int example_authorize_exec_ask(struct kb_engine *e, const example_ExecAuthorization *question, example_ExecVerdict *answer);
 
 /* Every message type, for code that handles any (fuzz targets); ends with a zero entry. */

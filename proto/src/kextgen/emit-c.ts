@@ -69,7 +69,7 @@ export function macroName(model: KextModel, item: CItem): string {
 }
 
 function flagsOf(item: CItem): string {
-  const f = [item.privileged ? 'KB_ENTRY_PRIVILEGED' : '', item.readOnly ? 'KB_ENTRY_READONLY' : ''].filter(Boolean);
+  const f = [item.privileged ? 'KB_ENTRY_PRIVILEGED' : '', item.readOnly ? 'KB_ENTRY_READONLY' : '', item.setPrivileged ? 'KB_ENTRY_SET_PRIVILEGED' : ''].filter(Boolean);
   return f.length ? f.join(' | ') : '0';
 }
 
@@ -265,9 +265,9 @@ export function emitHeader(model: KextModel, o: EmitOptions): string {
       if (r.maxSize <= o.stackMax) out.push(`int ${h}_publish(struct kb_engine *e, const ${r.cName} *event);`);
     } else if (i.kind === 'upcall' && i.response!.maxSize <= o.stackMax) {
       out.push(
-        `/* Asks and waits (enum kb_upcall_outcome). Anything but KB_UPCALL_ANSWERED leaves *answer zero:`,
-        ` * apply ${P}_${KIND_MACRO.upcall}_${i.name.toUpperCase()}_DEFAULT. */`,
-        `#define ${P}_${KIND_MACRO.upcall}_${i.name.toUpperCase()}_DEFAULT ${i.defaultVerdict}u`,
+        `/* Asks and waits; *answer is then the daemon's answer or, for every other outcome`,
+        ` * (the return, enum kb_upcall_outcome, says which), the default: ${i.request!.protoName} with`,
+        ` * default_verdict ${i.defaultVerdict} in field 1. Never with the engine lock held, never from a handler. */`,
         `int ${h}_ask(struct kb_engine *e, const ${i.response!.cName} *question, ${i.request!.cName} *answer);`,
       );
     }
@@ -327,11 +327,13 @@ export function emitSource(model: KextModel, o: EmitOptions, headerName: string)
       const q = i.response!;
       const a = i.request!;
       out.push(`int ${h}_ask(struct kb_engine *e, const ${q.cName} *question, ${a.cName} *answer)`, '{');
-      out.push(`\tuint8_t qbuf[${q.cName}_MAX_SIZE + 1], abuf[${a.cName}_MAX_SIZE + 1];`, '\tsize_t qlen, alen = 0;', '\tint outcome;', '');
-      out.push('\tkb_memset(answer, 0, sizeof(*answer));', `\tif (${q.cName}_encode(question, qbuf, sizeof(qbuf), &qlen) != KB_PB_OK)`, '\t\treturn KB_UPCALL_INVALID;');
-      out.push(`\toutcome = kb_upcall(e, ${macroName(model, i)}, qbuf, qlen, abuf, sizeof(abuf), &alen);`);
-      out.push(`\tif (outcome == KB_UPCALL_ANSWERED && ${a.cName}_decode(abuf, alen, answer, 0) != KB_PB_OK) {`);
-      out.push('\t\tkb_memset(answer, 0, sizeof(*answer));', '\t\treturn KB_UPCALL_INVALID;', '\t}', '\treturn outcome;', '}', '');
+      out.push(`\tuint8_t qbuf[${q.cName}_MAX_SIZE + 1], abuf[${a.cName}_MAX_SIZE + 16];`, '\tsize_t qlen, alen = 0;', '\tint outcome = KB_UPCALL_INVALID;', '');
+      out.push(`\tif (${q.cName}_encode(question, qbuf, sizeof(qbuf), &qlen) == KB_PB_OK) {`);
+      out.push(`\t\toutcome = kb_upcall(e, ${macroName(model, i)}, qbuf, qlen, abuf, sizeof(abuf), &alen);`);
+      out.push(`\t\tif (${a.cName}_decode(abuf, alen, answer, 0) == KB_PB_OK)`, '\t\t\treturn outcome;', '\t\toutcome = KB_UPCALL_INVALID;', '\t}');
+      out.push('\t/* A question over its bounds, or an answer that does not decode: the default. */');
+      out.push(`\tkb_upcall_default_answer(e, ${macroName(model, i)}, abuf, sizeof(abuf), &alen);`);
+      out.push(`\tif (${a.cName}_decode(abuf, alen, answer, 0) != KB_PB_OK)`, '\t\tkb_memset(answer, 0, sizeof(*answer));', '\treturn outcome;', '}', '');
     }
   }
 

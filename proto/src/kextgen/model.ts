@@ -47,6 +47,8 @@ export interface CItem {
   readonly name: string;
   readonly privileged: boolean;
   readonly readOnly: boolean;
+  // Options: reading is open, setting privileged.
+  readonly setPrivileged: boolean;
   // Commands: what the handler gets and answers with. Topics: the event.
   // Upcalls: request is the answer, response the question (as the method's
   // stream directions say: the client sends answers).
@@ -261,6 +263,14 @@ export function buildModel(services: readonly protobuf.Service[], o: ModelOption
         errors.push(`${b.label}: an upcall needs timeout_ms (> 0) in its (kextbridge.v1.kernel) option: how long the kext waits for an answer`);
         continue;
       }
+      const defaultVerdict = Number(opt['default_verdict'] ?? 0);
+      if (b.kind === 'upcall' && defaultVerdict !== 0) {
+        const verdict = b.request.fields['1'] ?? b.request.fieldsArray.find((f) => f.id === 1);
+        if (!verdict || verdict.repeated || !(SCALARS.has(verdict.type) || verdict.resolvedType instanceof protobuf.Enum)) {
+          errors.push(`${b.label}: default_verdict ${defaultVerdict} is the value of the answer's field 1 when no answer comes, so ${b.request.name} needs a field 1 of type bool, an integer or an enum`);
+          continue;
+        }
+      }
       const request = b.kind === 'topic' ? undefined : messageOf(b.request, 1, []);
       const response = messageOf(b.response, 1, []);
       items.push({
@@ -269,11 +279,12 @@ export function buildModel(services: readonly protobuf.Service[], o: ModelOption
         name: b.name,
         privileged: opt['privileged'] === true,
         readOnly: false,
+        setPrivileged: false,
         ...(request ? { request } : {}),
         ...(response ? { response } : {}),
         cancellable: opt['cancellable'] === true,
         timeoutMs,
-        defaultVerdict: Number(opt['default_verdict'] ?? 0),
+        defaultVerdict,
         valueType: 0,
         min: 0n,
         max: 0n,
@@ -306,7 +317,8 @@ function optionItem(id: number, methods: MethodBinding[], defaultMaxLen: number,
   };
   const privileged = flag('privileged');
   const readOnly = flag('read_only');
-  if (privileged === undefined || readOnly === undefined) return undefined;
+  const setPrivileged = flag('set_privileged');
+  if (privileged === undefined || readOnly === undefined || setPrivileged === undefined) return undefined;
   const value = methods.map((m) => (m.access === 'set' ? m.request.fieldsArray[0]! : m.response.fieldsArray[0]!));
   const types = [...new Set(value.map((f) => f.type))];
   if (types.length > 1) {
@@ -342,7 +354,7 @@ function optionItem(id: number, methods: MethodBinding[], defaultMaxLen: number,
     errors.push(`${labels}: option "${first.name}" has a value of type ${type}; an option holds bool, an integer, string or bytes`);
     return undefined;
   }
-  return { kind: 'option', id, name: first.name, privileged, readOnly, cancellable: false, timeoutMs: 0, defaultVerdict: 0, valueType, min, max };
+  return { kind: 'option', id, name: first.name, privileged, readOnly, setPrivileged, cancellable: false, timeoutMs: 0, defaultVerdict: 0, valueType, min, max };
 }
 
 function methodOption(b: MethodBinding): Record<string, unknown> {

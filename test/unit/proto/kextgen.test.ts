@@ -33,6 +33,7 @@ test('catalog flags, option bounds and type, upcall timeout and default come fro
       `rpc GetMax(Empty) returns (Max) { ${K('option: 1, name: "max_keys", privileged: true, min: 1, max: 64')} }`,
       `rpc SetMax(Max) returns (Max) { ${K('option: 1, name: "max_keys", privileged: true')} }`,
       `rpc GetName(Empty) returns (Name) { ${K('option: 2, name: "label", read_only: true')} }`,
+      `rpc GetLimit(Empty) returns (Max) { ${K('option: 3, name: "limit", set_privileged: true')} }`,
     ].join('\n'),
     'message Empty {} message PutRequest { string key = 1 [(kextbridge.v1.field).max_len = 64]; bytes value = 2; } message Verdict { bool allow = 1; } message Question { uint32 pid = 1; } message Max { uint32 n = 1; } message Name { string s = 1 [(kextbridge.v1.field).max_len = 32]; }',
     100,
@@ -50,6 +51,8 @@ test('catalog flags, option bounds and type, upcall timeout and default come fro
   assert.deepEqual([max.valueType, max.min, max.max, max.privileged], [2, 1n, 64n, true]);
   const label = m.items.find((i) => i.name === 'label')!;
   assert.deepEqual([label.valueType, label.max, label.readOnly], [3, 32n, true]);
+  const limit = m.items.find((i) => i.name === 'limit')!;
+  assert.deepEqual([limit.privileged, limit.setPrivileged], [false, true]);
   // An integer option without bounds takes its field type's range.
   const open = model(`rpc G(Empty) returns (Max) { ${K('option: 1, name: "n"')} }`, 'message Empty {} message Max { uint32 n = 1; }');
   assert.deepEqual([open.model.items[0]!.min, open.model.items[0]!.max], [0n, 4294967295n]);

@@ -56,6 +56,11 @@ export interface KernelBinding {
    * that runs on after the handler returns.
    */
   'cancellable'?: (boolean);
+  /**
+   * Options: anyone may read it; by default only root and the admin group
+   * may set it (KB_ENTRY_SET_PRIVILEGED; privileged closes both).
+   */
+  'setPrivileged'?: (boolean);
   'target'?: "command"|"topic"|"upcall"|"option";
 }
 
@@ -113,5 +118,10 @@ export interface KernelBinding__Output {
    * that runs on after the handler returns.
    */
   'cancellable': (boolean);
+  /**
+   * Options: anyone may read it; by default only root and the admin group
+   * may set it (KB_ENTRY_SET_PRIVILEGED; privileged closes both).
+   */
+  'setPrivileged': (boolean);
   'target'?: "command"|"topic"|"upcall"|"option";
 }

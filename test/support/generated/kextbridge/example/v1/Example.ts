@@ -84,14 +84,16 @@ export interface ExampleClient extends grpc.Client {
   /**
    * Privileged: answer exec authorizations. The daemon sends each
    * question; the client answers each, in the order asked. No answer in
-   * time means the kext's default (allow).
+   * time means the kext's default: allow (default_verdict 1 is
+   * ExecVerdict.allow = true).
    */
   ServeAuthorizeExec(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_kextbridge_example_v1_ExecVerdict, _kextbridge_example_v1_ExecAuthorization__Output>;
   ServeAuthorizeExec(options?: grpc.CallOptions): grpc.ClientDuplexStream<_kextbridge_example_v1_ExecVerdict, _kextbridge_example_v1_ExecAuthorization__Output>;
   /**
    * Privileged: answer exec authorizations. The daemon sends each
    * question; the client answers each, in the order asked. No answer in
-   * time means the kext's default (allow).
+   * time means the kext's default: allow (default_verdict 1 is
+   * ExecVerdict.allow = true).
    */
   serveAuthorizeExec(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_kextbridge_example_v1_ExecVerdict, _kextbridge_example_v1_ExecAuthorization__Output>;
   serveAuthorizeExec(options?: grpc.CallOptions): grpc.ClientDuplexStream<_kextbridge_example_v1_ExecVerdict, _kextbridge_example_v1_ExecAuthorization__Output>;
@@ -206,7 +208,8 @@ export interface ExampleHandlers extends grpc.UntypedServiceImplementation {
   /**
    * Privileged: answer exec authorizations. The daemon sends each
    * question; the client answers each, in the order asked. No answer in
-   * time means the kext's default (allow).
+   * time means the kext's default: allow (default_verdict 1 is
+   * ExecVerdict.allow = true).
    */
   ServeAuthorizeExec: grpc.handleBidiStreamingCall<_kextbridge_example_v1_ExecVerdict__Output, _kextbridge_example_v1_ExecAuthorization>;
   
