@@ -5,6 +5,7 @@
 // .proto gives, naming both.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseArgs as parseCli } from 'node:util';
 import { loadSchema, typedServices } from '../schema';
 import { emitHeader, emitSource } from './emit-c';
 import { buildModel } from './model';
@@ -42,65 +43,51 @@ interface Args {
   check: boolean;
 }
 
-function parseArgs(argv: readonly string[]): Args {
-  const a: Partial<Args> & { includes: string[] } = { includes: [], maxLen: 4096, stackMax: 1536, check: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    const count = (): number => {
-      const v = value();
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 16 * 1024 * 1024) throw new Error(`${flag} needs a whole number 1..16777216, got "${v}"`);
-      return n;
-    };
-    switch (flag) {
-      case '--help':
-      case '-h':
-        process.stdout.write(USAGE);
-        process.exit(0);
-        break;
-      case '--proto':
-        a.proto = value();
-        break;
-      case '--name':
-        a.name = value();
-        break;
-      case '--identity':
-        a.identity = value();
-        break;
-      case '--kext-version':
-        a.version = value();
-        break;
-      case '--out':
-        a.out = value();
-        break;
-      case '-I':
-        a.includes.push(value());
-        break;
-      case '--max-len':
-        a.maxLen = count();
-        break;
-      case '--stack-max':
-        a.stackMax = count();
-        break;
-      case '--check':
-        a.check = true;
-        break;
-      default:
-        throw new Error(`unknown argument "${flag}" (see --help)`);
-    }
+function parseArgs(argv: string[]): Args {
+  const { values: v } = parseCli({
+    args: argv,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      proto: { type: 'string' },
+      name: { type: 'string' },
+      identity: { type: 'string' },
+      'kext-version': { type: 'string' },
+      out: { type: 'string' },
+      I: { type: 'string', short: 'I', multiple: true },
+      'max-len': { type: 'string' },
+      'stack-max': { type: 'string' },
+      check: { type: 'boolean' },
+    },
+  });
+  if (v.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
   }
-  for (const k of ['proto', 'name', 'identity', 'version', 'out'] as const) {
-    if (!a[k]) throw new Error(`--${k === 'version' ? 'kext-version' : k} is required (see --help)`);
-  }
-  if (!/^[a-z][a-z0-9_]{0,30}$/.test(a.name!)) throw new Error(`--name "${a.name}" must be a lower-case C identifier of 1..31 characters`);
-  if (!/^[A-Za-z0-9.-]{1,63}$/.test(a.identity!)) throw new Error(`--identity "${a.identity}" must be 1..63 characters of reverse DNS`);
-  if (a.version!.length > 63 || /["\\\n]/.test(a.version!)) throw new Error(`--kext-version "${a.version}" must be 1..63 characters without quotes`);
-  return a as Args;
+  const count = (flag: string, given: string | undefined, dflt: number): number => {
+    if (given === undefined) return dflt;
+    const n = Number(given);
+    if (!Number.isInteger(n) || n < 1 || n > 16 * 1024 * 1024) throw new Error(`--${flag} needs a whole number 1..16777216, got "${given}"`);
+    return n;
+  };
+  const required = (flag: string, given: string | undefined): string => {
+    if (!given) throw new Error(`--${flag} is required (see --help)`);
+    return given;
+  };
+  const a: Args = {
+    proto: required('proto', v.proto),
+    name: required('name', v.name),
+    identity: required('identity', v.identity),
+    version: required('kext-version', v['kext-version']),
+    out: required('out', v.out),
+    includes: v.I ?? [],
+    maxLen: count('max-len', v['max-len'], 4096),
+    stackMax: count('stack-max', v['stack-max'], 1536),
+    check: v.check === true,
+  };
+  if (!/^[a-z][a-z0-9_]{0,30}$/.test(a.name)) throw new Error(`--name "${a.name}" must be a lower-case C identifier of 1..31 characters`);
+  if (!/^[A-Za-z0-9.-]{1,63}$/.test(a.identity)) throw new Error(`--identity "${a.identity}" must be 1..63 characters of reverse DNS`);
+  if (a.version.length > 63 || /["\\\n]/.test(a.version)) throw new Error(`--kext-version "${a.version}" must be 1..63 characters without quotes`);
+  return a;
 }
 
 // How the banner names the .proto: as given, less leading ./ and ../.
