@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs as parseCli } from 'node:util';
 
 import { findKext } from './lib/kexts';
-import { killAll, startDaemon, startKextsim, type Started } from './lib/processes';
+import { killAll, ROOT, startDaemon, startKextsim, type Started } from './lib/processes';
 
 const USAGE = `usage: kextbridge-dev --kext NAME [options] [-- COMMAND [ARG...]]
 
@@ -26,6 +26,7 @@ SIGTERM, SIGINT or the death of its parent stops both.
   --dir DIR            put the sockets in DIR (default: a new directory
                        under the system's temporary one, removed at exit)
   --config FILE        kextbridged's config (a policy, limits)
+  --root DIR           the checkout whose kext/ to use (default: this one)
   --sanitized          run kextsim built with ASan and UBSan
   --upcall-timeout-ms N  shorten the kext's upcall timeouts
   -- COMMAND ...       run COMMAND with KEXTBRIDGE_SOCKET and KEXTBRIDGE_PROTO
@@ -41,6 +42,7 @@ interface Args {
   socketFile: string | undefined;
   dir: string | undefined;
   config: string | undefined;
+  root: string;
   sanitized: boolean;
   upcallTimeoutMs: string | undefined;
   command: string[];
@@ -57,6 +59,7 @@ function parseArgs(argv: string[]): Args {
       'socket-file': { type: 'string' },
       dir: { type: 'string' },
       config: { type: 'string' },
+      root: { type: 'string' },
       sanitized: { type: 'boolean' },
       'upcall-timeout-ms': { type: 'string' },
     },
@@ -79,6 +82,7 @@ function parseArgs(argv: string[]): Args {
     socketFile: path(v['socket-file']),
     dir: path(v.dir),
     config: path(v.config),
+    root: path(v.root) ?? ROOT,
     sanitized: v.sanitized === true,
     upcallTimeoutMs: timeout,
     command,
@@ -90,7 +94,7 @@ async function main(): Promise<number> {
   let proto: string;
   try {
     args = parseArgs(process.argv.slice(2));
-    proto = args.proto ?? findKext(args.kext).proto;
+    proto = args.proto ?? findKext(args.kext, args.root).proto;
   } catch (err) {
     process.stderr.write(`kextbridge-dev: ${(err as Error).message}\n`);
     return 2;
@@ -124,7 +128,7 @@ async function main(): Promise<number> {
   });
   try {
     const simArgs = ['--kext', args.kext, ...(args.upcallTimeoutMs ? ['--upcall-timeout-ms', args.upcallTimeoutMs] : [])];
-    const sim = await startKextsim({ socket: kextSocket, args: simArgs, preferSanitized: args.sanitized, stderr: 'inherit' });
+    const sim = await startKextsim({ socket: kextSocket, args: simArgs, preferSanitized: args.sanitized, root: args.root, stderr: 'inherit' });
     children.push(sim);
     sim.forget();
     const daemonArgs = ['--proto', proto, ...(args.config ? ['--config', args.config] : [])];

@@ -48,7 +48,7 @@ export function configReference(): string {
     'An unknown key is an error that names the closest known one; each error names',
     'the key path and, for a flag, the flag. `kextbridged --check --config FILE`',
     'validates and exits. SIGHUP re-reads the file and applies `logLevel` and',
-    '`policy` (docs/operations.md).',
+    '`policy` (docs/operations.md; the policy\'s shape with an example: [kext-authors.md](kext-authors.md#7-who-may-do-what-the-policy)).',
     '',
     '| key | type | default | bounds | flag | meaning |',
     '|---|---|---|---|---|---|',
