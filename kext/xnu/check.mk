@@ -14,6 +14,10 @@ XNU_FLAGS := $(XNU_WARN) -ffreestanding -nostdinc -isystem $(shell $(CC) -print-
 XNU_CLANG_FLAGS = $(XNU_WARN) -ffreestanding -nostdinc -isystem $(shell $(CLANG) -print-resource-dir)/include $(XNU_INC)
 XNU_TARGETS := x86_64-apple-macos11 arm64e-apple-macos11
 XNU_BAD_C  := $(wildcard test/xnu-bad/*.c)
+# Generated codecs are held to more: no implicit narrowing or sign change,
+# and no function's frame over 2 KiB (kernel stacks are 16 KiB; the
+# generator's --stack-max keeps its on-stack helpers under it).
+XNU_GEN_FRAME_MAX := 2048
 XNU_BAD_CC := $(wildcard test/xnu-bad/*.cc)
 
 xnu-check: $(KEXTS_GEN)
@@ -22,7 +26,9 @@ xnu-check: $(KEXTS_GEN)
 	  for t in $(XNU_TARGETS); do $(CLANG) -target $$t $(XNU_CLANG_FLAGS) -fsyntax-only $$f; done; \
 	done; \
 	for k in $(KEXTS); do for f in $(XNU_SRC); do $(CC) $(XNU_FLAGS) -DKB_XNU_KEXT=kb_$${k}_kext -fsyntax-only $$f; done; done; \
-	echo "xnu-check: $(words $(XNU_SRC)) glue files (built for each of $(KEXTS)), the engine and every kext's $(words $(KEXTS_SRC)) files (generated ones too) compile against the declared KPI (gcc; clang $(XNU_TARGETS))"
+	for f in $(filter %.pb.c,$(KEXTS_SRC)); do \
+	  $(CC) $(XNU_FLAGS) -Wconversion -Wsign-conversion -O2 -Wframe-larger-than=$(XNU_GEN_FRAME_MAX) -c -o /dev/null $$f; done; \
+	echo "xnu-check: $(words $(XNU_SRC)) glue files (built for each of $(KEXTS)), the engine and every kext's $(words $(KEXTS_SRC)) files (generated ones too) compile against the declared KPI (gcc; clang $(XNU_TARGETS)); generated codecs also under -Wconversion -Wsign-conversion, frames <= $(XNU_GEN_FRAME_MAX) bytes"
 	@$(MAKE) -s -f linux.mk xnu-bad
 
 # Each bad source must fail with its expected diagnostic, and compile with
