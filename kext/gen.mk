@@ -55,8 +55,11 @@ $(KB_GEN_TOOL): $(wildcard $(KB_GEN_PKG)/src/*.ts $(KB_GEN_PKG)/src/kextgen/*.ts
 # generated file never reaches a binary. Without Node (a Mac that only
 # builds the kext) the files are used as they are unless the .proto or
 # kext.mk is newer: then the build stops, naming both.
+# One rule writes both files (no grouped targets: macOS's make is 3.81).
 define kb_kext_gen
-$(1)/gen/$(1).pb.h $(1)/gen/$(1).pb.c &: $$($(1)_PROTO) $(1)/kext.mk $$(if $$(KB_HAVE_NODE),$$(KB_GEN_TOOL) FORCE)
+$(1)/gen/$(1).pb.h: $(1)/gen/$(1).pb.c
+	@:
+$(1)/gen/$(1).pb.c: $$($(1)_PROTO) $(1)/kext.mk $$(if $$(KB_HAVE_NODE),$$(KB_GEN_TOOL) FORCE)
 	@if [ -n "$$(KB_HAVE_NODE)" ]; then $$(NODE) $$(KB_GEN_TOOL) $$(call kb_gen_args,$(1)) --out $(1)/gen; \
 	elif [ $(1)/gen/$(1).pb.c -ot $$($(1)_PROTO) ] || [ $(1)/gen/$(1).pb.c -ot $(1)/kext.mk ]; then \
 	  echo "kext build: $(1)/gen/$(1).pb.c is older than $$($(1)_PROTO) or $(1)/kext.mk, and Node is not here to generate it again: run npm run gen:kext"; exit 1; fi
