@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -14,25 +14,20 @@ import * as protoLoader from '@grpc/proto-loader';
 
 import { startProcess } from '../../scripts/lib/processes';
 import { startDaemon } from '../support/daemon';
-import { ROOT as root } from '../support/paths';
+import { copyKextTree, makeArgs } from '../support/kext-tree';
 
 const tree = mkdtempSync(join(tmpdir(), 'kb-drift-'));
 after(() => rmSync(tree, { recursive: true, force: true }));
 
-// The kext sources and the .proto files, as a kext author's checkout has them.
-function copyTree(): { proto: string; kext: string } {
-  cpSync(join(root, 'kext'), join(tree, 'kext'), { recursive: true, filter: (src) => !src.startsWith(join(root, 'kext/build')) });
-  for (const dir of ['kextbridge', 'example', 'counter']) cpSync(join(root, 'proto', dir), join(tree, 'proto', dir), { recursive: true });
-  return { proto: join(tree, 'proto/counter/v1/counter.proto'), kext: join(tree, 'kext') };
-}
+copyKextTree(tree);
+const proto = join(tree, 'proto/counter/v1/counter.proto');
+const kext = join(tree, 'kext');
 
-function make(kextDir: string, vars: string[]): { code: number | null; out: string } {
-  // The generator is this checkout's (the copy has no node_modules).
-  const r = spawnSync('make', ['-s', '-C', kextDir, '-f', 'linux.mk', 'build/kextsim', `KB_GEN_TOOL=${join(root, 'proto/dist/kextgen/main.js')}`, ...vars], { encoding: 'utf8', timeout: 240_000 });
+function make(vars: string[]): { code: number | null; out: string } {
+  const r = spawnSync('make', [...makeArgs(tree, 'build/kextsim'), ...vars], { encoding: 'utf8', timeout: 240_000 });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-const { proto, kext } = copyTree();
 const renumbered = readFileSync(proto, 'utf8').replace('int64 delta = 1;', 'int64 delta = 3;');
 
 test('without Node to regenerate, a renumbered field stops the build, naming the .proto', () => {
@@ -41,14 +36,14 @@ test('without Node to regenerate, a renumbered field stops the build, naming the
   // The .proto is newer than the checked-in C, as after an edit.
   const later = new Date(Date.now() + 5000);
   utimesSync(proto, later, later);
-  const r = make(kext, ['NODE=/nonexistent/node']);
+  const r = make(['NODE=/nonexistent/node']);
   assert.notEqual(r.code, 0, r.out);
   assert.match(r.out, /counter\/gen\/counter\.pb\.c is older than .*proto\/counter\/v1\/counter\.proto/);
 });
 
 test('rebuilt as the guide says, the renumbered field reaches the kext: Add(delta 5) answers 5', async () => {
   writeFileSync(proto, renumbered);
-  const built = make(kext, []);
+  const built = make([]);
   assert.equal(built.code, 0, built.out);
   assert.match(readFileSync(join(kext, 'counter/gen/counter.pb.c'), 'utf8'), /case 3:\n\t\t\tif \(f\.wire != KB_PB_VARINT\)\n\t\t\t\treturn fail\(why, "AddRequest\.delta/);
   mkdirSync(join(tree, 'run'), { mode: 0o755 });

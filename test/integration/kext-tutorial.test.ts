@@ -9,12 +9,13 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startProcess, type Started } from '../../scripts/lib/processes';
 import { cli } from '../support/cli';
+import { copyKextTree, makeArgs } from '../support/kext-tree';
 import { ROOT as root } from '../support/paths';
 
 const NOBODY = 65534;
@@ -42,9 +43,10 @@ function sh(command: string, opts: { uid?: number; env?: NodeJS.ProcessEnv } = {
   return r.stdout;
 }
 
+// npm run build's C half.
 function build(): void {
-  // npm run build's C half, with this checkout's generator.
-  sh(`make -s -C kext -f linux.mk build/kextsim KB_GEN_TOOL=${join(root, 'proto/dist/kextgen/main.js')}`);
+  const r = spawnSync('make', makeArgs(tree, 'build/kextsim'), { encoding: 'utf8', timeout: 240_000 });
+  assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
 }
 
 async function serve(): Promise<string> {
@@ -81,8 +83,7 @@ function edit(step: string, body: string): void {
 
 test('the tutorial, as written: template, a new command, build, serve from the .proto, CLI and Python as a plain user', async () => {
   assert.equal(runs.length, 5, 'the tutorial has the five run blocks this test follows');
-  cpSync(join(root, 'kext'), join(tree, 'kext'), { recursive: true, filter: (src) => !src.startsWith(join(root, 'kext/build')) });
-  for (const dir of ['kextbridge', 'example', 'counter', 'kv']) cpSync(join(root, 'proto', dir), join(tree, 'proto', dir), { recursive: true });
+  copyKextTree(tree);
 
   // 1. Create it.
   assert.equal(runs[0]!.trim(), 'npm run new-kext -- greeter');
