@@ -9,7 +9,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -117,4 +117,15 @@ test('the tutorial, as written: template, a new command, build, serve from the .
   sh(pythonBlock.slice(0, -1).join('\n'));
   const out = sh('python3 greet.py', { uid: NOBODY, env: { KEXTBRIDGE_SOCKET: socket } });
   assert.equal(out, 'hello, python\n');
+});
+
+test('new-kext refuses a name that is not a C identifier, and a kext that exists', () => {
+  const run = (args: string[]) => spawnSync(process.execPath, [join(root, 'dist/scripts/new-kext.js'), '--root', tree, ...args], { encoding: 'utf8' });
+  const bad = run(['My-Kext']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /new-kext: "My-Kext" is not a lower-case C identifier/);
+  mkdirSync(join(tree, 'kext/kv'), { recursive: true });
+  const taken = run(['kv']);
+  assert.equal(taken.status, 1);
+  assert.match(taken.stderr, /new-kext: kext\/kv exists; not touching it/);
 });
