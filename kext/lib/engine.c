@@ -186,7 +186,7 @@ int kb_find_upcall(const struct kb_engine *e, uint32_t id)
 }
 
 /* Name rules and id uniqueness, per kind. */
-#define CHECK_KIND(arr, n, what)                                                         \
+#define CHECK_KIND(arr, n, what, flags_allowed)                                                         \
 	do {                                                                             \
 		uint32_t i_, j_;                                                         \
 		for (i_ = 0; i_ < (n); i_++) {                                           \
@@ -196,8 +196,8 @@ int kb_find_upcall(const struct kb_engine *e, uint32_t id)
 			for (j_ = 0; j_ < i_; j_++)                                      \
 				if ((arr)[j_].id == (arr)[i_].id)                        \
 					return what " ids must be unique";               \
-			if ((arr)[i_].flags & ~KB_ENTRY_FLAGS_KNOWN)                     \
-				return what " has unknown flags";                        \
+			if ((arr)[i_].flags & ~(flags_allowed))                          \
+				return what " has flags it may not carry";               \
 		}                                                                        \
 	} while (0)
 
@@ -214,10 +214,11 @@ static const char *catalog_problem(const struct kb_catalog *c)
 	if ((c->n_commands && !c->commands) || (c->n_topics && !c->topics) ||
 	    (c->n_options && !c->options) || (c->n_upcalls && !c->upcalls))
 		return "a catalog table is missing";
-	CHECK_KIND(c->commands, c->n_commands, "command");
-	CHECK_KIND(c->topics, c->n_topics, "topic");
-	CHECK_KIND(c->options, c->n_options, "option");
-	CHECK_KIND(c->upcalls, c->n_upcalls, "upcall");
+	/* Only options are read and set, so only they may be read-only or set-privileged. */
+	CHECK_KIND(c->commands, c->n_commands, "command", KB_ENTRY_PRIVILEGED);
+	CHECK_KIND(c->topics, c->n_topics, "topic", KB_ENTRY_PRIVILEGED);
+	CHECK_KIND(c->options, c->n_options, "option", KB_ENTRY_FLAGS_KNOWN);
+	CHECK_KIND(c->upcalls, c->n_upcalls, "upcall", KB_ENTRY_PRIVILEGED);
 	for (i = 0; i < c->n_commands; i++)
 		if (!c->commands[i].handler)
 			return "command without a handler";

@@ -4,6 +4,8 @@
  * its own slot, and the daemon's reply is copied straight into the waiting
  * thread's buffer.
  */
+#include <kextbridge/pb.h>
+
 #include "engine_internal.h"
 
 void kb_upcall_reply_locked(struct kb_engine *e, uint32_t id, uint32_t status,
@@ -58,6 +60,50 @@ static struct kb_upslot *take_slot(struct kb_engine *e)
 	return 0;
 }
 
+/* The default answer: field 1 = verdict, a varint (proto3 leaves 0 out). */
+static size_t encode_default(uint32_t verdict, void *answer, size_t cap)
+{
+	struct kb_pb_writer w;
+	size_t len;
+
+	if (!answer)
+		return 0;
+	kb_pb_writer_init(&w, answer, cap);
+	if (verdict)
+		kb_pb_put_varint(&w, 1, verdict);
+	return kb_pb_finish(&w, &len) == KB_PB_OK ? len : 0;
+}
+
+int kb_upcall_default_answer(struct kb_engine *e, uint32_t kind, void *answer, size_t answer_cap,
+			     size_t *answer_len)
+{
+	uint32_t verdict;
+	int i;
+
+	if (answer_len)
+		*answer_len = 0;
+	e->p.lock(e->p.ctx);
+	i = kb_find_upcall(e, kind);
+	verdict = i < 0 ? 0 : e->cat->upcalls[i].default_verdict;
+	e->p.unlock(e->p.ctx);
+	if (i < 0)
+		return KB_R_INVAL;
+	if (answer_len)
+		*answer_len = encode_default(verdict, answer, answer_cap);
+	return KB_R_OK;
+}
+
+/* Every outcome but ANSWERED (and an unknown kind) ends here: the default answer. */
+static int defaulted(struct kb_engine *e, const struct kb_upcall_desc *u, int outcome,
+		     void *answer, size_t answer_cap, size_t *answer_len)
+{
+	e->st.upcalls_defaulted++;
+	if (answer_len)
+		*answer_len = encode_default(u->default_verdict, answer, answer_cap);
+	e->p.unlock(e->p.ctx);
+	return outcome;
+}
+
 int kb_upcall(struct kb_engine *e, uint32_t kind, const void *question, size_t question_len,
 	      void *answer, size_t answer_cap, size_t *answer_len)
 {
@@ -77,17 +123,11 @@ int kb_upcall(struct kb_engine *e, uint32_t kind, const void *question, size_t q
 	}
 	u = &e->cat->upcalls[i];
 	e->st.upcalls++;
-	if (!e->connected || !e->welcomed || e->gone) {
-		e->st.upcalls_defaulted++;
-		e->p.unlock(e->p.ctx);
-		return KB_UPCALL_NO_DAEMON;
-	}
+	if (!e->connected || !e->welcomed || e->gone)
+		return defaulted(e, u, KB_UPCALL_NO_DAEMON, answer, answer_cap, answer_len);
 	s = take_slot(e);
-	if (!s) {
-		e->st.upcalls_defaulted++;
-		e->p.unlock(e->p.ctx);
-		return KB_UPCALL_BUSY;
-	}
+	if (!s)
+		return defaulted(e, u, KB_UPCALL_BUSY, answer, answer_cap, answer_len);
 	s->id = e->next_upcall_id++;
 	if (e->next_upcall_id == 0)
 		e->next_upcall_id = 1;
@@ -95,11 +135,9 @@ int kb_upcall(struct kb_engine *e, uint32_t kind, const void *question, size_t q
 	kb_put_u32(head + 4, u->default_verdict);
 	if (question_len > 0xffffffffu ||
 	    kb_tx_frame(e, KB_TIER_CONTROL, KB_UPCALL, s->id, kind, head, sizeof(head), question,
-			(uint32_t)question_len) != KB_R_OK) {
-		e->st.upcalls_defaulted++;
-		e->p.unlock(e->p.ctx);
-		return question_len > e->out_datagram ? KB_UPCALL_INVALID : KB_UPCALL_BUSY;
-	}
+			(uint32_t)question_len) != KB_R_OK)
+		return defaulted(e, u, question_len > e->out_datagram ? KB_UPCALL_INVALID : KB_UPCALL_BUSY,
+				 answer, answer_cap, answer_len);
 	s->state = KB_UP_WAITING;
 	s->answer = answer;
 	s->answer_cap = answer ? answer_cap : 0;
@@ -115,14 +153,13 @@ int kb_upcall(struct kb_engine *e, uint32_t kind, const void *question, size_t q
 		e->p.sleep(e->p.ctx, s, deadline);
 	}
 	outcome = s->outcome;
-	if (outcome == KB_UPCALL_ANSWERED && answer_len)
-		*answer_len = s->answer_len;
 	s->state = KB_UP_FREE;
 	s->answer = 0;
-	if (outcome == KB_UPCALL_ANSWERED)
-		e->st.upcalls_answered++;
-	else
-		e->st.upcalls_defaulted++;
+	if (outcome != KB_UPCALL_ANSWERED)
+		return defaulted(e, u, outcome, answer, answer_cap, answer_len);
+	if (answer_len)
+		*answer_len = s->answer_len;
+	e->st.upcalls_answered++;
 	e->p.unlock(e->p.ctx);
 	return outcome;
 }

@@ -283,3 +283,9 @@ int kb_pb_finish(struct kb_pb_writer *w, size_t *len)
 		*len = w->err ? 0 : w->len;
 	return w->err;
 }
+
+void kb_pb_fail(struct kb_pb_writer *w, int err)
+{
+	if (!w->err)
+		w->err = err;
+}

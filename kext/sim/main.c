@@ -1,6 +1,6 @@
 /*
  * kextsim: a kext's engine in user space (the example unless --kext names
- * another linked kext), behind an AF_UNIX
+ * another kext the build found and linked), behind an AF_UNIX
  * SOCK_SEQPACKET socket with the semantics of a kernel control registered
  * CTL_FLAG_PRIVILEGED: connected, message boundaries kept, one owner,
  * bounded buffers, root-only. docs/kextsim.md describes it.
@@ -22,13 +22,8 @@
 
 #include <kextbridge/kext.h>
 
+#include "linked.h"
 #include "platform_posix.h"
-
-/* The kexts linked in: each is only its descriptor to kextsim. */
-extern const struct kb_kext kb_example_kext;
-extern const struct kb_kext kb_counter_kext;
-static const struct kb_kext *const kexts[] = { &kb_example_kext, &kb_counter_kext };
-#define N_KEXTS (sizeof(kexts) / sizeof(kexts[0]))
 
 struct options {
 	const struct kb_kext *kext;
@@ -45,7 +40,8 @@ static const char usage[] =
 	"root only, message boundaries kept, bounded buffers.\n"
 	"\n"
 	"  --socket PATH            where to listen (required)\n"
-	"  --kext NAME              which linked kext: example (default) or counter\n"
+	"  --kext NAME              which kext (default: example; --list-kexts names them)\n"
+	"  --list-kexts             print the name of every linked kext, one a line\n"
 	"  --allow-uid N            also accept this uid besides root (tests)\n"
 	"  --send-size N            largest datagram the daemon may send, like\n"
 	"                           ctl_sendsize (default 16384; the kernel's default is 2048)\n"
@@ -82,12 +78,32 @@ static int parse_u32(const char *flag, const char *v, uint32_t min, uint32_t max
 	return 0;
 }
 
+static const struct kb_kext *find_kext(const char *name)
+{
+	size_t k;
+
+	for (k = 0; name && kb_linked_kexts[k]; k++)
+		if (!strcmp(name, kb_linked_kexts[k]->name))
+			return kb_linked_kexts[k];
+	return 0;
+}
+
+static void list_kexts(FILE *f, const char *sep)
+{
+	size_t k;
+
+	for (k = 0; kb_linked_kexts[k]; k++)
+		fprintf(f, "%s%s", k ? sep : "", kb_linked_kexts[k]->name);
+}
+
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	uint32_t uid;
 	int i;
 
-	o->kext = kexts[0];
+	o->kext = find_kext("example");
+	if (!o->kext)
+		o->kext = kb_linked_kexts[0];
 	o->socket_path = 0;
 	o->allow_uid = -1;
 	o->send_size = 16384;
@@ -109,17 +125,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return -1;
 			}
 			o->socket_path = v;
+		} else if (!strcmp(a, "--list-kexts")) {
+			list_kexts(stdout, "\n");
+			fputc('\n', stdout);
+			exit(0);
 		} else if (!strcmp(a, "--kext")) {
-			size_t k;
-
-			for (k = 0; k < N_KEXTS && (!v || strcmp(v, kexts[k]->name)); k++)
-				;
-			if (k == N_KEXTS) {
-				fprintf(stderr, "kextsim: --kext needs example or counter, got \"%s\"\n",
-					v ? v : "");
+			o->kext = find_kext(v);
+			if (!o->kext) {
+				fprintf(stderr, "kextsim: --kext needs one of the kexts built in (");
+				list_kexts(stderr, ", ");
+				fprintf(stderr, "), got \"%s\"\n", v ? v : "");
 				return -1;
 			}
-			o->kext = kexts[k];
 		} else if (!strcmp(a, "--allow-uid")) {
 			r = parse_u32(a, v, 1, 0x7fffffff, &uid);
 			o->allow_uid = uid;
@@ -142,6 +159,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 		if (r)
 			return -1;
 		i++;
+	}
+	if (!o->kext) {
+		fprintf(stderr, "kextsim: no kext was built in (kext/NAME/kext.mk)\n");
+		return -1;
 	}
 	if (!o->socket_path) {
 		fprintf(stderr, "kextsim: --socket PATH is required (see --help)\n");
@@ -390,7 +411,7 @@ static int run(struct sim *s, int sig_fd)
 
 int main(int argc, char **argv)
 {
-	struct kb_kext_env env = { kb_posix_spawn, kb_posix_sleep_ns, kb_posix_now_ns };
+	struct kb_kext_env env;
 	const struct kb_kext *k;
 	const struct kb_catalog *cat;
 	struct kb_engine_config cfg;
@@ -404,6 +425,7 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &s.opt))
 		return 2;
 	k = s.opt.kext;
+	kb_posix_kext_env(&env);
 	if (s.opt.upcall_timeout_ms && k->configure_upcall_timeout)
 		k->configure_upcall_timeout(s.opt.upcall_timeout_ms);
 	cat = k->catalog();

@@ -190,3 +190,48 @@ void kb_posix_sleep_ns(uint64_t ns)
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
 }
+
+/* env->mutex_*: a kext's own lock, made in its start (not on a hot path). */
+struct kb_mutex {
+	pthread_mutex_t mu;
+};
+
+static struct kb_mutex *p_mutex_new(void)
+{
+	struct kb_mutex *m = malloc(sizeof(*m));
+
+	if (m && pthread_mutex_init(&m->mu, 0)) {
+		free(m);
+		m = 0;
+	}
+	return m;
+}
+
+static void p_mutex_free(struct kb_mutex *m)
+{
+	if (!m)
+		return;
+	pthread_mutex_destroy(&m->mu);
+	free(m);
+}
+
+static void p_mutex_lock(struct kb_mutex *m)
+{
+	pthread_mutex_lock(&m->mu);
+}
+
+static void p_mutex_unlock(struct kb_mutex *m)
+{
+	pthread_mutex_unlock(&m->mu);
+}
+
+void kb_posix_kext_env(struct kb_kext_env *env)
+{
+	env->spawn = kb_posix_spawn;
+	env->sleep_ns = kb_posix_sleep_ns;
+	env->now_ns = kb_posix_now_ns;
+	env->mutex_new = p_mutex_new;
+	env->mutex_free = p_mutex_free;
+	env->lock = p_mutex_lock;
+	env->unlock = p_mutex_unlock;
+}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <kextbridge/engine.h>
+#include <kextbridge/kext.h>
 
 #define KB_POSIX_CONDS 16
 
@@ -29,7 +30,8 @@ void kb_posix_destroy(struct kb_posix *s);
 void kb_posix_platform(struct kb_posix *s, struct kb_platform *p);
 uint64_t kb_posix_now_ns(void);
 
-/* For the example kext's environment. */
+/* A kext's environment (struct kb_kext_env) in user space. */
+void kb_posix_kext_env(struct kb_kext_env *env);
 int kb_posix_spawn(void (*fn)(void *), void *arg);
 void kb_posix_sleep_ns(uint64_t ns);
 

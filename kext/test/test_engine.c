@@ -62,7 +62,7 @@ static const struct kb_option_desc options[] = {
 	{ 4, "ro", KB_ENTRY_READONLY, KB_VALUE_INT64, -5, 5, &ro, 0, 0, 0 },
 	{ 5, "vetoed", 0, KB_VALUE_INT64, -100, 100, &vetoed, 0, 0, veto },
 };
-static const struct kb_upcall_desc upcalls[] = { { 1, "ask", KB_ENTRY_PRIVILEGED, 200, 0 } };
+static const struct kb_upcall_desc upcalls[] = { { 1, "ask", KB_ENTRY_PRIVILEGED, 200, 7 } };
 static const struct kb_catalog cat = { "org.kextbridge.test", "1.2.3", commands, 2, topics, 2,
 				       options, 5, upcalls, 1, 0 };
 
@@ -113,6 +113,11 @@ static void test_init_validation(void)
 	bad.commands = dup;
 	CHECK(fake_start(&f, &bad, 0, 0) == KB_R_INVAL, "init: duplicate command ids refused");
 	CHECK(strstr(f.log, "command ids must be unique") != 0, "init: log names the problem");
+	fake_stop(&f);
+	dup[1].id = 2;
+	dup[1].flags = KB_ENTRY_SET_PRIVILEGED;
+	CHECK(fake_start(&f, &bad, 0, 0) == KB_R_INVAL && strstr(f.log, "command has flags it may not carry"),
+	      "init: set-privileged is an option's flag, refused on a command");
 	fake_stop(&f);
 	kb_engine_default_config(&cfg);
 	cfg.max_datagram_out = 100;
@@ -605,11 +610,23 @@ static void test_upcalls(void)
 	fake_in(&f, KB_UPCALL_REPLY, 0, id, KB_UNAVAILABLE, 0, 0);
 	pthread_join(t[0], 0);
 	CHECK(u[0].outcome == KB_UPCALL_REFUSED, "upcall: status != OK -> refused (default)");
+	CHECK(u[0].len == 2 && u[0].answer[0] == 0x08 && u[0].answer[1] == 7,
+	      "upcall: refused -> the answer is the default, default_verdict 7 as field 1");
 
 	pthread_create(&t[0], 0, upcall_thread, &u[0]);
 	pthread_join(t[0], 0);
 	CHECK(u[0].outcome == KB_UPCALL_TIMEOUT && u[0].took_ms >= 200 && u[0].took_ms < 1000,
 	      "upcall: no answer -> timeout after the catalog's 200 ms");
+	CHECK(u[0].len == 2 && u[0].answer[0] == 0x08 && u[0].answer[1] == 7,
+	      "upcall: timeout -> the engine applies the default answer itself");
+	{
+		uint8_t tiny[1];
+		size_t n = 9;
+
+		CHECK(kb_upcall_default_answer(f.e, 1, tiny, sizeof(tiny), &n) == KB_R_OK && n == 0 &&
+			      kb_upcall_default_answer(f.e, 99, tiny, sizeof(tiny), &n) == KB_R_INVAL,
+		      "upcall: a default that does not fit is no answer; an unknown kind is refused");
+	}
 	fake_in(&f, KB_UPCALL_REPLY, 0, id + 1, 0, "late", 4);
 	CHECK(stats(&f).upcall_replies_unknown == 1, "upcall: late reply counted and dropped");
 

@@ -291,9 +291,39 @@ static void x_sleep_ns(uint64_t ns)
 	msleep(&sleep_chan, 0, 0, "kbsleep", &ts);
 }
 
+/*
+ * env->mutex_*: an lck_mtx in the glue's lock group, which exists from
+ * before the kext's start until after its stop (release_all). A kb_mutex
+ * is never dereferenced: it only carries the lck_mtx_t pointer.
+ */
+static struct kb_mutex *x_mutex_new(void)
+{
+	return (struct kb_mutex *)(void *)lck_mtx_alloc_init(kb_xnu.r.grp, LCK_ATTR_NULL);
+}
+
+static void x_mutex_free(struct kb_mutex *m)
+{
+	if (m)
+		lck_mtx_free((lck_mtx_t *)(void *)m, kb_xnu.r.grp);
+}
+
+static void x_mutex_lock(struct kb_mutex *m)
+{
+	lck_mtx_lock((lck_mtx_t *)(void *)m);
+}
+
+static void x_mutex_unlock(struct kb_mutex *m)
+{
+	lck_mtx_unlock((lck_mtx_t *)(void *)m);
+}
+
 void kb_xnu_kext_env(struct kb_kext_env *env)
 {
 	env->spawn = x_spawn;
 	env->sleep_ns = x_sleep_ns;
 	env->now_ns = kb_xnu_now_ns;
+	env->mutex_new = x_mutex_new;
+	env->mutex_free = x_mutex_free;
+	env->lock = x_mutex_lock;
+	env->unlock = x_mutex_unlock;
 }

@@ -10,7 +10,9 @@ import { PROTO_ROOT } from './paths';
 
 let commonRegistered = false;
 
-export function loadSchema(protoFiles: readonly string[], includeDirs: readonly string[] = []): protobuf.Root {
+// keepCase: field names as written (the kext's C generator); the daemon and
+// clients use protobufjs's camelCase, as proto-loader does.
+export function loadSchema(protoFiles: readonly string[], includeDirs: readonly string[] = [], keepCase = false): protobuf.Root {
   if (!commonRegistered) {
     // options.proto imports descriptor.proto; protobufjs ships it as JSON.
     const descriptor = require('protobufjs/google/protobuf/descriptor.json') as { nested: { google: { nested: { protobuf: { nested: Record<string, protobuf.AnyNestedObject> } } } } };
@@ -30,7 +32,7 @@ export function loadSchema(protoFiles: readonly string[], includeDirs: readonly 
   };
   for (const file of protoFiles) {
     try {
-      root.loadSync(file, { keepCase: false });
+      root.loadSync(file, { keepCase });
     } catch (err) {
       throw new Error(parseError(file, err as Error));
     }

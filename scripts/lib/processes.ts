@@ -133,10 +133,11 @@ export function cpuSeconds(pid: number): number {
 const CLOCK_TICKS = 100;
 
 // The kextsim binary: the sanitizer build when there is one and it is wanted.
-export function kextsimBinary(preferSanitized: boolean): string {
+// root: the checkout whose kext/build to look in.
+export function kextsimBinary(preferSanitized: boolean, root = ROOT): string {
   const names = preferSanitized ? ['kextsim-asan', 'kextsim'] : ['kextsim'];
-  const bin = names.map((n) => join(ROOT, 'kext/build', n)).find((p) => existsSync(p));
-  if (!bin) throw new Error(`kextsim is not built (looked in ${join(ROOT, 'kext/build')}): run \`npm run build:c\``);
+  const bin = names.map((n) => join(root, 'kext/build', n)).find((p) => existsSync(p));
+  if (!bin) throw new Error(`kextsim is not built (looked in ${join(root, 'kext/build')}): run \`npm run build:c\``);
   return bin;
 }
 
@@ -144,12 +145,14 @@ export interface KextsimStart {
   socket: string;
   args?: readonly string[];
   preferSanitized?: boolean;
+  // The checkout whose build to run (default: this one).
+  root?: string;
   stderr?: 'pipe' | 'inherit' | 'ignore';
   timeoutMs?: number;
 }
 
 export async function startKextsim(o: KextsimStart): Promise<Started> {
-  const sim = startProcess(kextsimBinary(o.preferSanitized ?? false), ['--socket', o.socket, ...(o.args ?? [])], o.stderr ?? 'pipe');
+  const sim = startProcess(kextsimBinary(o.preferSanitized ?? false, o.root), ['--socket', o.socket, ...(o.args ?? [])], o.stderr ?? 'pipe');
   await readyOrKilled(sim, (l) => l.startsWith('KEXTSIM READY '), o.timeoutMs ?? 10_000, 'kextsim');
   return sim;
 }

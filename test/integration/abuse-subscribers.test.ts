@@ -129,7 +129,7 @@ test('100 never-reading subscribers under a kernel flood: bounded queues and mem
   // The stalled subscribers need an event each to be seen open.
   const emit = (count: number): Promise<{ emitted: string; lost: string }> =>
     unary<{ payload: Buffer }>(client, 'Call', { command: { name: 'emit' }, payload: Buffer.from(EmitRequest.encode({ topic: 1, count, size: EVENT_BYTES, ratePerSec: RATE }).finish()) }, 120_000).then(
-      (r) => EmitReply.toObject(EmitReply.decode(r.payload), { longs: String }) as { emitted: string; lost: string },
+      (r) => EmitReply.toObject(EmitReply.decode(r.payload), { longs: String, defaults: true }) as { emitted: string; lost: string },
     );
   const opening = stalledSubscribers(daemon.socket, STALLED);
   await until('the subscriptions opened', async () => (await unary<{ subscribers: number }>(client, 'GetStatus', {})).subscribers >= STALLED + 1, 30_000);

@@ -62,13 +62,16 @@ test('Add and Get go through the typed service to the kext and back', async () =
   await assert.rejects(call('Add', { delta: 2_000_000 }), (e: grpc.ServiceError) => e.code === grpc.status.INVALID_ARGUMENT && /delta/.test(e.details));
 });
 
-test('a plain user may Add; the privileged step option is refused to them and works for root', async () => {
+test('a plain user may Add and read the step; setting it is refused to them and works for root', async () => {
   const before = BigInt((await call<{ value: string }>('Get', {})).value);
   const r = callAs(NOBODY, 'Add', { delta: 1 });
   assert.equal(r.code, 0, r.details);
   assert.deepEqual(r.reply, { value: String(before + 1n) });
   const denied = callAs(NOBODY, 'SetStep', { step: 1 });
   assert.equal(denied.code, grpc.status.PERMISSION_DENIED, denied.details);
+  // step is "read open, set privileged" (set_privileged in counter.proto).
+  const read = callAs(NOBODY, 'GetStep', {});
+  assert.equal(read.code, 0, read.details);
   assert.deepEqual(await call('SetStep', { step: 0 }), { step: '0' });
   assert.deepEqual(await call('GetStep', {}), { step: '0' });
   await assert.rejects(call('SetStep', { step: 5000 }), (e: grpc.ServiceError) => e.code === grpc.status.INVALID_ARGUMENT || e.code === grpc.status.OUT_OF_RANGE);

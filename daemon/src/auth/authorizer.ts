@@ -4,7 +4,7 @@
 // SIGHUP, so a decision never sees half a reload.
 import type { Logger } from '../log';
 import type { PeerIdentity } from './identity';
-import type { Action, Decision, Policy } from './policy';
+import { isPrivilegedAction, type Action, type Decision, type Policy } from './policy';
 
 export class Authorizer {
   // Counters.denied of the status RPC.
@@ -34,7 +34,7 @@ export class Authorizer {
     if (!decision.allowed) {
       this.denied++;
       this.#audit.warn({ audit: 'denied', ...who, action: action.kind, ...item, reason: decision.reason }, 'denied');
-    } else if (('item' in action && action.item.privileged) || action.kind === 'list_subscribers') {
+    } else if (isPrivilegedAction(action)) {
       this.#audit.info({ audit: 'privileged', ...who, action: action.kind, ...item }, 'privileged action');
     }
     return decision;

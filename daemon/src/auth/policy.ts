@@ -10,7 +10,8 @@
 //      else the '*' entry of its kind, is allowed to exactly the users and
 //      groups listed there ('*' = anyone), and root;
 //   5. with no entry, an item the kext flags privileged is for root and the
-//      admin group, any other item is for anyone.
+//      admin group (setting an option flagged set-privileged too: anyone
+//      may read it), any other item is for anyone.
 // So a policy entry can open a privileged item to more people or close an
 // ordinary one, and with no policy at all the kext's flags decide.
 import type { Config, PolicyMap, PolicyRule, Principal } from '../config/schema';
@@ -21,6 +22,8 @@ export interface CatalogItem {
   id: number;
   name: string;
   privileged: boolean;
+  // Options: 'set' is privileged though 'get' is not.
+  setPrivileged?: boolean;
 }
 
 export type ItemActionKind = 'call' | 'subscribe' | 'get' | 'set' | 'serve';
@@ -29,6 +32,12 @@ export type ActionKind = ItemActionKind | 'describe' | 'status' | 'list_subscrib
 export type Action = { kind: ItemActionKind; item: CatalogItem } | { kind: 'describe' | 'status' | 'list_subscribers' };
 
 export type Decision = { allowed: true } | { allowed: false; reason: string };
+
+// What the kext's flags alone say: for root and the admin group only.
+export function isPrivilegedAction(action: Action): boolean {
+  if (!('item' in action)) return action.kind === 'list_subscribers';
+  return action.item.privileged || (action.kind === 'set' && action.item.setPrivileged === true);
+}
 
 const VERB: Record<ItemActionKind, string> = {
   call: 'call command',
@@ -166,7 +175,7 @@ export class Policy {
       for (const gid of rule.gids) if (isMemberOf(identity, gid)) return { allowed: true };
       return { allowed: false, reason: `${who} may not ${what}: not allowed by ${rule.source}; allowed: ${rule.allowedText}` };
     }
-    if (!item.privileged || this.#isAdmin(identity)) return { allowed: true };
+    if (!isPrivilegedAction(action) || this.#isAdmin(identity)) return { allowed: true };
     return { allowed: false, reason: `${who} may not ${what}: it is privileged; allowed: ${this.#admin.allowedText}` };
   }
 }

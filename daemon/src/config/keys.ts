@@ -138,7 +138,7 @@ export const KEYS: KeyTable<Config> = {
   policy: {
     type: 'policy',
     default: { commands: {}, topics: {}, options: { get: {}, set: {} }, upcalls: {} },
-    doc: 'Who may use each command, topic, option (get, set) and upcall: maps keyed by catalog name, catalog id or "*", each to {users, groups}. See docs/operations.md. SIGHUP applies a change.',
+    doc: 'Who may use each command, topic, option (get, set) and upcall: maps keyed by catalog name, catalog id or "*", each to {users, groups}. Its shape, with an example: docs/kext-authors.md ("Who may do what: the policy"). SIGHUP applies a change.',
   },
   protoFiles: {
     type: 'files',

@@ -19,7 +19,7 @@ const TYPES: Record<KeySpec['type'], string> = {
 function shownDefault(spec: KeySpec, platform: NodeJS.Platform): string {
   const value = defaultOf(spec, platform);
   if (spec.type === 'fileMode') return `\`"0${(value as number).toString(8)}"\``;
-  if (spec.type === 'policy') return 'root and the admin group only, for privileged items; anyone, for the rest';
+  if (spec.type === 'policy') return 'root and the admin group only, for privileged items and for setting set-privileged options; anyone, for the rest';
   if (value === '') return '(none)';
   return `\`${JSON.stringify(value)}\``;
 }
@@ -48,7 +48,7 @@ export function configReference(): string {
     'An unknown key is an error that names the closest known one; each error names',
     'the key path and, for a flag, the flag. `kextbridged --check --config FILE`',
     'validates and exits. SIGHUP re-reads the file and applies `logLevel` and',
-    '`policy` (docs/operations.md).',
+    '`policy` (docs/operations.md; the policy\'s shape with an example: [kext-authors.md](kext-authors.md#7-who-may-do-what-the-policy)).',
     '',
     '| key | type | default | bounds | flag | meaning |',
     '|---|---|---|---|---|---|',

@@ -237,7 +237,7 @@ export class Operations {
   }
 
   #authorize(identity: PeerIdentity, kind: ItemActionKind, e: CatalogEntry): Refusal | null {
-    const decision = this.#d.auth.check(identity, { kind, item: { id: e.id, name: e.name, privileged: e.privileged } });
+    const decision = this.#d.auth.check(identity, { kind, item: { id: e.id, name: e.name, privileged: e.privileged, setPrivileged: e.setPrivileged } });
     return decision.allowed ? null : refuse(Status.PERMISSION_DENIED, decision.reason);
   }
 

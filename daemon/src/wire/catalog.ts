@@ -9,6 +9,7 @@ import {
   ENTRY_FLAGS_KNOWN,
   ENTRY_PRIVILEGED,
   ENTRY_READONLY,
+  ENTRY_SET_PRIVILEGED,
   ENTRY_SIZE,
   MAX_MESSAGE,
   MAX_NAME,
@@ -20,9 +21,11 @@ import { fail, ok, type Result } from './errors';
 interface EntryBase {
   readonly id: number;
   readonly name: string;
-  // ENTRY_* bits as sent; privileged and readOnly spell them out.
+  // ENTRY_* bits as sent; privileged, setPrivileged and readOnly spell them out.
   readonly flags: number;
   readonly privileged: boolean;
+  // Options: setting is privileged, reading is not (false for other kinds).
+  readonly setPrivileged: boolean;
 }
 
 export interface CommandEntry extends EntryBase {
@@ -137,7 +140,8 @@ export function decodeWelcome(p: Uint8Array): Result<Welcome> {
     if (nameLen > p.length - at - ENTRY_SIZE) return fail('TRUNCATED', at + ENTRY_SIZE, `catalog entry ${i} name runs past the end of WELCOME`);
     const name = utf8OrNull(p.subarray(at + ENTRY_SIZE, at + ENTRY_SIZE + nameLen));
     if (name === null) return fail('BAD_VALUE', at + ENTRY_SIZE, `catalog entry ${i} name is not UTF-8`);
-    const base = { id, name, flags, privileged: (flags & ENTRY_PRIVILEGED) !== 0 };
+    if ((flags & ENTRY_SET_PRIVILEGED) !== 0 && kind !== CatalogKind.OPTION) return fail('BAD_VALUE', at + 1, `${KIND_NAMES[kind]} entry ${i} has the set-privileged flag, which only options may carry`);
+    const base = { id, name, flags, privileged: (flags & ENTRY_PRIVILEGED) !== 0, setPrivileged: (flags & ENTRY_SET_PRIVILEGED) !== 0 };
     let entry: CatalogEntry;
     let table: Map<number, CatalogEntry>;
     switch (kind) {

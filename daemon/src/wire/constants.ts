@@ -110,7 +110,9 @@ export type CatalogKind = (typeof CatalogKind)[keyof typeof CatalogKind];
 export const ENTRY_PRIVILEGED = 0x01;
 // Options: OPT_SET is refused.
 export const ENTRY_READONLY = 0x02;
-export const ENTRY_FLAGS_KNOWN = ENTRY_PRIVILEGED | ENTRY_READONLY;
+// Options: anyone may read; setting is for root and the admin group by default.
+export const ENTRY_SET_PRIVILEGED = 0x04;
+export const ENTRY_FLAGS_KNOWN = ENTRY_PRIVILEGED | ENTRY_READONLY | ENTRY_SET_PRIVILEGED;
 
 export const ValueType = {
   NONE: 0,

@@ -232,12 +232,20 @@ enum kb_upcall_outcome {
 };
 
 /*
- * Ask the daemon and wait up to the upcall's timeout. Anything but
- * KB_UPCALL_ANSWERED means the caller applies the upcall's default verdict.
+ * Ask the daemon and wait up to the upcall's timeout. Whatever the outcome,
+ * answer/answer_len then hold the answer to act on: the daemon's
+ * (KB_UPCALL_ANSWERED), or the default the engine applies for every other
+ * outcome: the catalog's default_verdict as the answer message's field 1,
+ * a varint (0 leaves it out, as proto3 does). So an upcall's answer
+ * message carries its verdict as field 1 (bool, enum or integer) and the
+ * kext decodes it the same way every time; the outcome says who decided.
  * Blocks the calling thread; never call it with the engine lock held.
  */
 int kb_upcall(struct kb_engine *e, uint32_t kind, const void *question, size_t question_len,
 	      void *answer, size_t answer_cap, size_t *answer_len);
+/* The default answer alone (an answer that did not decode): KB_R_INVAL for an unknown kind. */
+int kb_upcall_default_answer(struct kb_engine *e, uint32_t kind, void *answer, size_t answer_cap,
+			     size_t *answer_len);
 
 /* Option value under the lock, for kext code that reads options. */
 int64_t kb_option_int(struct kb_engine *e, uint32_t id);

@@ -14,12 +14,26 @@
 
 #include "engine.h"
 
+/* A mutex of the platform's (pthread on POSIX, lck_mtx in the kernel). */
+struct kb_mutex;
+
 /* What the glue offers a kext beyond the engine. */
 struct kb_kext_env {
 	/* Run fn(arg) on a new thread; 0 on success. Stop waits for it. */
 	int (*spawn)(void (*fn)(void *), void *arg);
 	void (*sleep_ns)(uint64_t ns);
 	uint64_t (*now_ns)(void);
+	/*
+	 * A lock for the kext's own state, which handlers (the input thread),
+	 * workers and tick share. Made in start (NULL: out of memory, fail
+	 * start), freed in stop. Hold it briefly: never across kb_upcall,
+	 * sleep_ns or anything else that waits; kb_respond, kb_publish and
+	 * kb_option_int are fine under it (they take only the engine's lock).
+	 */
+	struct kb_mutex *(*mutex_new)(void);
+	void (*mutex_free)(struct kb_mutex *m);
+	void (*lock)(struct kb_mutex *m);
+	void (*unlock)(struct kb_mutex *m);
 };
 
 struct kb_kext {

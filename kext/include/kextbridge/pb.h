@@ -84,5 +84,33 @@ void kb_pb_begin(struct kb_pb_writer *w, uint32_t field);
 void kb_pb_end(struct kb_pb_writer *w);
 /* KB_PB_OK and the encoded length, or the first error. */
 int kb_pb_finish(struct kb_pb_writer *w, size_t *len);
+/* Latch err (if none yet): a value the caller found out of bounds. */
+void kb_pb_fail(struct kb_pb_writer *w, int err);
+
+/* ---- What the kext's generated code (from its .proto) builds on ---- */
+
+/*
+ * A string or bytes field: a slice, never a copy. Decoded, it points into
+ * the input and lives as long as the input does (a request: while its
+ * handler runs); to encode, point it at bytes that live until encode returns.
+ * Strings are not NUL-terminated.
+ */
+struct kb_pb_bytes {
+	const uint8_t *data;
+	size_t len;
+};
+
+/*
+ * One generated message type, for code that handles any of them (the fuzz
+ * targets). decode: KB_PB_OK, or an error with *why a fixed text naming
+ * the message and field; encode: as kb_pb_finish.
+ */
+struct kb_pb_codec {
+	const char *name;
+	size_t size;            /* sizeof the C struct */
+	size_t max_size;        /* largest encoding */
+	int (*decode)(const void *buf, size_t len, void *out, const char **why);
+	int (*encode)(const void *msg, void *buf, size_t cap, size_t *len);
+};
 
 #endif /* KEXTBRIDGE_PB_H */

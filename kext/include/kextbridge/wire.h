@@ -164,7 +164,9 @@ enum kb_catalog_kind {
 
 #define KB_ENTRY_PRIVILEGED    0x01u /* default policy: root and the admin group only */
 #define KB_ENTRY_READONLY      0x02u /* options: OPT_SET is refused */
-#define KB_ENTRY_FLAGS_KNOWN   (KB_ENTRY_PRIVILEGED | KB_ENTRY_READONLY)
+#define KB_ENTRY_SET_PRIVILEGED 0x04u /* options: anyone may read; by default only root and the
+				       * admin group may set (PRIVILEGED closes both) */
+#define KB_ENTRY_FLAGS_KNOWN   (KB_ENTRY_PRIVILEGED | KB_ENTRY_READONLY | KB_ENTRY_SET_PRIVILEGED)
 
 /*
  * Option values on the wire, by type:

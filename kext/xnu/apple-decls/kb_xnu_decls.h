@@ -125,6 +125,9 @@ typedef struct __lck_grp_attr__ lck_grp_attr_t;
 typedef struct __lck_attr__ lck_attr_t;
 typedef struct __lck_mtx_t__ lck_mtx_t;
 
+#define LCK_GRP_ATTR_NULL (lck_grp_attr_t *)0
+#define LCK_ATTR_NULL     (lck_attr_t *)0
+
 lck_grp_t *lck_grp_alloc_init(const char *grp_name, lck_grp_attr_t *attr);
 void lck_grp_free(lck_grp_t *grp);
 lck_mtx_t *lck_mtx_alloc_init(lck_grp_t *grp, lck_attr_t *attr);

@@ -33,13 +33,16 @@ import type { ExecAuthorization as _kextbridge_example_v1_ExecAuthorization, Exe
 import type { ExecEvent as _kextbridge_example_v1_ExecEvent, ExecEvent__Output as _kextbridge_example_v1_ExecEvent__Output } from './kextbridge/example/v1/ExecEvent';
 import type { ExecVerdict as _kextbridge_example_v1_ExecVerdict, ExecVerdict__Output as _kextbridge_example_v1_ExecVerdict__Output } from './kextbridge/example/v1/ExecVerdict';
 import type { GetLogLevelRequest as _kextbridge_example_v1_GetLogLevelRequest, GetLogLevelRequest__Output as _kextbridge_example_v1_GetLogLevelRequest__Output } from './kextbridge/example/v1/GetLogLevelRequest';
+import type { GetMaxEventRateRequest as _kextbridge_example_v1_GetMaxEventRateRequest, GetMaxEventRateRequest__Output as _kextbridge_example_v1_GetMaxEventRateRequest__Output } from './kextbridge/example/v1/GetMaxEventRateRequest';
 import type { Heartbeat as _kextbridge_example_v1_Heartbeat, Heartbeat__Output as _kextbridge_example_v1_Heartbeat__Output } from './kextbridge/example/v1/Heartbeat';
 import type { LogLevel as _kextbridge_example_v1_LogLevel, LogLevel__Output as _kextbridge_example_v1_LogLevel__Output } from './kextbridge/example/v1/LogLevel';
+import type { MaxEventRate as _kextbridge_example_v1_MaxEventRate, MaxEventRate__Output as _kextbridge_example_v1_MaxEventRate__Output } from './kextbridge/example/v1/MaxEventRate';
 import type { SimulateExecReply as _kextbridge_example_v1_SimulateExecReply, SimulateExecReply__Output as _kextbridge_example_v1_SimulateExecReply__Output } from './kextbridge/example/v1/SimulateExecReply';
 import type { SimulateExecRequest as _kextbridge_example_v1_SimulateExecRequest, SimulateExecRequest__Output as _kextbridge_example_v1_SimulateExecRequest__Output } from './kextbridge/example/v1/SimulateExecRequest';
 import type { StatsReply as _kextbridge_example_v1_StatsReply, StatsReply__Output as _kextbridge_example_v1_StatsReply__Output } from './kextbridge/example/v1/StatsReply';
 import type { StatsRequest as _kextbridge_example_v1_StatsRequest, StatsRequest__Output as _kextbridge_example_v1_StatsRequest__Output } from './kextbridge/example/v1/StatsRequest';
 import type { WatchRequest as _kextbridge_example_v1_WatchRequest, WatchRequest__Output as _kextbridge_example_v1_WatchRequest__Output } from './kextbridge/example/v1/WatchRequest';
+import type { FieldBounds as _kextbridge_v1_FieldBounds, FieldBounds__Output as _kextbridge_v1_FieldBounds__Output } from './kextbridge/v1/FieldBounds';
 import type { KernelBinding as _kextbridge_v1_KernelBinding, KernelBinding__Output as _kextbridge_v1_KernelBinding__Output } from './kextbridge/v1/KernelBinding';
 import type { Lost as _kextbridge_v1_Lost, Lost__Output as _kextbridge_v1_Lost__Output } from './kextbridge/v1/Lost';
 
@@ -90,8 +93,10 @@ export interface ProtoGrpcType {
         ExecEvent: MessageTypeDefinition<_kextbridge_example_v1_ExecEvent, _kextbridge_example_v1_ExecEvent__Output>
         ExecVerdict: MessageTypeDefinition<_kextbridge_example_v1_ExecVerdict, _kextbridge_example_v1_ExecVerdict__Output>
         GetLogLevelRequest: MessageTypeDefinition<_kextbridge_example_v1_GetLogLevelRequest, _kextbridge_example_v1_GetLogLevelRequest__Output>
+        GetMaxEventRateRequest: MessageTypeDefinition<_kextbridge_example_v1_GetMaxEventRateRequest, _kextbridge_example_v1_GetMaxEventRateRequest__Output>
         Heartbeat: MessageTypeDefinition<_kextbridge_example_v1_Heartbeat, _kextbridge_example_v1_Heartbeat__Output>
         LogLevel: MessageTypeDefinition<_kextbridge_example_v1_LogLevel, _kextbridge_example_v1_LogLevel__Output>
+        MaxEventRate: MessageTypeDefinition<_kextbridge_example_v1_MaxEventRate, _kextbridge_example_v1_MaxEventRate__Output>
         SimulateExecReply: MessageTypeDefinition<_kextbridge_example_v1_SimulateExecReply, _kextbridge_example_v1_SimulateExecReply__Output>
         SimulateExecRequest: MessageTypeDefinition<_kextbridge_example_v1_SimulateExecRequest, _kextbridge_example_v1_SimulateExecRequest__Output>
         StatsReply: MessageTypeDefinition<_kextbridge_example_v1_StatsReply, _kextbridge_example_v1_StatsReply__Output>
@@ -100,6 +105,7 @@ export interface ProtoGrpcType {
       }
     }
     v1: {
+      FieldBounds: MessageTypeDefinition<_kextbridge_v1_FieldBounds, _kextbridge_v1_FieldBounds__Output>
       KernelBinding: MessageTypeDefinition<_kextbridge_v1_KernelBinding, _kextbridge_v1_KernelBinding__Output>
       LossSource: EnumTypeDefinition
       Lost: MessageTypeDefinition<_kextbridge_v1_Lost, _kextbridge_v1_Lost__Output>

@@ -45,6 +45,8 @@ test('the example proto binds every method, with its kind, id and name', () => {
       ['/kextbridge.example.v1.Example/ServeAuthorizeExec', 'upcall', 1, 'authorize_exec', '', ''],
       ['/kextbridge.example.v1.Example/GetLogLevel', 'option', 1, 'log_level', 'get', ''],
       ['/kextbridge.example.v1.Example/SetLogLevel', 'option', 1, 'log_level', 'set', ''],
+      ['/kextbridge.example.v1.Example/GetMaxEventRate', 'option', 2, 'max_event_rate', 'get', ''],
+      ['/kextbridge.example.v1.Example/SetMaxEventRate', 'option', 2, 'max_event_rate', 'set', ''],
     ],
   );
 });

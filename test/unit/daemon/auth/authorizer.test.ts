@@ -69,6 +69,15 @@ test('a denial names who, what and why', () => {
   assert.equal(reason(policy, bob, { kind: 'serve', item: { id: 1, name: 'authorize_exec', privileged: true } }), "uid 1002 (bob) may not serve upcall 'authorize_exec': it is privileged; allowed: root, group admin");
 });
 
+test('an option flagged set-privileged: anyone reads it, only root and the admin group set it', () => {
+  const policy = compile();
+  const maxKeys: CatalogItem = { id: 3, name: 'max_keys', privileged: false, setPrivileged: true };
+  for (const who of [alice, bob, nobody]) assert.ok(allowed(policy, who, { kind: 'get', item: maxKeys }));
+  assert.equal(reason(policy, bob, { kind: 'set', item: maxKeys }), "uid 1002 (bob) may not set option 'max_keys': it is privileged; allowed: root, group admin");
+  assert.ok(allowed(policy, carol, { kind: 'set', item: maxKeys }), 'the admin group sets it');
+  assert.ok(allowed(policy, root, { kind: 'set', item: maxKeys }));
+});
+
 test('describe and status are anyone\'s; listing subscribers is root\'s and the admin group\'s', () => {
   const policy = compile();
   for (const who of [alice, nobody, carol]) {

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { CatalogKind, ENTRY_PRIVILEGED, ENTRY_READONLY, FrameType, INT64_MAX, INT64_MIN, ValueType, checkWelcome, chooseVersion, decodeDatagram, decodeEvent, decodeLoss, decodeOptionValue, decodeUpcall, decodeWelcome, encodeFrame, encodeHello, encodeOptionValue, encodeSubscribe, eventData, eventSeq, eventTimeNs, type Hello, type OptionEntry, type PayloadErrorClass, type Result } from 'kextbridged/internal/wire/index';
+import { CatalogKind, ENTRY_PRIVILEGED, ENTRY_READONLY, ENTRY_SET_PRIVILEGED, FrameType, INT64_MAX, INT64_MIN, ValueType, checkWelcome, chooseVersion, decodeDatagram, decodeEvent, decodeLoss, decodeOptionValue, decodeUpcall, decodeWelcome, encodeFrame, encodeHello, encodeOptionValue, encodeSubscribe, eventData, eventSeq, eventTimeNs, type Hello, type OptionEntry, type PayloadErrorClass, type Result } from 'kextbridged/internal/wire/index';
 import { decodeHello, decodeSubscribe, encodeEvent, encodeLoss, encodeUpcall, encodeWelcome, type EntrySpec, type WelcomeSpec } from '../../../support/kext-wire';
 
 function failsWith<T>(r: Result<T>, cls: PayloadErrorClass, offset: number, what = ''): void {
@@ -65,13 +65,22 @@ test('WELCOME decodes into a typed catalog', () => {
   const c = w.value.catalog;
   assert.equal(w.value.identity, 'org.kextbridge.example');
   assert.deepEqual([c.commands.size, c.topics.size, c.options.size, c.upcalls.size], [1, 1, 2, 1]);
-  assert.deepEqual(c.options.get(1), { kind: CatalogKind.OPTION, id: 1, name: 'log_level', flags: 1, privileged: true, readOnly: false, valueType: ValueType.INT64, min: 0n, max: 4n });
+  assert.deepEqual(c.options.get(1), { kind: CatalogKind.OPTION, id: 1, name: 'log_level', flags: 1, privileged: true, setPrivileged: false, readOnly: false, valueType: ValueType.INT64, min: 0n, max: 4n });
   assert.equal(c.options.get(2)?.readOnly, true);
-  assert.deepEqual(c.upcalls.get(1), { kind: CatalogKind.UPCALL, id: 1, name: 'authorize_exec', flags: 1, privileged: true, timeoutMs: 5000, defaultVerdict: 1 });
+  assert.deepEqual(c.upcalls.get(1), { kind: CatalogKind.UPCALL, id: 1, name: 'authorize_exec', flags: 1, privileged: true, setPrivileged: false, timeoutMs: 5000, defaultVerdict: 1 });
   assert.equal(c.commands.get(1)?.privileged, false);
   assert.deepEqual(c.entries.map((e) => e.kind), [1, 2, 3, 3, 4]);
   const s = checkWelcome(hello, w.value);
   assert.deepEqual(s, { ok: true, value: { version: 1, sendDatagram: 2048, sendMessage: 65536, receiveDatagram: 65536, receiveMessage: 1 << 20, maxInflight: 64 } });
+});
+
+test('an option may be "read open, set privileged"; no other kind carries that flag', () => {
+  const option = { kind: CatalogKind.OPTION, id: 3, name: 'max_keys', flags: ENTRY_SET_PRIVILEGED, valueType: ValueType.INT64, min: 1n, max: 64n } as const;
+  const w = decodeWelcome(encodeWelcome({ ...spec, entries: [option] }));
+  assert.ok(w.ok);
+  assert.deepEqual([w.value.catalog.options.get(3)?.privileged, w.value.catalog.options.get(3)?.setPrivileged], [false, true]);
+  const bad = decodeWelcome(encodeWelcome({ ...spec, entries: [{ kind: CatalogKind.COMMAND, id: 1, name: 'echo', flags: ENTRY_SET_PRIVILEGED }] }));
+  assert.ok(!bad.ok && /command entry 0 has the set-privileged flag, which only options may carry/.test(bad.error.message), JSON.stringify(bad));
 });
 
 test('WELCOME with 65535 entries (the u16 maximum) round-trips; 65536 is refused', () => {
@@ -170,7 +179,7 @@ test('checkWelcome refuses versions not offered and impossible limits', () => {
 });
 
 function option(valueType: OptionEntry['valueType'], min: bigint, max: bigint): OptionEntry {
-  return { kind: CatalogKind.OPTION, id: 1, name: 'o', flags: 0, privileged: false, readOnly: false, valueType, min, max };
+  return { kind: CatalogKind.OPTION, id: 1, name: 'o', flags: 0, privileged: false, setPrivileged: false, readOnly: false, valueType, min, max };
 }
 
 test('INT64 values: bounds inclusive, full int64 range, exact size', () => {

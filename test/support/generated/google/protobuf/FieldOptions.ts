@@ -2,6 +2,7 @@
 
 import type { FeatureSet as _google_protobuf_FeatureSet, FeatureSet__Output as _google_protobuf_FeatureSet__Output } from '../../google/protobuf/FeatureSet';
 import type { UninterpretedOption as _google_protobuf_UninterpretedOption, UninterpretedOption__Output as _google_protobuf_UninterpretedOption__Output } from '../../google/protobuf/UninterpretedOption';
+import type { FieldBounds as _kextbridge_v1_FieldBounds, FieldBounds__Output as _kextbridge_v1_FieldBounds__Output } from '../../kextbridge/v1/FieldBounds';
 import type { Edition as _google_protobuf_Edition, Edition__Output as _google_protobuf_Edition__Output } from '../../google/protobuf/Edition';
 
 // Original file: null
@@ -139,6 +140,7 @@ export interface FieldOptions {
   'features'?: (_google_protobuf_FeatureSet | null);
   'featureSupport'?: (_google_protobuf_FieldOptions_FeatureSupport | null);
   'uninterpretedOption'?: (_google_protobuf_UninterpretedOption)[];
+  '.kextbridge.v1.field'?: (_kextbridge_v1_FieldBounds | null);
 }
 
 export interface FieldOptions__Output {
@@ -159,4 +161,5 @@ export interface FieldOptions__Output {
   'features': (_google_protobuf_FeatureSet__Output | null);
   'featureSupport': (_google_protobuf_FieldOptions_FeatureSupport__Output | null);
   'uninterpretedOption': (_google_protobuf_UninterpretedOption__Output)[];
+  '.kextbridge.v1.field': (_kextbridge_v1_FieldBounds__Output | null);
 }

@@ -1,5 +1,6 @@
 // Original file: proto/kextbridge/v1/options.proto
 
+import type { Long } from '@grpc/proto-loader';
 
 export interface KernelBinding {
   /**
@@ -26,6 +27,40 @@ export interface KernelBinding {
    * that drifted from the kext is refused (FAILED_PRECONDITION).
    */
   'name'?: (string);
+  /**
+   * The rest describes the catalog item to the kext's C generator
+   * (docs/kext-authors.md); the daemon reads the kext's own catalog from
+   * WELCOME, never these.
+   * 
+   * KB_ENTRY_PRIVILEGED: by default only root and the admin group may use it.
+   */
+  'privileged'?: (boolean);
+  /**
+   * Options: may be read, never set (KB_ENTRY_READONLY).
+   */
+  'readOnly'?: (boolean);
+  /**
+   * Options of an integer type: the bounds the engine checks before it
+   * stores a value (inclusive; both 0: the type's own range).
+   */
+  'min'?: (number | string | Long);
+  'max'?: (number | string | Long);
+  /**
+   * Upcalls: how long the kext waits for an answer (milliseconds, > 0),
+   * and the verdict it takes when none comes.
+   */
+  'timeoutMs'?: (number);
+  'defaultVerdict'?: (number);
+  /**
+   * Commands: the kext gets a cancel hook (the daemon's CANCEL) for work
+   * that runs on after the handler returns.
+   */
+  'cancellable'?: (boolean);
+  /**
+   * Options: anyone may read it; by default only root and the admin group
+   * may set it (KB_ENTRY_SET_PRIVILEGED; privileged closes both).
+   */
+  'setPrivileged'?: (boolean);
   'target'?: "command"|"topic"|"upcall"|"option";
 }
 
@@ -54,5 +89,39 @@ export interface KernelBinding__Output {
    * that drifted from the kext is refused (FAILED_PRECONDITION).
    */
   'name': (string);
+  /**
+   * The rest describes the catalog item to the kext's C generator
+   * (docs/kext-authors.md); the daemon reads the kext's own catalog from
+   * WELCOME, never these.
+   * 
+   * KB_ENTRY_PRIVILEGED: by default only root and the admin group may use it.
+   */
+  'privileged': (boolean);
+  /**
+   * Options: may be read, never set (KB_ENTRY_READONLY).
+   */
+  'readOnly': (boolean);
+  /**
+   * Options of an integer type: the bounds the engine checks before it
+   * stores a value (inclusive; both 0: the type's own range).
+   */
+  'min': (string);
+  'max': (string);
+  /**
+   * Upcalls: how long the kext waits for an answer (milliseconds, > 0),
+   * and the verdict it takes when none comes.
+   */
+  'timeoutMs': (number);
+  'defaultVerdict': (number);
+  /**
+   * Commands: the kext gets a cancel hook (the daemon's CANCEL) for work
+   * that runs on after the handler returns.
+   */
+  'cancellable': (boolean);
+  /**
+   * Options: anyone may read it; by default only root and the admin group
+   * may set it (KB_ENTRY_SET_PRIVILEGED; privileged closes both).
+   */
+  'setPrivileged': (boolean);
   'target'?: "command"|"topic"|"upcall"|"option";
 }

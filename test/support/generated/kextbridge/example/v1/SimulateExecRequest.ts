@@ -5,6 +5,9 @@ export interface SimulateExecRequest {
   'pid'?: (number);
   'ppid'?: (number);
   'uid'?: (number);
+  /**
+   * At most 1023 bytes.
+   */
   'path'?: (string);
 }
 
@@ -12,5 +15,8 @@ export interface SimulateExecRequest__Output {
   'pid': (number);
   'ppid': (number);
   'uid': (number);
+  /**
+   * At most 1023 bytes.
+   */
   'path': (string);
 }
