@@ -18,6 +18,7 @@ import { NOBODY } from '../support/interop';
 import { EXAMPLE_PROTO, ROOT } from '../support/paths';
 import { startStack, type Stack } from '../support/stack';
 import { rssMB } from '../support/measure';
+import { cpuSeconds } from '../../scripts/lib/processes';
 import { until } from '../support/wait';
 
 const STALLED_SUBSCRIBE = 100;
@@ -165,7 +166,9 @@ test('nobody stops reading 200 streams of 32 KB events: memory within budget and
 
   // The same flood without the attacker: what this machine's kernel link loses anyway.
   const alone = rootReader();
+  const cpu0 = cpuSeconds(pid);
   const baseline = await emit(EVENTS);
+  const cpuAlone = cpuSeconds(pid) - cpu0;
   const aloneTold = await alone.done(baseline.emitted + baseline.lost);
   console.log(`# alone: ${JSON.stringify(baseline)}; root reader ${JSON.stringify(aloneTold)}`);
   alone.close();
@@ -197,7 +200,9 @@ test('nobody stops reading 200 streams of 32 KB events: memory within budget and
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
+  const cpu1 = cpuSeconds(pid);
   const attacked = await emit(EVENTS);
+  const cpuAttacked = cpuSeconds(pid) - cpu1;
   const told = await watched.done(attacked.emitted + attacked.lost);
   sampling = false;
   await sampler;
@@ -220,6 +225,7 @@ test('nobody stops reading 200 streams of 32 KB events: memory within budget and
   console.log(
     `# ${STALLED_SUBSCRIBE} Subscribe + ${STALLED_WATCH} typed watches stalled, ${EVENTS} events of ${EVENT_BYTES} B at ${RATE}/s: ` +
       `kernel loss ${percent(baseline).toFixed(1)}% alone, ${percent(attacked).toFixed(1)}% attacked; ` +
+      `daemon CPU ${((cpuAlone / EVENTS) * 1e6).toFixed(1)} µs an event alone, ${((cpuAttacked / EVENTS) * 1e6).toFixed(1)} attacked; ` +
       `RSS ${rssQuiet.toFixed(0)} MB quiet, peak ${rssPeak.toFixed(0)} MB (peaks: heap ${held.heap.toFixed(0)}, external ${held.external.toFixed(0)}, ring ${held.ring.toFixed(0)}, queued and in flight ${held.queued.toFixed(0)} MB), ${rssAfter.toFixed(0)} MB within ${((Date.now() - gone) / 1000).toFixed(1)} s of the attacker going; ` +
       `root reader ${told.delivered} delivered, ${told.lost} told lost ${JSON.stringify(told.bySource)}`,
   );

@@ -67,7 +67,7 @@ export interface EventHubOptions {
 
 export const STREAM_BYTES_TOTAL = 16 * 1024 * 1024;
 // Past a budget, the holders give way down to this much under it.
-export const BUDGET_SLACK = 0.125;
+export const BUDGET_SLACK = 0.25;
 // One fast stream gets a deep pipe (it rides out a client's GC pause), a
 // hundred stalled ones a shallow one each.
 export const STREAM_SHARE_MIN = 64 * 1024;

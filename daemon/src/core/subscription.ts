@@ -167,6 +167,12 @@ export class Subscription implements SinkFlow, Overflowing {
     }
     const q = this.queue;
     q.push(item);
+    // A stream that takes nothing now is written to when it says so
+    // (resume, sent), not at every run.
+    if (this.#blocked || this.inFlight >= this.#host.streamShare()) {
+      if (q.events > this.limit || q.bytes > this.byteLimit) this.giveWay(this.byteLimit, null);
+      return false;
+    }
     const wait = holding && q.events + q.others < this.#maxBatch && q.events <= this.limit && q.bytes <= this.byteLimit;
     if (!wait) this.flush();
     if (q.events > this.limit || q.bytes > this.byteLimit) this.giveWay(this.byteLimit, null);
