@@ -73,7 +73,7 @@ async function main(rawArgv: string[]): Promise<number> {
     reconnectMinMs: config.kext.reconnectMinMs,
     reconnectMaxMs: config.kext.reconnectMaxMs,
   });
-  const session = new KernelSession(link, { limits: config.limits, log: moduleLogger(log, 'requests') });
+  const session = new KernelSession(link, { limits: config.limits, upcallDecisions: config.upcallDecisions, log: moduleLogger(log, 'requests') });
   const startedAt = Date.now();
   let server: DaemonServer | null = null;
   const ops: Operations = new Operations({

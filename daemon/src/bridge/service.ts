@@ -175,6 +175,7 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
   const listSubscribers: Unary<unknown, unknown> = withIdentity((identity: PeerIdentity, _c, cb) =>
     reply(cb, ops.subscribers(identity), (list) => ({
       subscribers: list.map((s) => ({ ...s, overflow: `OVERFLOW_POLICY_${s.overflow.toUpperCase()}` })),
+      upcallHandlers: ops.session.upcalls.list(),
     })),
   );
 
