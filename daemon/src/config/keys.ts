@@ -59,7 +59,7 @@ export const KEYS: KeyTable<Config> = {
   allowAnyUserSocket: {
     type: 'boolean',
     default: false,
-    doc: "Accept a socket directory owned by another user or writable by others (whoever can write it can replace the socket). Development only.",
+    doc: "Accept a socket directory, or a directory or symlink above it, owned by another user or writable by others (whoever can replace one can replace the socket; docs/security.md). Development only.",
     flag: { name: 'allow-any-user-socket' },
   },
   kext: {
