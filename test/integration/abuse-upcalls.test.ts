@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { cli } from '../support/cli';
 import { unary } from '../support/daemon';
 import { NOBODY } from '../support/interop';
 import { median } from '../support/measure';
@@ -105,6 +106,7 @@ test('(d) a handler that never answers is set aside, shown unhealthy, and no lon
     const status = await unary<{ upcallHandlersUnhealthy: number; counters: { upcallHandlersSetAside: string } }>(client, 'GetStatus', {});
     assert.equal(status.upcallHandlersUnhealthy, 1, 'GetStatus shows it');
     assert.ok(Number(status.counters.upcallHandlersSetAside) >= 1);
+    assert.match((await cli(stack.daemon.socket, ['status'])).stdout, /2 upcall handlers \(1 set aside for missed deadlines\)/, 'and kextbridge status');
     for (let i = 0; i < 3; i++) await simulateExec(client, 2100 + i);
     assert.equal((await silent()).asked, String(MISSES_TO_REST), 'not asked while set aside');
     assert.equal(root.asked, MISSES_TO_REST + 3, 'root was asked every question');
