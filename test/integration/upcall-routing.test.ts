@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
 import { loadSchema } from '@kextbridge/protocol';
-import { unary, type Client } from '../support/daemon';
+import { loggedLine, unary, type Client } from '../support/daemon';
 import { startStack, type Stack } from '../support/stack';
 import { ROOT as root } from '../support/paths';
 
@@ -94,14 +94,17 @@ test('every live handler is asked each question; a deny is final, allows from ev
   }
 });
 
-test('with no deny rule, handlers of one standing that disagree leave the kext its default', async () => {
-  const other = await startStack({}, ['--upcall-timeout-ms', String(UPCALL_TIMEOUT_MS)]);
+test('with no deny rule, handlers of one standing that disagree leave the kext its default; a rule for no upcall is warned of', async () => {
+  // A misspelt key: authorize_exec has no rule.
+  const other = await startStack({ upcallDecisions: { authorise_exec: { denyWhen: { field: 1 } } } }, ['--upcall-timeout-ms', String(UPCALL_TIMEOUT_MS)]);
   const saved = client;
   client = other.client;
   const log: string[] = [];
   const a = handler('a', log, 0, true);
   const b = handler('b', log, 0, false);
   try {
+    const warning = await loggedLine(other.daemon, 'upcallDecisions names authorise_exec, not an upcall of this kext (it has: authorize_exec (1))', 0);
+    assert.match(warning, /"level":"warn"/);
     await handlers(2);
     const r = await simulateExec(3);
     assert.deepEqual([r.allowed, r.decidedBy], [true, 'DECIDER_DEFAULT_REFUSED'], 'the default (allow), by a refusal');

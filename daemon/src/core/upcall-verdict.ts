@@ -47,3 +47,14 @@ export function verdictOf(payload: Uint8Array, rule: DenyRule | undefined): Verd
 export function decisionFor(map: Readonly<Record<string, UpcallDecision>>, name: string, id: number): UpcallDecision {
   return map[name] ?? map[String(id)] ?? map['*'] ?? { mode: 'any_deny' };
 }
+
+// Keys of the config's map that name no upcall of this catalog: a typo
+// there would otherwise leave that upcall on the default rule unnoticed.
+export function unmatchedDecisions(map: Readonly<Record<string, UpcallDecision>>, upcalls: Iterable<{ id: number; name: string }>): string[] {
+  const known = new Set<string>(['*']);
+  for (const u of upcalls) {
+    known.add(u.name);
+    known.add(String(u.id));
+  }
+  return Object.keys(map).filter((k) => !known.has(k));
+}

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { UpcallRouter, type HandlerOwner, type UpcallQuestion } from 'kextbridged/internal/core/upcalls';
-import { verdictOf, type UpcallDecision } from 'kextbridged/internal/core/upcall-verdict';
+import { unmatchedDecisions, verdictOf, type UpcallDecision } from 'kextbridged/internal/core/upcall-verdict';
 
 const ALLOW = Uint8Array.of(0x08, 0x01); // ExecVerdict{allow: true}
 const DENY = new Uint8Array(0); // ExecVerdict{allow: false}: proto3 leaves it out
@@ -209,4 +209,11 @@ test('a malformed answer is no vote', () => {
   r.answer(b, id, 0, ALLOW);
   assert.deepEqual(replies, [{ id, status: 0, payload: [...ALLOW] }]);
   r.linkDown();
+});
+
+test('unmatchedDecisions: config keys that name no upcall of the catalog', () => {
+  const upcalls = [{ id: 1, name: 'authorize_exec' }];
+  const any: UpcallDecision = { mode: 'any_deny' };
+  assert.deepEqual(unmatchedDecisions({ authorize_exec: any, '1': any, '*': any }, upcalls), []);
+  assert.deepEqual(unmatchedDecisions({ authorise_exec: any, '2': any }, upcalls), ['2', 'authorise_exec']);
 });
