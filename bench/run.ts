@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { callRound, callSection, emptyCallSamples } from './calls';
 import { emptyEventSamples, eventRound, eventSection } from './events';
 import { emptyMemorySamples, memoryRound, memorySection } from './memory';
+import { emptyUpcallSamples, upcallRound, upcallSection } from './upcalls';
 import { startBridge } from './lib/bridge';
 import { parseConfig, type BenchConfig } from './lib/config';
 import { describeMachine, machineInfo } from './lib/machine';
@@ -23,6 +24,7 @@ interface Samples {
   calls: ReturnType<typeof emptyCallSamples>;
   events: ReturnType<typeof emptyEventSamples>;
   memory: ReturnType<typeof emptyMemorySamples>;
+  upcalls: ReturnType<typeof emptyUpcallSamples>;
 }
 
 function sections(c: BenchConfig, s: Samples): Section[] {
@@ -30,10 +32,11 @@ function sections(c: BenchConfig, s: Samples): Section[] {
   if (c.only.includes('calls')) out.push(callSection(c, s.calls));
   if (c.only.includes('events')) out.push(eventSection(c, s.events));
   if (c.only.includes('memory')) out.push(memorySection(c, s.memory));
+  if (c.only.includes('upcalls')) out.push(upcallSection(c, s.upcalls));
   return out;
 }
 
-async function run(c: BenchConfig, dir: string, { calls, events, memory }: Samples): Promise<void> {
+async function run(c: BenchConfig, dir: string, { calls, events, memory, upcalls }: Samples): Promise<void> {
   const rawBin = buildRawSeqpacket(dir);
   if (c.only.includes('calls') || c.only.includes('events')) {
     // One daemon for calls and events, so a --profile covers both paths.
@@ -53,6 +56,20 @@ async function run(c: BenchConfig, dir: string, { calls, events, memory }: Sampl
       await bridge.stop();
     }
   }
+  if (c.only.includes('upcalls')) {
+    // Daemons of their own: the calls and events above leave theirs warm.
+    const bridge = await startBridge();
+    const baseline = c.baselineDaemon ? await startBridge({ main: c.baselineDaemon }) : undefined;
+    try {
+      for (let round = 0; round < c.rounds; round++) {
+        log(`round ${round + 1}/${c.rounds}: upcalls`);
+        await upcallRound(c, round, bridge, baseline, upcalls);
+      }
+    } finally {
+      await bridge.stop();
+      await baseline?.stop();
+    }
+  }
   if (c.only.includes('memory')) {
     for (let round = 0; round < c.memoryRounds; round++) {
       log(`memory round ${round + 1}/${c.memoryRounds}`);
@@ -70,7 +87,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const dir = mkdtempSync(join(tmpdir(), 'kb-bench-'));
-  const samples: Samples = { calls: emptyCallSamples(), events: emptyEventSamples(), memory: emptyMemorySamples() };
+  const samples: Samples = { calls: emptyCallSamples(), events: emptyEventSamples(), memory: emptyMemorySamples(), upcalls: emptyUpcallSamples() };
   const limit = setTimeout(() => {
     console.error(`bench: stopped at its ${c.limitMs / 1000} s limit; what was measured so far:`);
     killAll();

@@ -1,5 +1,6 @@
 // How much a run measures: the full run (`npm run bench`), --quick, and
 // --smoke (CI: seconds, no thresholds), each overridable flag by flag.
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 
@@ -32,6 +33,9 @@ export interface BenchConfig {
   limitMs: number;
   // Profile the daemon (node --cpu-prof) into this directory.
   profileDir: string | undefined;
+  // Another build's daemon/dist/main.js, measured beside this one by the
+  // upcalls benchmark (before and after a change, in the same run).
+  baselineDaemon: string | undefined;
   only: string[];
   // How subscribers decode: the client's numbers-and-bigint API
   // (subscribeNumeric) or its proto-loader-shaped strings (subscribeBatches).
@@ -42,7 +46,7 @@ export interface BenchConfig {
 // and bare baseline alike.
 export const EVENT_BATCH = 1024;
 
-const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDir' | 'only' | 'decode'>> = {
+const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDir' | 'baselineDaemon' | 'only' | 'decode'>> = {
   full: {
     rounds: 5,
     warmupMs: 300,
@@ -106,8 +110,8 @@ const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDi
 };
 
 export const USAGE = `usage: npm run bench -- [--smoke | --quick] [--rounds N] [--events N] [--call-ms N] [--flood-ms N]
-                     [--call-processes N] [--subscriber-processes N] [--profile DIR] [--only calls,events,memory]
-                     [--decode number|string]`;
+                     [--call-processes N] [--subscriber-processes N] [--profile DIR] [--only calls,events,memory,upcalls]
+                     [--decode number|string] [--baseline-daemon OTHER_TREE/daemon/dist/main.js]`;
 
 function positive(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -131,14 +135,18 @@ export function parseConfig(argv: string[]): BenchConfig {
       profile: { type: 'string' },
       only: { type: 'string' },
       decode: { type: 'string' },
+      'baseline-daemon': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
   if (values.help) throw new Error(USAGE);
   const mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
   const p = PRESETS[mode];
-  const only = values.only ? values.only.split(',') : ['calls', 'events', 'memory'];
-  for (const o of only) if (!['calls', 'events', 'memory'].includes(o)) throw new Error(`--only: unknown benchmark ${o}; choose from calls, events, memory`);
+  const benchmarks = ['calls', 'events', 'memory', 'upcalls'];
+  const only = values.only ? values.only.split(',') : benchmarks;
+  for (const o of only) if (!benchmarks.includes(o)) throw new Error(`--only: unknown benchmark ${o}; choose from ${benchmarks.join(', ')}`);
+  const baseline = values['baseline-daemon'];
+  if (baseline !== undefined && !existsSync(baseline)) throw new Error(`--baseline-daemon: no such file ${baseline} (another tree's daemon/dist/main.js, built)`);
   return {
     ...p,
     mode,
@@ -149,6 +157,7 @@ export function parseConfig(argv: string[]): BenchConfig {
     callProcesses: positive('call-processes', values['call-processes'], p.callProcesses),
     subscriberProcesses: positive('subscriber-processes', values['subscriber-processes'], p.subscriberProcesses),
     profileDir: values.profile,
+    baselineDaemon: baseline,
     only,
     decode: decodeMode(values.decode),
   };

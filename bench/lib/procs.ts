@@ -46,6 +46,8 @@ export async function startKextsim(socket: string): Promise<ChildProcess> {
 export interface DaemonOptions {
   // Write a V8 CPU profile here when the daemon exits (node --cpu-prof).
   cpuProfDir?: string;
+  // Another build's daemon/dist/main.js; this tree's by default.
+  main?: string;
 }
 
 // The real daemon as it ships (daemon/dist/main.js) serving the example
@@ -53,7 +55,7 @@ export interface DaemonOptions {
 // along with the daemon.
 export async function startDaemon(socket: string, kextSocket: string, options: DaemonOptions = {}): Promise<ChildProcess> {
   const nodeArgs = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
-  const daemon = await launchDaemon({ socket, kextSocket, nodeArgs, logLevel: 'info', args: ['--proto', EXAMPLE_PROTO] });
+  const daemon = await launchDaemon({ socket, kextSocket, nodeArgs, logLevel: 'info', args: ['--proto', EXAMPLE_PROTO], ...(options.main ? { main: options.main } : {}) });
   // Its log is drained, not kept: a full pipe would block the daemon.
   daemon.forget();
   return remember(daemon);

@@ -9,8 +9,10 @@ import { exampleStub } from '../../test/support/example';
 
 export interface UnaryLoadArgs {
   socket: string;
-  // 'call': Bridge.Call of the echo command; 'echo': the typed Example.Echo.
-  method: 'call' | 'echo';
+  // 'call': Bridge.Call of the echo command; 'echo': the typed Example.Echo;
+  // 'exec': the typed Example.SimulateExec, which asks authorize_exec (a
+  // call not decided by a handler counts as an error).
+  method: 'call' | 'echo' | 'exec';
   payloadBytes: number;
   concurrency: number;
   warmupMs: number;
@@ -31,6 +33,13 @@ const payload = Buffer.alloc(a.payloadBytes, 0x78);
 
 function once(): Promise<void> {
   if (a.method === 'call') return client.call('echo', payload).then(() => undefined);
+  if (a.method === 'exec') {
+    return new Promise((resolve, reject) => {
+      exampleStub(client).SimulateExec({ pid: 4242, uid: 501, path: '/usr/bin/true' }, client.options(), (err, reply) =>
+        err ? reject(err) : reply?.decidedBy === 'DECIDER_HANDLER' ? resolve() : reject(new Error(`decided by ${reply?.decidedBy}`)),
+      );
+    });
+  }
   return new Promise((resolve, reject) => {
     exampleStub(client).Echo({ data: payload }, client.options(), (err) => (err ? reject(err) : resolve()));
   });

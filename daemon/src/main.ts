@@ -13,6 +13,7 @@ import { StatusWatchers } from './bridge/status-watch';
 import { loadConfig } from './config/load';
 import { Operations } from './core/operations';
 import { KernelSession } from './core/session';
+import { unmatchedDecisions } from './core/upcall-verdict';
 import { untilStopped } from './lifecycle';
 import { MemorySettler } from './memory';
 import { KernelLink } from './link/kernel-link';
@@ -73,7 +74,7 @@ async function main(rawArgv: string[]): Promise<number> {
     reconnectMinMs: config.kext.reconnectMinMs,
     reconnectMaxMs: config.kext.reconnectMaxMs,
   });
-  const session = new KernelSession(link, { limits: config.limits, log: moduleLogger(log, 'requests') });
+  const session = new KernelSession(link, { limits: config.limits, upcallDecisions: config.upcallDecisions, log: moduleLogger(log, 'requests') });
   const startedAt = Date.now();
   let server: DaemonServer | null = null;
   const ops: Operations = new Operations({
@@ -114,6 +115,13 @@ async function main(rawArgv: string[]): Promise<number> {
   const serving = server;
   typedApi.attach(serving);
   link.on('state', (state) => serving.setServing(state === 'ready'));
+  session.on('ready', (welcome) => {
+    const unmatched = unmatchedDecisions(config.upcallDecisions, welcome.catalog.upcalls.values());
+    if (unmatched.length > 0) {
+      const known = [...welcome.catalog.upcalls.values()].map((u) => `${u.name} (${u.id})`).join(', ') || 'none';
+      log.warn({ unmatched }, `upcallDecisions names ${unmatched.join(', ')}, not an upcall of this kext (it has: ${known}); those rules apply to nothing`);
+    }
+  });
 
   try {
     await serving.start();

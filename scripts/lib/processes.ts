@@ -169,10 +169,12 @@ export interface DaemonStart {
   nodeArgs?: readonly string[];
   stderr?: 'pipe' | 'inherit' | 'ignore';
   timeoutMs?: number;
+  // Another build's daemon/dist/main.js (a benchmark's baseline); this tree's by default.
+  main?: string;
 }
 
 export async function startDaemon(o: DaemonStart): Promise<Started> {
-  const args = [...(o.nodeArgs ?? []), DAEMON_MAIN, '--socket', o.socket, '--kext-socket', o.kextSocket, ...(o.logLevel ? ['--log-level', o.logLevel] : []), ...(o.args ?? [])];
+  const args = [...(o.nodeArgs ?? []), o.main ?? DAEMON_MAIN, '--socket', o.socket, '--kext-socket', o.kextSocket, ...(o.logLevel ? ['--log-level', o.logLevel] : []), ...(o.args ?? [])];
   const daemon = startProcess(process.execPath, args, o.stderr ?? 'pipe');
   const until = o.until ?? '"msg":"kext link ready"';
   await readyOrKilled(daemon, (l) => l.includes(until), o.timeoutMs ?? 15_000, 'kextbridged');

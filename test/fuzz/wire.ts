@@ -1,6 +1,8 @@
 // Fuzzes the daemon's decoders of what a kext sends (frames, the WELCOME
-// catalog, EVENT/LOSS/UPCALL heads, option values, MORE reassembly) with
-// mutations of the golden vectors, for a bounded time:
+// catalog, EVENT/LOSS/UPCALL heads, option values, MORE reassembly), and
+// of two things a client sends (an upcall answer read by a deny rule, a
+// grpc-timeout header), with mutations of the golden vectors, for a
+// bounded time:
 //   node dist/test/fuzz/wire.js [--seconds N] [--seed S]
 // Coverage-guided JS fuzzers (Jazzer.js) ship no build for this machine's
 // glibc, so this is a seeded mutational fuzzer: every input derives from
@@ -17,6 +19,8 @@ import { decodeEvent, decodeLoss, decodeUpcall } from 'kextbridged/internal/wire
 import { Reassembler } from 'kextbridged/internal/wire/reassembler';
 import { decodeOptionValue } from 'kextbridged/internal/wire/values';
 import type { OptionEntry } from 'kextbridged/internal/wire/catalog';
+import { verdictOf } from 'kextbridged/internal/core/upcall-verdict';
+import { MAX_TIMEOUT_MS, parseGrpcTimeout } from 'kextbridged/internal/server/deadline-header';
 import { loadVectors } from '../support/wire-vectors-file';
 
 function args(): { seconds: number; seed: number } {
@@ -102,6 +106,11 @@ function payloadDecoders(p: Uint8Array): void {
     if (typeof v.value === 'string') assert.ok(Buffer.byteLength(v.value) <= Number(o.max), 'a string within its length');
     if (v.value instanceof Uint8Array) assert.ok(v.value.length <= Number(o.max), 'bytes within their length');
   }
+  for (const field of [1, 2, 15]) assert.ok(['deny', 'allow', 'malformed'].includes(verdictOf(p, { field, equals: 0 })), 'an answer is read or refused');
+  const header = Buffer.from(p.subarray(0, 12)).toString('latin1');
+  const t = parseGrpcTimeout(header);
+  if (t.kind !== 'malformed') assert.match(header, /^[0-9]{1,8}[HMSmun]$/, 'only what the spec allows is a timeout');
+  if (t.kind === 'deadline') assert.ok(t.ms >= 1 && t.ms <= MAX_TIMEOUT_MS, 'a deadline a timer can hold');
 }
 
 function mutate(seedInputs: Uint8Array[], next: () => number): Uint8Array {

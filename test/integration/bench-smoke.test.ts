@@ -10,6 +10,7 @@ import { callSection, emptyCallSamples } from '../../bench/calls';
 import { emptyEventSamples, eventSection } from '../../bench/events';
 import { emptyMemorySamples, memorySection } from '../../bench/memory';
 import { parseConfig } from '../../bench/lib/config';
+import { emptyUpcallSamples, upcallSection } from '../../bench/upcalls';
 import { finished, type CliResult } from '../support/cli';
 import { ROOT as root } from '../support/paths';
 
@@ -27,7 +28,7 @@ test('npm run bench -- --smoke prints the machine and every row with figures', {
   assert.equal(r.code, 0, `bench --smoke failed:\n${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /^machine: \d+ cores .*node v\d+.*@grpc\/grpc-js \d+\.\d+\.\d+/m);
   const c = parseConfig(['--smoke']);
-  const rows = [callSection(c, emptyCallSamples()), eventSection(c, emptyEventSamples()), memorySection(c, emptyMemorySamples())].flatMap((s) => s.rows);
+  const rows = [callSection(c, emptyCallSamples()), eventSection(c, emptyEventSamples()), memorySection(c, emptyMemorySamples()), upcallSection(c, emptyUpcallSamples())].flatMap((s) => s.rows);
   for (const row of rows) {
     const figure = new RegExp(`^\\s+${escape(row.name)}\\s+[\\d,.]+ ${escape(row.unit)} \\([\\d,.]+–[\\d,.]+\\)`, 'm');
     assert.match(r.stdout, figure, `row "${row.name}" has no numeric figure:\n${r.stdout}`);

@@ -1,12 +1,15 @@
-// Upcall routing against the real kextsim: questions go round robin across
-// the live handlers of an upcall, and an answer that comes after the kext's
-// deadline changes nothing (the kext's default applied) and is counted.
+// Upcall routing against the real kextsim: every live handler of an upcall
+// is asked each question and the verdict is a vote (a deny is final at
+// once; an allow waits for the other handlers of its standing; with no
+// deny rule, disagreeing handlers leave the kext its default), and an
+// answer that comes after the kext's deadline changes nothing (the kext's
+// default applied) and is counted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
 import { loadSchema } from '@kextbridge/protocol';
-import { unary, type Client } from '../support/daemon';
+import { loggedLine, unary, type Client } from '../support/daemon';
 import { startStack, type Stack } from '../support/stack';
 import { ROOT as root } from '../support/paths';
 import { until } from '../support/wait';
@@ -22,7 +25,7 @@ let stack: Stack;
 let client: Client;
 
 before(async () => {
-  stack = await startStack({}, ['--upcall-timeout-ms', String(UPCALL_TIMEOUT_MS)]);
+  stack = await startStack({ upcallDecisions: { authorize_exec: { denyWhen: { field: 1, equals: 0 } } } }, ['--upcall-timeout-ms', String(UPCALL_TIMEOUT_MS)]);
   client = stack.client;
 });
 
@@ -67,29 +70,47 @@ async function simulateExec(pid: number): Promise<{ allowed: boolean; decidedBy:
   return { ...o, ms: Date.now() - t0 };
 }
 
-test('questions go round robin across the live handlers; each answer decides its own question', async () => {
+test('every live handler is asked each question; a deny is final, allows from every root handler decide', async () => {
   const log: string[] = [];
   const a = handler('a', log, 0, true);
   await handlers(1);
   const b = handler('b', log, 0, false);
   await handlers(2);
   try {
-    const answers = [];
-    for (const pid of [1, 2, 3, 4]) answers.push(await simulateExec(pid));
-    assert.deepEqual(log.map((l) => l.split(':')[0]), ['a', 'b', 'a', 'b'], `routing: ${log.join(' ')}`);
-    assert.deepEqual(
-      answers.map((r) => [r.allowed, r.decidedBy]),
-      [
-        [true, 'DECIDER_HANDLER'],
-        [false, 'DECIDER_HANDLER'],
-        [true, 'DECIDER_HANDLER'],
-        [false, 'DECIDER_HANDLER'],
-      ],
-    );
+    const denied = await simulateExec(1);
+    assert.deepEqual(log.sort(), ['a:1', 'b:1'], `both asked: ${log.join(' ')}`);
+    assert.deepEqual([denied.allowed, denied.decidedBy], [false, 'DECIDER_HANDLER'], "b's deny decides");
+    b.cancel();
+    await handlers(1);
+    const allowed = await simulateExec(2);
+    assert.deepEqual([allowed.allowed, allowed.decidedBy], [true, 'DECIDER_HANDLER'], "a alone: its allow decides");
   } finally {
     a.cancel();
     b.cancel();
     await handlers(0);
+  }
+});
+
+test('with no deny rule, handlers of one standing that disagree leave the kext its default; a rule for no upcall is warned of', async () => {
+  // A misspelt key: authorize_exec has no rule.
+  const other = await startStack({ upcallDecisions: { authorise_exec: { denyWhen: { field: 1 } } } }, ['--upcall-timeout-ms', String(UPCALL_TIMEOUT_MS)]);
+  const saved = client;
+  client = other.client;
+  const log: string[] = [];
+  const a = handler('a', log, 0, true);
+  const b = handler('b', log, 0, false);
+  try {
+    const warning = await loggedLine(other.daemon, 'upcallDecisions names authorise_exec, not an upcall of this kext (it has: authorize_exec (1))', 0);
+    assert.match(warning, /"level":"warn"/);
+    await handlers(2);
+    const r = await simulateExec(3);
+    assert.deepEqual([r.allowed, r.decidedBy], [true, 'DECIDER_DEFAULT_REFUSED'], 'the default (allow), by a refusal');
+    assert.ok(r.ms < UPCALL_TIMEOUT_MS, `at once, not at the deadline (${r.ms} ms)`);
+  } finally {
+    a.cancel();
+    b.cancel();
+    client = saved;
+    await other.stop();
   }
 });
 
@@ -108,14 +129,19 @@ test('an answer after the kext deadline: the default applies at the deadline, th
     await until('the late answer to be counted', async () => (after = await counters()).upcallsLate !== before.upcallsLate);
     assert.equal(Number(after.upcallsLate), Number(before.upcallsLate) + 1, 'the late answer is counted');
     assert.equal(after.upcallsAnswered, before.upcallsAnswered, 'and not counted as an answer');
-    // The link and the handler are fine: a prompt answer still decides.
+    // The link and the handlers are fine: a prompt deny decides at once.
     const fast = handler('fast', log, 0, false);
     await handlers(2);
     const next = [await simulateExec(8), await simulateExec(9)];
-    assert.ok(
-      next.some((n) => n.decidedBy === 'DECIDER_HANDLER' && !n.allowed),
-      `the prompt handler decides its share: ${JSON.stringify(next)}`,
+    assert.deepEqual(
+      next.map((n) => [n.allowed, n.decidedBy]),
+      [
+        [false, 'DECIDER_HANDLER'],
+        [false, 'DECIDER_HANDLER'],
+      ],
+      `the prompt deny decides: ${JSON.stringify(next)}`,
     );
+    assert.ok(next.every((n) => n.ms < UPCALL_TIMEOUT_MS), 'without waiting for the slow handler');
     fast.cancel();
   } finally {
     slow.cancel();

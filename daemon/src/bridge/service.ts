@@ -149,6 +149,7 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
   const listSubscribers: Unary<unknown, unknown> = withIdentity((identity: PeerIdentity, _c, cb) =>
     reply(cb, ops.subscribers(identity), (list) => ({
       subscribers: list,
+      upcallHandlers: ops.session.upcalls.list(),
     })),
   );
 

@@ -5,7 +5,7 @@
 // table; the mapped type makes a key of Config without an entry here a
 // compile error.
 import { MAX_MESSAGE } from '../wire/constants';
-import type { Config, PolicyConfig, Principal } from './schema';
+import type { Config, PolicyConfig, Principal, UpcallDecisions } from './schema';
 import { KCTL_NAME_MAX, LAUNCHD_EXIT_TIMEOUT_MIN_MS, LINUX_SOCKET_PATH_MAX, MACOS_SOCKET_PATH_MAX, SHUTDOWN_MARGIN_MS, runDir } from './os-limits';
 import type { LogLevel } from '../log';
 
@@ -32,11 +32,12 @@ export type KeySpec =
   | (Common<LogLevel> & { type: 'logLevel' })
   | (Common<Principal> & { type: 'group' })
   | (Common<string[]> & { type: 'files' | 'directories' })
-  | (Common<PolicyConfig> & { type: 'policy' });
+  | (Common<PolicyConfig> & { type: 'policy' })
+  | (Common<UpcallDecisions> & { type: 'upcallDecisions' });
 
-// Config's shape with a KeySpec at each leaf (policy is one leaf: its
-// maps are keyed by the kext's own item names).
-export type KeyTable<T> = { [K in keyof T]: T[K] extends PolicyConfig ? KeySpec : T[K] extends unknown[] ? KeySpec : T[K] extends object ? KeyTable<T[K]> : KeySpec };
+// Config's shape with a KeySpec at each leaf (policy and upcallDecisions
+// are one leaf each: their maps are keyed by the kext's own item names).
+export type KeyTable<T> = { [K in keyof T]: T[K] extends PolicyConfig | UpcallDecisions ? KeySpec : T[K] extends unknown[] ? KeySpec : T[K] extends object ? KeyTable<T[K]> : KeySpec };
 
 const MiB = 1024 * 1024;
 
@@ -58,7 +59,7 @@ export const KEYS: KeyTable<Config> = {
   allowAnyUserSocket: {
     type: 'boolean',
     default: false,
-    doc: "Accept a socket directory owned by another user or writable by others (whoever can write it can replace the socket). Development only.",
+    doc: "Accept a socket directory, or a directory or symlink above it, owned by another user or writable by others (whoever can replace one can replace the socket; docs/security.md). Development only.",
     flag: { name: 'allow-any-user-socket' },
   },
   kext: {
@@ -122,6 +123,22 @@ export const KEYS: KeyTable<Config> = {
     idleConnectionMs: { type: 'integer', min: 1_000, max: 86_400_000, default: 300_000, unit: 'ms', doc: 'A connection with no call open for this long is closed.' },
     maxStreamsPerConnection: { type: 'integer', min: 1, max: 65_535, default: 256, doc: 'HTTP/2 streams one connection may have open at once.' },
     sessionMemoryMiB: { type: 'integer', min: 1, max: 4_096, default: 32, unit: 'MiB', doc: "Memory one connection's HTTP/2 session may use; past it, it gets no new streams." },
+    upcallHandlersPerUid: {
+      type: 'integer',
+      min: 1,
+      max: 4_096,
+      default: 4,
+      doc: 'Serve streams one uid (root too) may have registered for one upcall; past it, RESOURCE_EXHAUSTED. Every handler is asked every question, so each one costs a write per upcall.',
+    },
+    upcallMissesToRest: { type: 'integer', min: 1, max: 1_000, default: 3, doc: "Consecutive upcall deadlines a handler lets pass before it is set aside (not asked while a healthy handler of that upcall remains)." },
+    upcallRestMs: {
+      type: 'integer',
+      min: 100,
+      max: 86_400_000,
+      default: 30_000,
+      unit: 'ms',
+      doc: 'How long a handler is set aside; then it is asked again, and one more missed deadline sets it aside again.',
+    },
   },
   logLevel: {
     type: 'logLevel',
@@ -139,6 +156,11 @@ export const KEYS: KeyTable<Config> = {
     type: 'policy',
     default: { commands: {}, topics: {}, options: { get: {}, set: {} }, upcalls: {} },
     doc: 'Who may use each command, topic, option (get, set) and upcall: maps keyed by catalog name, catalog id or "*", each to {users, groups}. Its shape, with an example: docs/kext-authors.md ("Who may do what: the policy"). SIGHUP applies a change.',
+  },
+  upcallDecisions: {
+    type: 'upcallDecisions',
+    default: {},
+    doc: 'How each upcall is decided, keyed by catalog name, catalog id or "*": {mode, denyWhen}. mode "any_deny" (the default): every handler is asked, a deny is final, else the verdict waits for every handler of the best standing (root, then the admin group, then other users). mode "first_answer": the first answer decides, whoever sends it (latency over safety: any granted handler decides alone). denyWhen {field, equals}: the varint field of the answer message and the value that means deny (absent field = 0); without it a deny cannot be told apart, and handlers of the deciding standing that answer differently leave the kext its default. See docs/security.md.',
   },
   protoFiles: {
     type: 'files',

@@ -14,12 +14,14 @@ const TYPES: Record<KeySpec['type'], string> = {
   files: 'array of files',
   directories: 'array of directories',
   policy: 'policy',
+  upcallDecisions: 'upcall decisions',
 };
 
 function shownDefault(spec: KeySpec, platform: NodeJS.Platform): string {
   const value = defaultOf(spec, platform);
   if (spec.type === 'fileMode') return `\`"0${(value as number).toString(8)}"\``;
   if (spec.type === 'policy') return 'root and the admin group only, for privileged items and for setting set-privileged options; anyone, for the rest';
+  if (spec.type === 'upcallDecisions') return '`any_deny` with no deny rule, for every upcall';
   if (value === '') return '(none)';
   return `\`${JSON.stringify(value)}\``;
 }

@@ -2,7 +2,13 @@
 // bounds, flag and meaning are stated once, in keys.ts (defaultConfig is
 // there); a JSON file and a plist carry the same keys
 // (docs/configuration.md, generated from that table).
+import type { UpcallDecision } from '../core/upcall-verdict';
 import type { LogLevel } from '../log';
+
+export type { UpcallDecision } from '../core/upcall-verdict';
+
+// Keyed like the policy's maps: catalog name, catalog id, or '*'.
+export type UpcallDecisions = Record<string, UpcallDecision>;
 
 // A user or group in a policy rule: a name, resolved to an id at load and
 // on every reload, or a numeric id. '*' means anyone.
@@ -51,6 +57,9 @@ export interface LimitsConfig {
   idleConnectionMs: number;
   maxStreamsPerConnection: number;
   sessionMemoryMiB: number;
+  upcallHandlersPerUid: number;
+  upcallMissesToRest: number;
+  upcallRestMs: number;
 }
 
 export interface Config {
@@ -62,6 +71,7 @@ export interface Config {
   logLevel: LogLevel;
   adminGroup: Principal;
   policy: PolicyConfig;
+  upcallDecisions: UpcallDecisions;
   protoFiles: string[];
   protoIncludeDirs: string[];
   drainGraceMs: number;

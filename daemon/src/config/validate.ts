@@ -8,7 +8,7 @@ import { LOG_LEVELS, type LogLevel } from '../log';
 import { MAX_NAME } from '../wire/constants';
 import { defaultConfig, isKeySpec, KEYS, type KeySpec } from './keys';
 import { ID_MAX } from './os-limits';
-import type { Config, PolicyConfig, PolicyMap, PolicyRule, Principal } from './schema';
+import type { Config, PolicyConfig, PolicyMap, PolicyRule, Principal, UpcallDecision, UpcallDecisions } from './schema';
 import { closest } from '@kextbridge/protocol';
 
 export interface ValidateOptions {
@@ -138,25 +138,32 @@ function principals(errors: Errors, value: unknown, path: string): Principal[] |
   return out;
 }
 
-function policyMap(errors: Errors, value: unknown, path: string): PolicyMap {
-  const map: PolicyMap = {};
+// A map keyed by catalog name (1..MAX_NAME bytes), catalog id or '*',
+// each entry an object of the given keys read by `entry`.
+function itemMap<T>(errors: Errors, value: unknown, path: string, keys: readonly string[], entry: (raw: Raw, entryPath: string) => T): Record<string, T> {
+  const map: Record<string, T> = {};
   const raw = object(errors, value, path, null);
   if (!raw) return map;
-  for (const [key, ruleValue] of Object.entries(raw)) {
-    const rulePath = join(path, key);
+  for (const [key, entryValue] of Object.entries(raw)) {
+    const entryPath = join(path, key);
     const keyOk = key === '*' || /^[0-9]+$/.test(key) || (key.length > 0 && Buffer.byteLength(key) <= MAX_NAME);
     if (!keyOk) {
-      errors.add(rulePath, `must be keyed by a catalog name (1..${MAX_NAME} bytes), a catalog id or "*"`);
+      errors.add(entryPath, `must be keyed by a catalog name (1..${MAX_NAME} bytes), a catalog id or "*"`);
       continue;
     }
-    const rule = object(errors, ruleValue, rulePath, ['users', 'groups']);
-    if (!rule) continue;
+    const fields = object(errors, entryValue, entryPath, keys);
+    if (fields) map[key] = entry(fields, entryPath);
+  }
+  return map;
+}
+
+function policyMap(errors: Errors, value: unknown, path: string): PolicyMap {
+  return itemMap(errors, value, path, ['users', 'groups'], (rule, rulePath) => {
     const parsed: PolicyRule = { users: [], groups: [] };
     if ('users' in rule) parsed.users = principals(errors, rule.users, `${rulePath}.users`) ?? [];
     if ('groups' in rule) parsed.groups = principals(errors, rule.groups, `${rulePath}.groups`) ?? [];
-    map[key] = parsed;
-  }
-  return map;
+    return parsed;
+  });
 }
 
 function policy(errors: Errors, value: unknown, fallback: PolicyConfig): PolicyConfig {
@@ -172,6 +179,27 @@ function policy(errors: Errors, value: unknown, fallback: PolicyConfig): PolicyC
     if (options && 'set' in options) out.options.set = policyMap(errors, options.set, 'policy.options.set');
   }
   return out;
+}
+
+const DECISION_MODES = ['any_deny', 'first_answer'] as const;
+
+function upcallDecisions(errors: Errors, value: unknown, path: string): UpcallDecisions {
+  return itemMap(errors, value, path, ['mode', 'denyWhen'], (entry, entryPath) => {
+    const decision: UpcallDecision = { mode: 'any_deny' };
+    if ('mode' in entry) {
+      if ((DECISION_MODES as readonly unknown[]).includes(entry.mode)) decision.mode = entry.mode as UpcallDecision['mode'];
+      else errors.add(`${entryPath}.mode`, `must be one of ${DECISION_MODES.join(', ')}, got ${shown(entry.mode)}`);
+    }
+    if (!('denyWhen' in entry)) return decision;
+    const rule = object(errors, entry.denyWhen, `${entryPath}.denyWhen`, ['field', 'equals']);
+    if (rule && !('field' in rule)) errors.add(`${entryPath}.denyWhen.field`, 'is required: the field number of a varint (bool, enum, integer) in the answer message');
+    else if (rule) {
+      const field = integer(errors, rule.field, `${entryPath}.denyWhen.field`, 1, 536_870_911);
+      const equals = 'equals' in rule ? integer(errors, rule.equals, `${entryPath}.denyWhen.equals`, 0, Number.MAX_SAFE_INTEGER) : 0;
+      if (field !== undefined && equals !== undefined) decision.denyWhen = { field, equals };
+    }
+    return decision;
+  });
 }
 
 function existingPaths(errors: Errors, value: unknown, path: string, baseDir: string, kind: 'file' | 'directory'): string[] | undefined {
@@ -226,6 +254,8 @@ function checked(errors: Errors, spec: KeySpec, value: unknown, path: string, ba
       return existingPaths(errors, value, path, baseDir, 'directory');
     case 'policy':
       return policy(errors, value, fallback as PolicyConfig);
+    case 'upcallDecisions':
+      return upcallDecisions(errors, value, path);
   }
 }
 

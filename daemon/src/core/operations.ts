@@ -219,8 +219,17 @@ export class Operations {
     const denied = this.#authorize(identity, 'serve', u);
     if (denied) return denied;
     const upcalls = this.#d.session.upcalls;
+    // Standing in the vote: root, then the admin group, then other granted users.
+    const standing = identity.uid === 0 ? 0 : this.#d.auth.isRootOrAdmin(identity) ? 1 : 2;
+    const added = upcalls.add(u.id, { uid: identity.uid, pid: identity.pid, standing }, stream);
+    if (!added.ok) {
+      return refuse(
+        Status.RESOURCE_EXHAUSTED,
+        `uid ${identity.uid} already serves ${u.name} with ${added.count} handler${added.count === 1 ? '' : 's'}: limits.upcallHandlersPerUid is ${added.limit}; end one of them first`,
+      );
+    }
     this.#handlerUids.add(identity.uid);
-    let key: number | null = upcalls.add(u.id, stream);
+    let key: number | null = added.key;
     return ok({
       answer: (id, status, payload) => {
         if (key !== null) upcalls.answer(key, id, status, payload);

@@ -6,16 +6,20 @@
 // events of many datagrams leave in as few gRPC writes as possible.
 import { EventEmitter } from 'node:events';
 
-import type { LimitsConfig } from '../config/schema';
+import type { LimitsConfig, UpcallDecisions } from '../config/schema';
 import type { Logger } from '../log';
 import type { FrameConsumer, KernelLink } from '../link/kernel-link';
 import { FrameType, Status, decodeLoss, decodeUpcall, encodeFrame, encodeSubscribe, type Message, type Welcome } from '../wire';
 import { EventHub } from './events';
 import { Requests } from './requests';
+import { decisionFor } from './upcall-verdict';
 import { UpcallRouter } from './upcalls';
 
 export interface SessionOptions {
-  limits: Pick<LimitsConfig, 'maxInflight' | 'maxQueued' | 'defaultDeadlineMs' | 'ringEvents' | 'ringBytes'> & Partial<Pick<LimitsConfig, 'queueBytesTotal' | 'queueBytesPerUid'>>;
+  limits: Pick<LimitsConfig, 'maxInflight' | 'maxQueued' | 'defaultDeadlineMs' | 'ringEvents' | 'ringBytes'> &
+    Partial<Pick<LimitsConfig, 'queueBytesTotal' | 'queueBytesPerUid' | 'upcallHandlersPerUid' | 'upcallMissesToRest' | 'upcallRestMs'>>;
+  // How each upcall is decided (config upcallDecisions); any_deny with no rule when absent.
+  upcallDecisions?: UpcallDecisions;
   log: Logger;
   // Fixed only by tests; random per daemon start otherwise.
   epoch?: string;
@@ -53,7 +57,14 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> implements 
       onWantedChanged: (topics) => link.send(FrameType.SUBSCRIBE, 0, 0, encodeSubscribe(topics)),
       ...(o.epoch ? { epoch: o.epoch } : {}),
     });
-    this.upcalls = new UpcallRouter({ reply: (id, status, payload) => link.send(FrameType.UPCALL_REPLY, id, status, payload) });
+    const decisions = o.upcallDecisions ?? {};
+    this.upcalls = new UpcallRouter({
+      reply: (id, status, payload) => link.send(FrameType.UPCALL_REPLY, id, status, payload),
+      decisionOf: (upcall) => decisionFor(decisions, link.welcome?.catalog.upcalls.get(upcall)?.name ?? '', upcall),
+      ...(o.limits.upcallHandlersPerUid !== undefined ? { perUid: o.limits.upcallHandlersPerUid } : {}),
+      ...(o.limits.upcallMissesToRest !== undefined ? { missesToRest: o.limits.upcallMissesToRest } : {}),
+      ...(o.limits.upcallRestMs !== undefined ? { restMs: o.limits.upcallRestMs } : {}),
+    });
     this.#routes = new Map<number, (m: Message) => void>([
       // A copy: the datagram it is in may be reused once this returns.
       [FrameType.RESPONSE, (m) => this.requests.onResponse(m.id, m.code, Buffer.from(m.payload))],

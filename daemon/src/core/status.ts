@@ -62,12 +62,17 @@ export function statusSnapshot(d: StatusSources): Record<string, unknown> {
       upcallsNoHandler: u.noHandler,
       upcallsLate: u.late,
       upcallsHandlerGone: u.handlerGone,
+      upcallsDenied: u.denied,
+      upcallAnswersMissed: u.missed,
+      upcallHandlersSetAside: u.setAside,
+      upcallAnswersRefused: u.refusedAnswers,
       denied: d.auth.denied,
       ...connectionCounters(d),
     },
     clients: d.connections(),
     subscribers: d.events.size,
     upcallHandlers: d.upcalls.handlerCount,
+    upcallHandlersUnhealthy: d.upcalls.unhealthyCount,
     epoch: d.events.epoch,
   };
 }

@@ -19,6 +19,7 @@
 // object per connection, destroyed when the connection closes.
 import * as grpc from '@grpc/grpc-js';
 import type { PeerIdentity } from '../auth/identity';
+import { timeoutHeaderInterceptor } from './deadline-header';
 
 const identityByMetadata = new WeakMap<grpc.Metadata, PeerIdentity>();
 
@@ -40,7 +41,7 @@ export function identityInterceptor(identity: PeerIdentity, onCall?: () => void)
 }
 
 export function credentialsFor(identity: PeerIdentity, onCall?: () => void): grpc.ServerCredentials {
-  return grpc.experimental.createServerCredentialsWithInterceptors(grpc.ServerCredentials.createInsecure(), [identityInterceptor(identity, onCall)]);
+  return grpc.experimental.createServerCredentialsWithInterceptors(grpc.ServerCredentials.createInsecure(), [timeoutHeaderInterceptor(), identityInterceptor(identity, onCall)]);
 }
 
 // The identity of the connection a call came in on; undefined only for a

@@ -11,6 +11,7 @@ import type { PeerIdentity } from '../auth/identity';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import type { Admission } from './admission';
+import { installGrpcTimeoutCheck } from './deadline-header';
 import { credentialsFor } from './identity';
 import { BRIDGE_SERVICE, HEALTH_SERVICE, descriptorsOf } from './protos';
 import { REFLECTION_SERVICES, ReflectionIndex, addReflection } from './reflection';
@@ -80,6 +81,7 @@ export function createServer(options: CreateServerOptions): DaemonServer {
   const { config, log } = options;
   const maxMessage = config.limits.maxMessageBytes + MESSAGE_OVERHEAD;
   const l = config.limits;
+  installGrpcTimeoutCheck();
   const grpcServer = new grpc.Server({
     'grpc.max_receive_message_length': maxMessage,
     'grpc.max_send_message_length': maxMessage,

@@ -1,8 +1,10 @@
 // The daemon's listening unix socket, created without a window in which it
 // exists with the wrong mode or in which another daemon's live socket can
 // be replaced:
-//   - the directory must belong to the daemon's user and not be writable by
-//     others (whoever can write it can swap the socket for their own);
+//   - the directory and each one above it must belong to root or the
+//     daemon's user and not be writable by others (whoever can write one
+//     can swap the socket, or a directory on its way, for their own); see
+//     socket-dir.ts;
 //   - a socket already at the path is probed: a live one means another
 //     daemon serves it (refuse), a dead one is a leftover (remove);
 //   - the socket is bound inside a fresh 0700 directory next to the target,
@@ -13,6 +15,7 @@ import { chmodSync, linkSync, lstatSync, mkdirSync, mkdtempSync, rmSync, statSyn
 import * as net from 'node:net';
 import { dirname, join } from 'node:path';
 import { MACOS_SOCKET_PATH_MAX, socketPathMax } from '../config/os-limits';
+import { checkSocketDirectory, UnsafeSocketDirectory } from './socket-dir';
 
 export interface ListenOptions {
   path: string;
@@ -51,22 +54,25 @@ function checkLength(path: string): void {
   }
 }
 
+function checkDirectory(dir: string): void {
+  try {
+    checkSocketDirectory(dir, process.geteuid?.() ?? 0);
+  } catch (err) {
+    if (!(err instanceof UnsafeSocketDirectory)) throw err;
+    throw new SocketSetupError(`${err.message} (--allow-any-user-socket skips this check, for development only)`);
+  }
+}
+
 function prepareDirectory(dir: string, allowAnyUser: boolean): void {
+  // What exists is checked before mkdir follows it, and all of it after.
+  if (!allowAnyUser) checkDirectory(dir);
   // mkdir -p with 0755; the explicit chmod undoes the umask on the one
   // directory whose mode matters.
   const created = mkdirSync(dir, { recursive: true, mode: 0o755 });
   if (created !== undefined) chmodSync(dir, 0o755);
   const st = statSync(dir);
   if (!st.isDirectory()) throw new SocketSetupError(`${dir} is not a directory`);
-  if (allowAnyUser) return;
-  const euid = process.geteuid?.() ?? 0;
-  if (st.uid !== euid || (st.mode & 0o022) !== 0) {
-    throw new SocketSetupError(
-      `socket directory ${dir} is owned by uid ${st.uid} with mode 0${(st.mode & 0o777).toString(8)}; ` +
-        `whoever can write it can replace the socket: it must be owned by uid ${euid} and not writable by group or others ` +
-        `(--allow-any-user-socket skips this check, for development only)`,
-    );
-  }
+  if (!allowAnyUser) checkDirectory(dir);
 }
 
 type Probe = { state: 'absent' } | { state: 'stale' } | { state: 'live'; pid: number | undefined };

@@ -29,6 +29,7 @@ import type { Target as _kextbridge_v1_Target, Target__Output as _kextbridge_v1_
 import type { Topic as _kextbridge_v1_Topic, Topic__Output as _kextbridge_v1_Topic__Output } from './kextbridge/v1/Topic';
 import type { Upcall as _kextbridge_v1_Upcall, Upcall__Output as _kextbridge_v1_Upcall__Output } from './kextbridge/v1/Upcall';
 import type { UpcallAnswer as _kextbridge_v1_UpcallAnswer, UpcallAnswer__Output as _kextbridge_v1_UpcallAnswer__Output } from './kextbridge/v1/UpcallAnswer';
+import type { UpcallHandler as _kextbridge_v1_UpcallHandler, UpcallHandler__Output as _kextbridge_v1_UpcallHandler__Output } from './kextbridge/v1/UpcallHandler';
 import type { UpcallQuestion as _kextbridge_v1_UpcallQuestion, UpcallQuestion__Output as _kextbridge_v1_UpcallQuestion__Output } from './kextbridge/v1/UpcallQuestion';
 import type { WatchStatusRequest as _kextbridge_v1_WatchStatusRequest, WatchStatusRequest__Output as _kextbridge_v1_WatchStatusRequest__Output } from './kextbridge/v1/WatchStatusRequest';
 
@@ -70,6 +71,7 @@ export interface ProtoGrpcType {
       Topic: MessageTypeDefinition<_kextbridge_v1_Topic, _kextbridge_v1_Topic__Output>
       Upcall: MessageTypeDefinition<_kextbridge_v1_Upcall, _kextbridge_v1_Upcall__Output>
       UpcallAnswer: MessageTypeDefinition<_kextbridge_v1_UpcallAnswer, _kextbridge_v1_UpcallAnswer__Output>
+      UpcallHandler: MessageTypeDefinition<_kextbridge_v1_UpcallHandler, _kextbridge_v1_UpcallHandler__Output>
       UpcallQuestion: MessageTypeDefinition<_kextbridge_v1_UpcallQuestion, _kextbridge_v1_UpcallQuestion__Output>
       ValueType: EnumTypeDefinition
       WatchStatusRequest: MessageTypeDefinition<_kextbridge_v1_WatchStatusRequest, _kextbridge_v1_WatchStatusRequest__Output>

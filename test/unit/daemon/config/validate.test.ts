@@ -168,3 +168,23 @@ test('a value that came from a flag says so', () => {
   const result = validateConfig({ limits: { maxInflight: 'abc' } }, { origins: new Map([['limits.maxInflight', '--max-inflight']]) });
   assert.deepEqual(result, { ok: false, errors: ['limits.maxInflight (from --max-inflight): must be an integer 1..4096, got "abc"'] });
 });
+
+test('upcallDecisions: modes and deny rules by name, id or "*"; bad ones refused with their path', () => {
+  const c = configOf({ upcallDecisions: { authorize_exec: { mode: 'any_deny', denyWhen: { field: 1, equals: 0 } }, '7': { mode: 'first_answer' }, '*': {} } });
+  assert.deepEqual(c.upcallDecisions, {
+    authorize_exec: { mode: 'any_deny', denyWhen: { field: 1, equals: 0 } },
+    '7': { mode: 'first_answer' },
+    '*': { mode: 'any_deny' },
+  });
+  assert.deepEqual(configOf({ upcallDecisions: { a: { denyWhen: { field: 3 } } } }).upcallDecisions.a, { mode: 'any_deny', denyWhen: { field: 3, equals: 0 } }, 'equals defaults to 0');
+  const errors = errorsOf({ upcallDecisions: { a: { mode: 'majority' }, b: { denyWhen: { equals: 1 } }, c: { denyWhen: { field: 0 } }, d: { denyWhn: {} }, '': {} } });
+  assert.deepEqual(errors, [
+    'upcallDecisions.a.mode: must be one of any_deny, first_answer, got "majority"',
+    'upcallDecisions.b.denyWhen.field: is required: the field number of a varint (bool, enum, integer) in the answer message',
+    'upcallDecisions.c.denyWhen.field: must be an integer 1..536870911, got 0',
+    'upcallDecisions.d.denyWhn: unknown key; did you mean "denyWhen"?',
+    'upcallDecisions[""]: must be keyed by a catalog name (1..63 bytes), a catalog id or "*"',
+  ]);
+  assert.equal(configOf({ limits: { upcallHandlersPerUid: 2 } }).limits.upcallHandlersPerUid, 2);
+  assert.match(errorsOf({ limits: { upcallHandlersPerUid: 0 } })[0]!, /limits\.upcallHandlersPerUid: must be an integer 1\.\.4096/);
+});

@@ -39,7 +39,7 @@ test('RESPONSE goes to the waiting call, UPCALL to a handler, LOSS and EVENT to 
   assert.deepEqual([...(await reply).payload], [4, 2]);
 
   const asked: number[] = [];
-  s.upcalls.add(1, { write: (q) => asked.push(q.id) });
+  s.upcalls.add(1, { uid: 0, pid: 1, standing: 0 }, { write: (q) => asked.push(q.id) });
   channel.deliver(encodeFrame(FrameType.UPCALL, 0, 55, 1, encodeUpcall(500, 1, Uint8Array.of(1))));
   assert.deepEqual(asked, [55]);
 

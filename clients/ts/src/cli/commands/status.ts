@@ -11,7 +11,7 @@ async function run(ctx: Context): Promise<number> {
   }
   const c = s.counters!;
   ctx.out(`link      ${s.linkState.replace('LINK_STATE_', '').toLowerCase()}: ${s.linkDetail} (generation ${s.linkGeneration})`);
-  ctx.out(`clients   ${s.clients} connected, ${s.subscribers} subscribers, ${s.upcallHandlers} upcall handlers; up ${Math.round(Number(s.uptimeMs) / 1000)} s, epoch ${s.epoch}`);
+  ctx.out(`clients   ${s.clients} connected, ${s.subscribers} subscribers, ${s.upcallHandlers} upcall handlers${s.upcallHandlersUnhealthy > 0 ? ` (${s.upcallHandlersUnhealthy} set aside for missed deadlines)` : ''}; up ${Math.round(Number(s.uptimeMs) / 1000)} s, epoch ${s.epoch}`);
   ctx.out(`kernel    ${c.datagramsIn} datagrams in, ${c.datagramsOut} out; ${c.malformedFromKext} malformed; ${c.linkResets} resets`);
   ctx.out(`calls     ${c.callsStarted} started, ${c.callsInflight} in flight, ${c.callsQueued} queued; ${Object.entries(c.callsByStatus).map(([k, v]) => `${k} ${v}`).join(', ') || 'none finished'}`);
   ctx.out(`events    ${c.eventsFromKernel} from the kext, ${c.eventsDelivered} delivered; lost: ${c.lostKernel} kernel, ${c.lostLink} link, ${c.lostDaemon} daemon, ${c.lostSubscriber} subscriber; ${c.eventsAbandoned} abandoned, ${c.malformedEvents} malformed; last seq ${c.lastSeq}`);

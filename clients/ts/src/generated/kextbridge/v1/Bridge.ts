@@ -75,14 +75,16 @@ export interface BridgeClient extends grpc.Client {
   getStatus(argument: _kextbridge_v1_GetStatusRequest, callback: grpc.requestCallback<_kextbridge_v1_Status__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Every live subscriber with its lag, queue depth and losses.
+   * Every live subscriber with its lag, queue depth and losses, and every
+   * upcall handler with its health.
    */
   ListSubscribers(argument: _kextbridge_v1_ListSubscribersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kextbridge_v1_ListSubscribersResponse__Output>): grpc.ClientUnaryCall;
   ListSubscribers(argument: _kextbridge_v1_ListSubscribersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kextbridge_v1_ListSubscribersResponse__Output>): grpc.ClientUnaryCall;
   ListSubscribers(argument: _kextbridge_v1_ListSubscribersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_kextbridge_v1_ListSubscribersResponse__Output>): grpc.ClientUnaryCall;
   ListSubscribers(argument: _kextbridge_v1_ListSubscribersRequest, callback: grpc.requestCallback<_kextbridge_v1_ListSubscribersResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * Every live subscriber with its lag, queue depth and losses.
+   * Every live subscriber with its lag, queue depth and losses, and every
+   * upcall handler with its health.
    */
   listSubscribers(argument: _kextbridge_v1_ListSubscribersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_kextbridge_v1_ListSubscribersResponse__Output>): grpc.ClientUnaryCall;
   listSubscribers(argument: _kextbridge_v1_ListSubscribersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_kextbridge_v1_ListSubscribersResponse__Output>): grpc.ClientUnaryCall;
@@ -158,7 +160,8 @@ export interface BridgeHandlers extends grpc.UntypedServiceImplementation {
   GetStatus: grpc.handleUnaryCall<_kextbridge_v1_GetStatusRequest__Output, _kextbridge_v1_Status>;
   
   /**
-   * Every live subscriber with its lag, queue depth and losses.
+   * Every live subscriber with its lag, queue depth and losses, and every
+   * upcall handler with its health.
    */
   ListSubscribers: grpc.handleUnaryCall<_kextbridge_v1_ListSubscribersRequest__Output, _kextbridge_v1_ListSubscribersResponse>;
   

@@ -55,6 +55,23 @@ export interface Counters {
   'upcallsLate'?: (number | string | Long);
   'upcallsHandlerGone'?: (number | string | Long);
   /**
+   * Upcalls decided by a handler's deny (any_deny mode).
+   */
+  'upcallsDenied'?: (number | string | Long);
+  /**
+   * Questions a handler was asked and let pass their deadline, one per
+   * handler and question.
+   */
+  'upcallAnswersMissed'?: (number | string | Long);
+  /**
+   * Times a handler was set aside for missing deadlines.
+   */
+  'upcallHandlersSetAside'?: (number | string | Long);
+  /**
+   * Answers refused: for a question the handler was not asked, or twice.
+   */
+  'upcallAnswersRefused'?: (number | string | Long);
+  /**
    * Auth.
    */
   'denied'?: (number | string | Long);
@@ -143,6 +160,23 @@ export interface Counters__Output {
   'upcallsNoHandler': (string);
   'upcallsLate': (string);
   'upcallsHandlerGone': (string);
+  /**
+   * Upcalls decided by a handler's deny (any_deny mode).
+   */
+  'upcallsDenied': (string);
+  /**
+   * Questions a handler was asked and let pass their deadline, one per
+   * handler and question.
+   */
+  'upcallAnswersMissed': (string);
+  /**
+   * Times a handler was set aside for missing deadlines.
+   */
+  'upcallHandlersSetAside': (string);
+  /**
+   * Answers refused: for a question the handler was not asked, or twice.
+   */
+  'upcallAnswersRefused': (string);
   /**
    * Auth.
    */

@@ -24,6 +24,10 @@ export interface Status {
    * epoch, so a since_seq means something only with the epoch it is from.
    */
   'epoch'?: (number | string | Long);
+  /**
+   * Of upcall_handlers, those set aside for missing their deadlines.
+   */
+  'upcallHandlersUnhealthy'?: (number);
 }
 
 export interface Status__Output {
@@ -46,4 +50,8 @@ export interface Status__Output {
    * epoch, so a since_seq means something only with the epoch it is from.
    */
   'epoch': (string);
+  /**
+   * Of upcall_handlers, those set aside for missing their deadlines.
+   */
+  'upcallHandlersUnhealthy': (number);
 }
