@@ -2,10 +2,22 @@
 // bounds, flag and meaning are stated once, in keys.ts (defaultConfig is
 // there); a JSON file and a plist carry the same keys
 // (docs/configuration.md, generated from that table).
-import type { UpcallDecision } from '../core/upcall-verdict';
 import type { LogLevel } from '../log';
 
-export type { UpcallDecision } from '../core/upcall-verdict';
+// How an upcall is decided (core/upcall-verdict.ts reads answers by it).
+export type DecisionMode = 'any_deny' | 'first_answer';
+
+export interface DenyRule {
+  // Protobuf field number of a varint (bool, enum, integer) in the answer.
+  field: number;
+  // The value of that field that means deny; an absent field is 0 (proto3).
+  equals: number;
+}
+
+export interface UpcallDecision {
+  mode: DecisionMode;
+  denyWhen?: DenyRule;
+}
 
 // Keyed like the policy's maps: catalog name, catalog id, or '*'.
 export type UpcallDecisions = Record<string, UpcallDecision>;

@@ -5,19 +5,10 @@
 // from an allow, and only compares answers.
 import { Reader } from 'protobufjs';
 
-export type DecisionMode = 'any_deny' | 'first_answer';
+import type { DenyRule, UpcallDecision } from '../config/schema';
 
-export interface DenyRule {
-  // Protobuf field number of a varint (bool, enum, integer) in the answer.
-  field: number;
-  // The value of that field that means deny; an absent field is 0 (proto3).
-  equals: number;
-}
-
-export interface UpcallDecision {
-  mode: DecisionMode;
-  denyWhen?: DenyRule;
-}
+// The rule's shapes are the configuration's (config/schema.ts).
+export type { DecisionMode, DenyRule, UpcallDecision } from '../config/schema';
 
 export type Verdict = 'deny' | 'allow' | 'unknown' | 'malformed';
 
