@@ -20,17 +20,17 @@ export interface MemorySettleOptions {
 }
 
 export class MemorySettler {
-  readonly #o: MemorySettleOptions;
+  readonly #options: MemorySettleOptions;
   #high = 0;
   #timer: NodeJS.Timeout | null = null;
   settled = 0;
 
   constructor(o: MemorySettleOptions) {
-    this.#o = o;
+    this.#options = o;
   }
 
   start(): void {
-    this.#timer = setInterval(() => this.check(), this.#o.checkMs ?? SETTLE_CHECK_MS);
+    this.#timer = setInterval(() => this.check(), this.#options.checkMs ?? SETTLE_CHECK_MS);
     this.#timer.unref();
   }
 
@@ -41,11 +41,11 @@ export class MemorySettler {
 
   // Settles when the held bytes fell far enough from their high mark.
   check(): boolean {
-    const held = this.#o.held();
+    const held = this.#options.held();
     this.#high = Math.max(this.#high, held);
-    if (this.#high - held < (this.#o.settleBytes ?? SETTLE_BYTES)) return false;
+    if (this.#high - held < (this.#options.settleBytes ?? SETTLE_BYTES)) return false;
     this.#high = held;
-    this.#o.returnFree();
+    this.#options.returnFree();
     this.settled++;
     return true;
   }

@@ -31,7 +31,7 @@ export interface Outgoing {
 }
 
 export class DaemonSource {
-  readonly #o: SourceOptions;
+  readonly #options: SourceOptions;
   readonly #client: KextBridgeClient;
   #source: Source | undefined;
   #topicNames = new Map<number, string>();
@@ -41,7 +41,7 @@ export class DaemonSource {
   readonly #envelopes = new Map<number, TopicEnvelope>();
 
   constructor(o: SourceOptions) {
-    this.#o = o;
+    this.#options = o;
     this.#client = new KextBridgeClient({ socket: o.socket });
   }
 
@@ -50,19 +50,19 @@ export class DaemonSource {
   }
 
   async describe(signal: AbortSignal): Promise<void> {
-    const d = await untilAnswered(() => this.#client.describe(), (err) => ({ msg: 'the daemon does not answer Describe yet; retrying', fields: { err: KextBridgeError.from(err).message } }), new Backoff(200, 5000), this.#o.log, signal);
-    if (this.#o.protoFiles.length > 0) {
-      for (const service of typedServices(loadSchema(this.#o.protoFiles))) {
+    const d = await untilAnswered(() => this.#client.describe(), (err) => ({ msg: 'the daemon does not answer Describe yet; retrying', fields: { err: KextBridgeError.from(err).message } }), new Backoff(200, 5000), this.#options.log, signal);
+    if (this.#options.protoFiles.length > 0) {
+      for (const service of typedServices(loadSchema(this.#options.protoFiles))) {
         for (const b of bindService(service).bindings) if (b.kind === 'topic') this.#types.set(b.name, b.response.fullName.replace(/^\./, ''));
       }
     }
-    this.#source = { host: this.#o.host, kext: d.kextIdentity };
+    this.#source = { host: this.#options.host, kext: d.kextIdentity };
     this.#topicNames = new Map(d.topics.map((t) => [t.id, t.name]));
   }
 
   batches(cursor: Readonly<Cursor> | null, signal: AbortSignal): AsyncIterable<BatchItem[]> {
     const since = cursor ? { sinceSeq: cursor.seq + 1, sinceEpoch: cursor.epoch } : {};
-    return this.#client.subscribeBatches({ topics: this.#o.topics, signal, queueLimit: QUEUE_LIMIT, onEpoch: (e) => this.#onEpoch(e), ...since });
+    return this.#client.subscribeBatches({ topics: this.#options.topics, signal, queueLimit: QUEUE_LIMIT, onEpoch: (e) => this.#onEpoch(e), ...since });
   }
 
   // The daemon's last seq (for the lag), -1 when it does not answer.
@@ -101,7 +101,7 @@ export class DaemonSource {
   // The message id an event will have (made only while a read-back's finds
   // are being replayed).
   eventId(e: NonNullable<BatchItem['event']>): string {
-    return `${this.#o.host}/${this.#epoch}/${e.seq}`;
+    return `${this.#options.host}/${this.#epoch}/${e.seq}`;
   }
 
   close(): void {
@@ -109,7 +109,7 @@ export class DaemonSource {
   }
 
   #onEpoch(epoch: string): void {
-    if (this.#epoch && epoch !== this.#epoch) this.#o.log.warn({ from: this.#epoch, to: epoch }, 'the daemon restarted (new epoch)');
+    if (this.#epoch && epoch !== this.#epoch) this.#options.log.warn({ from: this.#epoch, to: epoch }, 'the daemon restarted (new epoch)');
     if (epoch !== this.#epoch) this.#envelopes.clear();
     this.#epoch = epoch;
   }

@@ -49,7 +49,7 @@ export interface PublisherOptions {
 export class Publisher {
   readonly counts: PublisherCounts = { published: 0, duplicates: 0, recovered: 0 };
   readonly #nc: NatsConnection;
-  readonly #o: PublisherOptions;
+  readonly #options: PublisherOptions;
   readonly #window: PublishWindow;
   readonly #inbox = createInbox();
   readonly #acks: Subscription;
@@ -74,7 +74,7 @@ export class Publisher {
 
   constructor(nc: NatsConnection, o: PublisherOptions) {
     this.#nc = nc;
-    this.#o = o;
+    this.#options = o;
     this.#window = new PublishWindow(o.maxInFlight);
     this.#highestAcked = o.streamLastSeq;
     this.#window.tick(performance.now());
@@ -126,7 +126,7 @@ export class Publisher {
   reconnected(): void {
     this.#connected = true;
     const lost = this.#window.expire(this.#disconnectedAt + 1);
-    if (lost > 0) this.#o.log.warn({ unanswered: lost }, 'NATS reconnected: publishes sent before the drop are read back from the stream, and sent again if it does not have them');
+    if (lost > 0) this.#options.log.warn({ unanswered: lost }, 'NATS reconnected: publishes sent before the drop are read back from the stream, and sent again if it does not have them');
     this.#advance();
   }
 
@@ -147,7 +147,7 @@ export class Publisher {
     const until = Date.now() + graceMs;
     while (this.#window.size > 0 && Date.now() < until) await this.waitForRoom();
     clearTimeout(deadline);
-    if (this.#window.size > 0) this.#o.log.warn({ unacknowledged: this.#window.size }, 'stopping with publishes unacknowledged; the next run reads the stream back and sends what it lacks');
+    if (this.#window.size > 0) this.#options.log.warn({ unacknowledged: this.#window.size }, 'stopping with publishes unacknowledged; the next run reads the stream back and sends what it lacks');
   }
 
   close(): void {
@@ -184,7 +184,7 @@ export class Publisher {
   }
 
   #failed(why: string): void {
-    if (!this.#resendPending) this.#o.log.warn({ err: why }, 'publish not acknowledged; reading the stream back, then sending again what it lacks');
+    if (!this.#resendPending) this.#options.log.warn({ err: why }, 'publish not acknowledged; reading the stream back, then sending again what it lacks');
   }
 
   // Settles from the oldest on, moving the cursor; when the oldest failed,
@@ -197,7 +197,7 @@ export class Publisher {
       this.counts.recovered += s.recovered;
       if (this.#window.head > this.#heldUntil) this.#heldFloor = this.#heldUntil = Infinity;
       const next = s.nextFloor >= 0 ? s.nextFloor : this.#highestAcked;
-      this.#o.onSettled(s.epoch, s.seq, Math.min(next, this.#heldFloor));
+      this.#options.onSettled(s.epoch, s.seq, Math.min(next, this.#heldFloor));
       if (s.stored + s.duplicates > 0) this.#retry.reset();
     }
     if (this.#window.headFailed && !this.#resendPending) {
@@ -219,15 +219,15 @@ export class Publisher {
     const floor = this.#window.failedFloor;
     try {
       if (floor >= 0) {
-        const found = await this.#o.readBack(floor);
+        const found = await this.#options.readBack(floor);
         let stored = 0;
         for (const [position, pub] of this.#window.failed()) {
           if (found.has(pub.headers.get('Nats-Msg-Id')) && this.#window.ack(position, 'recovered')) stored++;
         }
-        if (stored > 0) this.#o.log.info({ stored, after: floor }, 'the stream holds publishes whose acks were lost: settled, not sent again');
+        if (stored > 0) this.#options.log.info({ stored, after: floor }, 'the stream holds publishes whose acks were lost: settled, not sent again');
       }
     } catch (err) {
-      this.#o.log.warn({ err: (err as Error).message }, 'cannot read the stream back yet; trying again');
+      this.#options.log.warn({ err: (err as Error).message }, 'cannot read the stream back yet; trying again');
       this.#resendPending = false;
       this.#advance();
       return;

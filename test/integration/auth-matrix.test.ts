@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 
 import { startKextsim, type Kextsim } from '../support/kextsim';
 import { startDaemon, type Daemon } from '../support/daemon';
-import { startSession, type Session } from '../support/session';
+import { startUidClient, type UidClient } from '../support/uid-client';
 
 const tag = randomBytes(3).toString('hex');
 const ADMIN_GROUP = `kbt-adm-${tag}`;
@@ -20,7 +20,7 @@ const PLAIN_USER = `kbt-p-${tag}`;
 
 let sim: Kextsim;
 let daemon: Daemon;
-const sessions: Record<string, Session> = {};
+const sessions: Record<string, UidClient> = {};
 
 function uidGid(user: string): { uid: number; gid: number } {
   const id = (flag: string): number => Number(execFileSync('id', [flag, user]).toString().trim());
@@ -33,10 +33,10 @@ before(async () => {
   execFileSync('useradd', ['-M', '-N', '-s', '/usr/sbin/nologin', PLAIN_USER]);
   sim = await startKextsim([]);
   daemon = await startDaemon(sim.socket, ['--admin-group', ADMIN_GROUP]);
-  sessions['root'] = startSession(daemon.socket, 0);
+  sessions['root'] = startUidClient(daemon.socket, 0);
   for (const [who, user] of [['admin', ADMIN_USER], ['plain', PLAIN_USER]] as const) {
     const { uid, gid } = uidGid(user);
-    sessions[who] = startSession(daemon.socket, uid, gid);
+    sessions[who] = startUidClient(daemon.socket, uid, gid);
   }
 });
 

@@ -11,7 +11,7 @@ import { loadSchema } from '@kextbridge/protocol';
 import { healthClient, loggedLine, unary } from '../support/daemon';
 import { listServices } from '../support/reflection';
 import { startStack } from '../support/stack';
-import { startSession } from '../support/session';
+import { startUidClient } from '../support/uid-client';
 import { until } from '../support/wait';
 import { COUNTER_PROTO, EXAMPLE_PROTO, ROOT as root } from '../support/paths';
 
@@ -22,7 +22,7 @@ const emitOne = { command: { name: 'emit' }, payload: Buffer.from(EmitRequest.en
 test('SIGHUP applies a new policy to open connections, keeps streams, and refuses a bad config keeping the old policy', async () => {
   // The level comes from the file alone: a flag would win over it.
   const { daemon, client, configFile, stop } = await startStack({ logLevel: 'info' }, [], { logLevel: null });
-  const nobody = startSession(daemon.socket, NOBODY);
+  const nobody = startUidClient(daemon.socket, NOBODY);
   // A stream open across both reloads.
   const stream = client.Subscribe!({ topics: [{ name: 'exec' }] }) as NodeJS.EventEmitter & { cancel(): void };
   const seqs: number[] = [];
@@ -97,7 +97,7 @@ test('SIGHUP serves changed protoFiles (reflection v1 and v1alpha, health); a .p
     assert.match(refusal, /protoFiles: cannot load .*broken\.proto/);
     const after = await listServices(daemon.socket);
     assert.ok(after.includes('kextbridge.counter.v1.Counter'), 'the served API stays');
-    const nobody = startSession(daemon.socket, NOBODY);
+    const nobody = startUidClient(daemon.socket, NOBODY);
     try {
       assert.equal((await nobody.call('Call', emitOne)).code, 7, 'the policy of the refused reload was not applied');
     } finally {

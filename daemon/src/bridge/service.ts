@@ -68,7 +68,7 @@ export function bridgeImplementation(d: BridgeDeps): grpc.UntypedServiceImplemen
     if (!may.ok) return cb(failure(may));
     const link = ops.session.link;
     const w = link.welcome;
-    const s = link.session;
+    const s = link.negotiated;
     if (!w || !s) return cb(fail(grpc.status.UNAVAILABLE, `kext link not ready: ${link.detail}`));
     const c = w.catalog;
     cb(null, {

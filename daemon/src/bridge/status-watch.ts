@@ -27,13 +27,13 @@ function changeKey(snap: Record<string, unknown>): string {
 }
 
 export class StatusWatchers {
-  #d: StatusWatchSources;
+  #sources: StatusWatchSources;
   // Each watcher's send(force), called on every link state change: one
   // listener on the link for all of them.
   #watchers = new Map<StatusStream, { send: (force: boolean) => void; end: () => void }>();
 
   constructor(d: StatusWatchSources) {
-    this.#d = d;
+    this.#sources = d;
     d.link.on('state', () => {
       for (const w of this.#watchers.values()) w.send(true);
     });
@@ -50,7 +50,7 @@ export class StatusWatchers {
     let waiting = false;
     let pending = false;
     const send = (force: boolean): void => {
-      const snap = this.#d.snapshot();
+      const snap = this.#sources.snapshot();
       const key = changeKey(snap);
       if (!force && key === lastKey) return;
       if (waiting) {

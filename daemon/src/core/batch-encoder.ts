@@ -55,7 +55,8 @@ export function itemSize(ev: number): number {
   return 1 + varintSize(item, 0) + item;
 }
 
-// What encodeEvents reads: events as the kernel sent them, copied once.
+// What encodeEvents reads: events as the kernel sent them (a chunk's copy
+// of them, or the datagram itself).
 //   raw     the bytes the payloads are in
 //   rawMeta per event: payload offset in raw, time_ns low and high halves
 //   meta    per event (Chunk's layout): item end, seq, topic, payload offset
@@ -67,45 +68,48 @@ export interface RawEvents {
 export const RAW_STRIDE = 3;
 export const META_STRIDE = 4;
 
-// Writes one event as an EventBatch item at `at`; returns the offset
-// after it. Its payload is src[srcAt, srcAt + dataLen).
-export function encodeEvent(out: Buffer, at: number, seqLo: number, seqHi: number, timeLo: number, timeHi: number, topic: number, src: Buffer, srcAt: number, dataLen: number): number {
-  const ev = eventSize(seqLo, seqHi, timeLo, timeHi, topic, dataLen);
-  out[at++] = BatchKey.ITEMS;
-  at = putVarint(out, at, 1 + varintSize(ev, 0) + ev, 0);
-  out[at++] = ItemKey.EVENT;
-  at = putVarint(out, at, ev, 0);
-  out[at++] = EventKey.SEQ;
-  at = putVarint(out, at, seqLo, seqHi);
-  if (timeLo !== 0 || timeHi !== 0) {
-    out[at++] = EventKey.TIME_NS;
-    at = putVarint(out, at, timeLo, timeHi);
-  }
-  if (topic !== 0) {
-    out[at++] = EventKey.TOPIC;
-    at = putVarint(out, at, topic, 0);
-  }
-  if (dataLen > 0) {
-    out[at++] = EventKey.PAYLOAD;
-    at = putVarint(out, at, dataLen, 0);
-    if (dataLen <= COPY_LOOP_MAX) {
-      // Buffer.copy makes a view object per call; a loop makes none.
-      for (let k = 0; k < dataLen; k++) out[at + k] = src[srcAt + k]!;
-    } else src.copy(out, at, srcAt, srcAt + dataLen);
-    at += dataLen;
-  }
-  return at;
-}
-
 // Writes events [from, to) of a chunk not yet encoded into out at `at`;
-// returns the offset after them.
+// returns the offset after them. One loop with nothing called per event
+// but putVarint (inlined): a value passed to a call that is not inlined
+// is boxed when it is past 2^30 (a time_ns half), an object per event.
 export function encodeEvents(out: Buffer, at: number, src: RawEvents, meta: Float64Array, from: number, to: number): number {
+  const raw = src.raw;
   const rm = src.rawMeta;
   for (let i = from; i < to; i++) {
     const m = i * META_STRIDE;
     const seq = meta[m + 1]!;
+    const seqLo = seq >>> 0;
+    const seqHi = Math.floor(seq / TWO_32);
+    const topic = meta[m + 2]!;
+    const dataLen = meta[m]! - meta[m + 3]!;
     const r = i * RAW_STRIDE;
-    at = encodeEvent(out, at, seq >>> 0, Math.floor(seq / TWO_32), rm[r + 1]!, rm[r + 2]!, meta[m + 2]!, src.raw, rm[r]!, meta[m]! - meta[m + 3]!);
+    const timeLo = rm[r + 1]!;
+    const timeHi = rm[r + 2]!;
+    const ev = eventSize(seqLo, seqHi, timeLo, timeHi, topic, dataLen);
+    out[at++] = BatchKey.ITEMS;
+    at = putVarint(out, at, 1 + varintSize(ev, 0) + ev, 0);
+    out[at++] = ItemKey.EVENT;
+    at = putVarint(out, at, ev, 0);
+    out[at++] = EventKey.SEQ;
+    at = putVarint(out, at, seqLo, seqHi);
+    if (timeLo !== 0 || timeHi !== 0) {
+      out[at++] = EventKey.TIME_NS;
+      at = putVarint(out, at, timeLo, timeHi);
+    }
+    if (topic !== 0) {
+      out[at++] = EventKey.TOPIC;
+      at = putVarint(out, at, topic, 0);
+    }
+    if (dataLen > 0) {
+      out[at++] = EventKey.PAYLOAD;
+      at = putVarint(out, at, dataLen, 0);
+      const p = rm[r]!;
+      if (dataLen <= COPY_LOOP_MAX) {
+        // Buffer.copy makes a view object per call; a loop makes none.
+        for (let k = 0; k < dataLen; k++) out[at + k] = raw[p + k]!;
+      } else raw.copy(out, at, p, p + dataLen);
+      at += dataLen;
+    }
   }
   return at;
 }

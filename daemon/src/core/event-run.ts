@@ -4,7 +4,7 @@
 // range of the run into a chunk.
 import { getU32 } from '../wire/bytes';
 import { EVENT_HEAD_SIZE, FRAME_HEADER_SIZE } from '../wire/constants';
-import { META_STRIDE, RAW_STRIDE, encodeEvent, eventSize, itemSize } from './batch-encoder';
+import { META_STRIDE, RAW_STRIDE, encodeEvents, eventSize, itemSize } from './batch-encoder';
 import { Chunk, type EventFilter } from './chunk';
 
 const TWO_32 = 0x100000000;
@@ -87,19 +87,47 @@ export class EventRun {
     return f.matches(this.topic[i]!, this.datagram, this.dataAt[i]!, this.dataAt[i]! + this.dataLen[i]!);
   }
 
-  // Events [from, to) as a chunk: the kernel's bytes copied once (one
-  // copy of the span they are in, from the first frame's header, so that
-  // the encoding fits over it), encoded when first taken.
-  capture(from: number, to: number): Chunk {
-    const count = to - from;
+  // Events [from, to) as a chunk: encoded now (encodeNow: a subscriber
+  // takes it at once), or the kernel's bytes copied once (one copy of the
+  // span they are in, from the first frame's header, so that the encoding
+  // fits over it) and encoded when first taken.
+  capture(from: number, to: number, encodeNow = false): Chunk {
+    if (encodeNow) return this.#encoded(from, to, null)!;
     const base = this.dataAt[from]! - FRAME_HEADER_SIZE - EVENT_HEAD_SIZE;
     const span = this.dataAt[to - 1]! + this.dataLen[to - 1]! - base;
     const raw = Buffer.allocUnsafeSlow(span);
     this.datagram.copy(raw, 0, base, base + span);
+    const d = this.#describe(from, to, null, base)!;
+    return new Chunk(d.meta, d.count, d.size, { raw: { raw, rawMeta: d.rawMeta } });
+  }
+
+  // The events of [from, to) that pass filter, encoded now into a chunk of
+  // their own (a subscriber's filter keeps part of a run: rare, and a
+  // copy of the whole run would be kept alive for the part); null when
+  // none pass.
+  captureFiltered(from: number, to: number, filter: EventFilter): Chunk | null {
+    return this.#encoded(from, to, filter);
+  }
+
+  #encoded(from: number, to: number, filter: EventFilter | null): Chunk | null {
+    const d = this.#describe(from, to, filter, 0);
+    if (!d) return null;
+    const out = Buffer.allocUnsafeSlow(d.size);
+    encodeEvents(out, 0, { raw: this.datagram, rawMeta: d.rawMeta }, d.meta, 0, d.count);
+    return new Chunk(d.meta, d.count, d.size, { bytes: out });
+  }
+
+  // A chunk's metadata for the events of [from, to) that pass filter (all
+  // when null), their payloads' offsets counted from base.
+  #describe(from: number, to: number, filter: EventFilter | null, base: number): { meta: Float64Array; rawMeta: Uint32Array; count: number; size: number } | null {
+    let count = 0;
+    for (let i = from; i < to; i++) if (!filter || this.matches(filter, i)) count++;
+    if (count === 0) return null;
     const meta = new Float64Array(count * META_STRIDE);
     const rawMeta = new Uint32Array(count * RAW_STRIDE);
     let at = 0;
-    for (let i = from, m = 0, r = 0; i < to; i++, m += META_STRIDE, r += RAW_STRIDE) {
+    for (let i = from, m = 0, r = 0; i < to; i++) {
+      if (filter && !this.matches(filter, i)) continue;
       at += this.itemSize[i]!;
       meta[m] = at;
       meta[m + 1] = this.seq(i);
@@ -108,36 +136,10 @@ export class EventRun {
       rawMeta[r] = this.dataAt[i]! - base;
       rawMeta[r + 1] = this.timeLo[i]!;
       rawMeta[r + 2] = this.timeHi[i]!;
-    }
-    return new Chunk(meta, count, at, { raw: { raw, rawMeta } });
-  }
-
-  // The events of [from, to) that pass filter, encoded now into a chunk of
-  // their own (a subscriber's filter keeps part of a run: rare, and a
-  // copy of the whole run would be kept alive for the part); null when
-  // none pass.
-  captureFiltered(from: number, to: number, filter: EventFilter): Chunk | null {
-    let count = 0;
-    let size = 0;
-    for (let i = from; i < to; i++) {
-      if (!this.matches(filter, i)) continue;
-      count++;
-      size += this.itemSize[i]!;
-    }
-    if (count === 0) return null;
-    const out = Buffer.allocUnsafeSlow(size);
-    const meta = new Float64Array(count * META_STRIDE);
-    let at = 0;
-    for (let i = from, m = 0; i < to; i++) {
-      if (!this.matches(filter, i)) continue;
-      at = encodeEvent(out, at, this.seqLo[i]!, this.seqHi[i]!, this.timeLo[i]!, this.timeHi[i]!, this.topic[i]!, this.datagram, this.dataAt[i]!, this.dataLen[i]!);
-      meta[m] = at;
-      meta[m + 1] = this.seq(i);
-      meta[m + 2] = this.topic[i]!;
-      meta[m + 3] = at - this.dataLen[i]!;
       m += META_STRIDE;
+      r += RAW_STRIDE;
     }
-    return new Chunk(meta, count, size, { bytes: out });
+    return { meta, rawMeta, count, size: at };
   }
 
   #grow(n: number): void {

@@ -277,9 +277,12 @@ export class EventHub implements SubscriptionHost {
     const run = this.#run;
     this.counters.fromKernel += to - from;
     this.counters.lastSeq = run.seq(to - 1);
+    // Encoded now when a subscriber will take it now; else encoded when
+    // one first does, so what is dropped before costs only its copy.
+    const now = this.#anyTaking();
     let all: Chunk | null = null;
     if (this.#ring.enabled) {
-      all = run.capture(from, to);
+      all = run.capture(from, to, now);
       this.counters.chunks++;
       this.#ring.push(all);
     }
@@ -289,12 +292,12 @@ export class EventHub implements SubscriptionHost {
       if (!f.prefix && run.soleTopic >= 0) {
         // The common case: one topic in the run, no payload filter.
         if (!f.topics.has(run.soleTopic)) continue;
-        c = all ??= this.#capture(from, to);
+        c = all ??= this.#capture(from, to, now);
       } else {
         let matched = 0;
         for (let i = from; i < to; i++) if (run.matches(f, i)) matched++;
         if (matched === 0) continue;
-        if (matched === to - from) c = all ??= this.#capture(from, to);
+        if (matched === to - from) c = all ??= this.#capture(from, to, now);
         else {
           this.counters.chunks++;
           c = run.captureFiltered(from, to, f);
@@ -305,9 +308,14 @@ export class EventHub implements SubscriptionHost {
     }
   }
 
-  #capture(from: number, to: number): Chunk {
+  #capture(from: number, to: number, encodeNow: boolean): Chunk {
     this.counters.chunks++;
-    return this.#run.capture(from, to);
+    return this.#run.capture(from, to, encodeNow);
+  }
+
+  #anyTaking(): boolean {
+    for (const s of this.#subs.values()) if (!s.paused) return true;
+    return false;
   }
 
   #kernelLoss(count: number, first: number, last: number, topic: number, source: LossSource = LossSource.KERNEL): void {

@@ -67,7 +67,7 @@ export interface SubscribeRequest {
   sink: EventSink;
 }
 
-export interface Handler {
+export interface UpcallHandle {
   answer(id: number, status: number, payload: Uint8Array): void;
   leave(): void;
 }
@@ -93,22 +93,22 @@ export interface OperationsDeps {
 }
 
 export class Operations {
-  readonly #d: OperationsDeps;
+  readonly #deps: OperationsDeps;
   // Uids that have served an upcall in this run: connection limits keep
   // room for them, so a flood cannot cut off the exec-authorization handler.
   readonly #handlerUids = new Set<number>();
 
   constructor(deps: OperationsDeps) {
-    this.#d = deps;
+    this.#deps = deps;
   }
 
   get session(): KernelSession {
-    return this.#d.session;
+    return this.#deps.session;
   }
 
   // The live catalog, or why there is none.
   catalog(): Outcome<Catalog> {
-    const link = this.#d.session.link;
+    const link = this.#deps.session.link;
     return link.welcome ? ok(link.welcome.catalog) : refuse(Status.UNAVAILABLE, `kext link not ready: ${link.detail}`);
   }
 
@@ -131,7 +131,7 @@ export class Operations {
 
   // Describe, GetStatus and ListSubscribers: who may look.
   mayLook(identity: PeerIdentity, kind: 'describe' | 'status' | 'list_subscribers'): Outcome<true> {
-    const d = this.#d.auth.check(identity, { kind });
+    const d = this.#deps.auth.check(identity, { kind });
     return d.allowed ? ok(true) : refuse(Status.PERMISSION_DENIED, d.reason);
   }
 
@@ -143,8 +143,8 @@ export class Operations {
 
   // The status whoever is asking may see (checked by the caller).
   snapshot(): Record<string, unknown> {
-    const s = this.#d.session;
-    const d = this.#d;
+    const s = this.#deps.session;
+    const d = this.#deps;
     return statusSnapshot({
       link: s.link,
       requests: s.requests,
@@ -159,22 +159,22 @@ export class Operations {
 
   subscribers(identity: PeerIdentity): Outcome<SubscriberInfo[]> {
     const may = this.mayLook(identity, 'list_subscribers');
-    return may.ok ? ok(this.#d.session.events.list()) : may;
+    return may.ok ? ok(this.#deps.session.events.list()) : may;
   }
 
   async call(identity: PeerIdentity, e: CommandEntry, payload: Uint8Array, ctx: CallContext): Promise<Outcome<Buffer>> {
     const denied = this.#authorize(identity, 'call', e);
     if (denied) return denied;
-    const limit = this.#d.session.link.session?.sendMessage ?? 0;
+    const limit = this.#deps.session.link.negotiated?.sendMessage ?? 0;
     if (payload.length > limit) return refuse(Status.INVALID_ARGUMENT, `the request of ${payload.length} bytes exceeds the kext's ${limit}-byte message limit`);
-    const r = await this.#d.session.requests.call('request', e.id, payload, ctx.deadlineMs, ctx.signal);
+    const r = await this.#deps.session.requests.call('request', e.id, payload, ctx.deadlineMs, ctx.signal);
     return r.status === 0 ? ok(r.payload) : refuse(r.status, r.message || `${e.name}: the kext answered status ${r.status}`);
   }
 
   async getOption(identity: PeerIdentity, o: OptionEntry, ctx: CallContext): Promise<Outcome<OptionValue>> {
     const denied = this.#authorize(identity, 'get', o);
     if (denied) return denied;
-    const r = await this.#d.session.requests.call('opt_get', o.id, new Uint8Array(0), ctx.deadlineMs, ctx.signal);
+    const r = await this.#deps.session.requests.call('opt_get', o.id, new Uint8Array(0), ctx.deadlineMs, ctx.signal);
     if (r.status !== 0) return this.#kextRefused(o, r);
     const v = decodeOptionValue(o, r.payload);
     return v.ok ? ok(v.value) : refuse(Status.INTERNAL, `the kext sent a bad value for ${o.name}: ${v.error.message}`);
@@ -186,7 +186,7 @@ export class Operations {
     const encoded = encodeOptionValue(o, value);
     // Checked here so a bad value never reaches the kernel.
     if (!encoded.ok) return refuse(encoded.error.class === 'OUT_OF_RANGE' ? Status.OUT_OF_RANGE : Status.INVALID_ARGUMENT, encoded.error.message);
-    const r = await this.#d.session.requests.call('opt_set', o.id, encoded.value, ctx.deadlineMs, ctx.signal);
+    const r = await this.#deps.session.requests.call('opt_set', o.id, encoded.value, ctx.deadlineMs, ctx.signal);
     return r.status === 0 ? ok(value) : this.#kextRefused(o, r);
   }
 
@@ -197,8 +197,8 @@ export class Operations {
       const denied = this.#authorize(identity, 'subscribe', t);
       if (denied) return denied;
     }
-    const l = this.#d.limits;
-    const events = this.#d.session.events;
+    const l = this.#deps.limits;
+    const events = this.#deps.session.events;
     const sub = events.add({
       uid: identity.uid,
       pid: identity.pid,
@@ -215,12 +215,12 @@ export class Operations {
     return ok(() => events.remove(sub.id));
   }
 
-  serve(identity: PeerIdentity, u: UpcallEntry, stream: HandlerStream): Outcome<Handler> {
+  serve(identity: PeerIdentity, u: UpcallEntry, stream: HandlerStream): Outcome<UpcallHandle> {
     const denied = this.#authorize(identity, 'serve', u);
     if (denied) return denied;
-    const upcalls = this.#d.session.upcalls;
+    const upcalls = this.#deps.session.upcalls;
     // Standing in the vote: root, then the admin group, then other granted users.
-    const standing = identity.uid === 0 ? 0 : this.#d.auth.isRootOrAdmin(identity) ? 1 : 2;
+    const standing = identity.uid === 0 ? 0 : this.#deps.auth.isRootOrAdmin(identity) ? 1 : 2;
     const added = upcalls.add(u.id, { uid: identity.uid, pid: identity.pid, standing }, stream);
     if (!added.ok) {
       return refuse(
@@ -246,7 +246,7 @@ export class Operations {
   }
 
   #authorize(identity: PeerIdentity, kind: ItemActionKind, e: CatalogEntry): Refusal | null {
-    const decision = this.#d.auth.check(identity, { kind, item: { id: e.id, name: e.name, privileged: e.privileged, setPrivileged: e.setPrivileged } });
+    const decision = this.#deps.auth.check(identity, { kind, item: { id: e.id, name: e.name, privileged: e.privileged, setPrivileged: e.setPrivileged } });
     return decision.allowed ? null : refuse(Status.PERMISSION_DENIED, decision.reason);
   }
 

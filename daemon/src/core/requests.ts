@@ -45,7 +45,7 @@ const TYPE: Record<RequestKind, number> = {
 
 export class Requests {
   readonly counters = { started: 0, unknownResponses: 0, cancelsSent: 0, byStatus: new Map<number, number>() };
-  #o: RequestsOptions;
+  #options: RequestsOptions;
   #window = 0;
   #up = false;
   #downReason = 'the kext link is not ready';
@@ -54,7 +54,7 @@ export class Requests {
   #queue: Pending[] = [];
 
   constructor(options: RequestsOptions) {
-    this.#o = options;
+    this.#options = options;
   }
 
   get inflight(): number {
@@ -88,7 +88,7 @@ export class Requests {
         return;
       }
       const waiting = this.#inflight.size >= this.#window;
-      if (waiting && this.#queue.length >= this.#o.maxQueued) {
+      if (waiting && this.#queue.length >= this.#options.maxQueued) {
         resolve({
           status: Status.RESOURCE_EXHAUSTED,
           payload: Buffer.alloc(0),
@@ -97,7 +97,7 @@ export class Requests {
         return;
       }
       const id = this.#allocateId();
-      const ms = deadlineMs ?? this.#o.defaultDeadlineMs;
+      const ms = deadlineMs ?? this.#options.defaultDeadlineMs;
       const p: Pending = {
         id,
         type: TYPE[kind],
@@ -131,7 +131,7 @@ export class Requests {
       this.#admit();
       return;
     }
-    const log = this.#o.log;
+    const log = this.#options.log;
     if (log?.isLevelEnabled('debug')) log.debug({ id, status: code, payload: payloadForLog(log, payload) }, 'reply from the kext');
     const body = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
     this.#finish(p, { status: code, payload: code === 0 ? Buffer.from(body) : Buffer.alloc(0), message: code === 0 ? '' : body.toString('utf8') });
@@ -140,9 +140,9 @@ export class Requests {
 
   #send(p: Pending): void {
     p.sent = true;
-    const log = this.#o.log;
+    const log = this.#options.log;
     if (log?.isLevelEnabled('debug')) log.debug({ id: p.id, type: FRAME_TYPE_NAMES[p.type], code: p.code, payload: payloadForLog(log, p.payload) }, 'call to the kext');
-    this.#o.send(p.type, p.id, p.code, p.payload);
+    this.#options.send(p.type, p.id, p.code, p.payload);
   }
 
   #admit(): void {
@@ -158,7 +158,7 @@ export class Requests {
   #cancel(p: Pending, code: number, message: string): void {
     if (this.#inflight.get(p.id) !== p) return;
     if (p.sent) {
-      this.#o.send(FrameType.CANCEL, p.id, 0);
+      this.#options.send(FrameType.CANCEL, p.id, 0);
       this.counters.cancelsSent++;
       // Keep the id reserved until the kext's CANCELLED answer arrives.
       const settled: Pending = { ...p, settled: true, resolve: () => undefined, timer: setTimeout(() => this.#release(p.id), 30_000) };

@@ -73,8 +73,8 @@ export class KernelSession extends EventEmitter<KernelSessionEvents> implements 
       [FrameType.EVENT, (m) => this.#pieced(m)],
     ]);
     link.attach(this);
-    link.on('ready', (welcome, session) => {
-      this.requests.linkUp(Math.min(o.limits.maxInflight, session.maxInflight));
+    link.on('ready', (welcome, negotiated) => {
+      this.requests.linkUp(Math.min(o.limits.maxInflight, negotiated.maxInflight));
       this.events.linkReady();
       this.emit('ready', welcome);
     });

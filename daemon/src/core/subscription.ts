@@ -137,6 +137,21 @@ export class Subscription implements SinkFlow, Overflowing {
     return this.queue.bytes + this.inFlight;
   }
 
+  // Its stream takes nothing now: it is written to on resume or sent.
+  get paused(): boolean {
+    return this.#blocked || this.#room() === 0;
+  }
+
+  // Bytes it may write now: its share of the stream budget less what is in
+  // flight; 0 too when a stream with writes in flight has room for less
+  // than a whole batch (or half its share), so that it waits for a batch's
+  // worth rather than dribbling a few events a message.
+  #room(): number {
+    const share = this.#host.streamShare();
+    const room = share - this.inFlight;
+    return room <= 0 || (this.inFlight > 0 && room < Math.min(BATCH_BYTES, share / 2)) ? 0 : room;
+  }
+
   get queuedEvents(): number {
     return this.queue.events;
   }
@@ -150,31 +165,29 @@ export class Subscription implements SinkFlow, Overflowing {
   // and the queue has no full batch yet. true: it waits for the hold's end.
   enqueue(item: QueuedItem, holding: boolean): boolean {
     if (this.closed) return false;
-    if (!(item instanceof Chunk) && !(item instanceof Slice) && 'lost' in item && item.lost.source === LossSource.KERNEL && this.#mergeAtTail(item.lost)) return false;
-    if (!(item instanceof Chunk) && !(item instanceof Slice) && 'lost' in item && item.lost.source === LossSource.KERNEL && this.queue.others >= this.limit) {
+    const kernelLoss = !(item instanceof Chunk) && !(item instanceof Slice) && 'lost' in item && item.lost.source === LossSource.KERNEL ? item.lost : null;
+    if (kernelLoss && this.#mergeAtTail(kernelLoss)) return false;
+    if (kernelLoss && this.queue.others >= this.limit) {
       // A stalled subscriber under a kernel flood would otherwise pile up
       // one Lost item per LOSS frame without bound (only events are
       // dropped): past the limit, kernel losses merge into one item of its
       // own, exact in count, told at the first one's place.
       const m = this.#mergedKernelLoss;
       if (m) {
-        widen(m, item.lost);
-        if (m.topic !== item.lost.topic) m.topic = 0;
+        widen(m, kernelLoss);
+        if (m.topic !== kernelLoss.topic) m.topic = 0;
         return false;
       }
-      this.#mergedKernelLoss = { ...item.lost };
+      this.#mergedKernelLoss = { ...kernelLoss };
       item = { lost: this.#mergedKernelLoss };
     }
     const q = this.queue;
     q.push(item);
     // A stream that takes nothing now is written to when it says so
     // (resume, sent), not at every run.
-    if (this.#blocked || this.inFlight >= this.#host.streamShare()) {
-      if (q.events > this.limit || q.bytes > this.byteLimit) this.giveWay(this.byteLimit, null);
-      return false;
-    }
-    const wait = holding && q.events + q.others < this.#maxBatch && q.events <= this.limit && q.bytes <= this.byteLimit;
-    if (!wait) this.flush();
+    const paused = this.paused;
+    const wait = !paused && holding && q.events + q.others < this.#maxBatch && q.events <= this.limit && q.bytes <= this.byteLimit;
+    if (!paused && !wait) this.flush();
     if (q.events > this.limit || q.bytes > this.byteLimit) this.giveWay(this.byteLimit, null);
     return wait && !this.closed;
   }
@@ -257,9 +270,9 @@ export class Subscription implements SinkFlow, Overflowing {
   #writeAll(): void {
     const q = this.queue;
     while (!this.#blocked && !this.closed && (!q.empty || this.#pendingLoss)) {
-      const room = this.#host.streamShare() - this.inFlight;
+      const room = this.#room();
       // Resumed by sent().
-      if (room <= 0) return;
+      if (room === 0) return;
       const out: OutItem[] = [];
       let bytes = 0;
       if (this.#pendingLoss) {

@@ -97,7 +97,7 @@ export type AddResult = { ok: true; key: number } | { ok: false; count: number; 
 
 export class UpcallRouter {
   readonly counters = { upcalls: 0, answered: 0, noHandler: 0, late: 0, handlerGone: 0, denied: 0, missed: 0, refusedAnswers: 0, setAside: 0 };
-  #o: UpcallRouterOptions;
+  #options: UpcallRouterOptions;
   #handlers = new Map<number, Handler[]>();
   #byKey = new Map<number, Handler>();
   #open = new Map<number, Question>();
@@ -106,7 +106,7 @@ export class UpcallRouter {
   #now: () => number;
 
   constructor(options: UpcallRouterOptions) {
-    this.#o = options;
+    this.#options = options;
     this.#now = options.now ?? Date.now;
   }
 
@@ -125,7 +125,7 @@ export class UpcallRouter {
   // needs more says so in the config.
   add(upcall: number, owner: HandlerOwner, stream: HandlerStream): AddResult {
     const list = this.#handlers.get(upcall) ?? [];
-    const limit = this.#o.perUid ?? Infinity;
+    const limit = this.#options.perUid ?? Infinity;
     const count = list.reduce((n, h) => n + (h.uid === owner.uid ? 1 : 0), 0);
     if (count >= limit) return { ok: false, count, limit };
     const h: Handler = { ...owner, key: this.#keys++, upcall, stream, since: this.#now(), asked: 0, answered: 0, missed: 0, missedInARow: 0, restUntil: 0 };
@@ -178,13 +178,13 @@ export class UpcallRouter {
     const asked = healthy.length > 0 ? healthy : all;
     if (asked.length === 0) {
       this.counters.noHandler++;
-      this.#o.reply(q.id, UNAVAILABLE);
+      this.#options.reply(q.id, UNAVAILABLE);
       return;
     }
     const deadline = now + q.timeoutMs;
     const question: Question = {
       q,
-      decision: this.#o.decisionOf?.(q.upcall) ?? { mode: 'any_deny' },
+      decision: this.#options.decisionOf?.(q.upcall) ?? { mode: 'any_deny' },
       deadline,
       waiting: new Map(),
       waitingByStanding: new Array<number>(STANDINGS).fill(0),
@@ -272,7 +272,7 @@ export class UpcallRouter {
     // Past the deadline the kext is applying its default already.
     if (question.deadline - this.#now() <= 0) return;
     if (status === 0) this.counters.answered++;
-    this.#o.reply(question.q.id, status, payload);
+    this.#options.reply(question.q.id, status, payload);
     if (question.waiting.size === 0) this.#close(question);
   }
 
@@ -288,8 +288,8 @@ export class UpcallRouter {
       h.missed++;
       h.missedInARow++;
       this.counters.missed++;
-      if (h.missedInARow >= (this.#o.missesToRest ?? 3) && h.restUntil <= now) {
-        h.restUntil = now + (this.#o.restMs ?? 30_000);
+      if (h.missedInARow >= (this.#options.missesToRest ?? 3) && h.restUntil <= now) {
+        h.restUntil = now + (this.#options.restMs ?? 30_000);
         this.counters.setAside++;
       }
     }

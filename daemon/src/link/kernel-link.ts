@@ -23,7 +23,7 @@ import {
   MIN_DATAGRAM,
   type Hello,
   type Message,
-  type Session,
+  type Negotiated,
   type Welcome,
 } from '../wire';
 import type { Logger } from '../log';
@@ -66,7 +66,7 @@ export interface LinkCounters {
 
 export interface KernelLinkEvents {
   // The link became ready (again): a new generation.
-  ready: [welcome: Welcome, session: Session];
+  ready: [welcome: Welcome, negotiated: Negotiated];
   // The link went down; everything in flight must end now.
   down: [reason: string];
   state: [state: LinkState, detail: string];
@@ -92,9 +92,9 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
   detail = 'not started';
   generation = 0;
   welcome: Welcome | null = null;
-  session: Session | null = null;
+  negotiated: Negotiated | null = null;
 
-  readonly #o: KernelLinkOptions;
+  readonly #options: KernelLinkOptions;
   readonly #hello: Hello;
   #channel: DatagramChannel | null = null;
   #writer: FrameWriter | null = null;
@@ -116,7 +116,7 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
 
   constructor(options: KernelLinkOptions) {
     super();
-    this.#o = options;
+    this.#options = options;
     this.#backoff = new Backoff(options.reconnectMinMs, options.reconnectMaxMs);
     this.#hello = {
       versionMin: PROTOCOL_VERSION_MIN,
@@ -206,7 +206,7 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     this.#retryTimer = null;
     let channel: DatagramChannel;
     try {
-      channel = this.#o.open(this.#o.target, this.#o.maxDatagram);
+      channel = this.#options.open(this.#options.target, this.#options.maxDatagram);
     } catch (err) {
       this.#setState('connecting', (err as Error).message);
       this.#retry();
@@ -215,7 +215,7 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     this.#channel = channel;
     // Until WELCOME says more, only what every kext accepts: HELLO fits.
     this.#writer = new FrameWriter({ maxDatagram: MIN_DATAGRAM, maxMessage: MIN_DATAGRAM });
-    this.#reassembler = new Reassembler(this.#o.maxMessage);
+    this.#reassembler = new Reassembler(this.#options.maxMessage);
     this.#blocked = false;
     this.#backlog = [];
     channel.on('message', (d) => this.#onDatagram(d));
@@ -234,7 +234,7 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     });
     this.#setState('handshake', 'HELLO sent');
     this.send(FrameType.HELLO, 0, 0, encodeHello(this.#hello));
-    this.#handshakeTimer = setTimeout(() => this.#reset('no WELCOME within the handshake timeout'), this.#o.handshakeTimeoutMs ?? 3000);
+    this.#handshakeTimer = setTimeout(() => this.#reset('no WELCOME within the handshake timeout'), this.#options.handshakeTimeoutMs ?? 3000);
   }
 
   // Walks the datagram once with decodeDatagram's checks (frameProblem).
@@ -293,7 +293,7 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     const r = this.#reassembler.push(f);
     if (r.kind === 'pending') return;
     if (r.kind === 'refused') {
-      this.#violation(`the kext sent a ${r.refused.bytes}-byte message over the ${this.#o.maxMessage}-byte limit`);
+      this.#violation(`the kext sent a ${r.refused.bytes}-byte message over the ${this.#options.maxMessage}-byte limit`);
       return;
     }
     const m = r.message;
@@ -335,13 +335,13 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
       this.counters.malformed++;
       this.#setState('incompatible', `unusable WELCOME: ${why}`);
       this.#teardown(null);
-      this.#retry(this.#o.reconnectMaxMs);
+      this.#retry(this.#options.reconnectMaxMs);
       return;
     }
     if (this.#handshakeTimer) clearTimeout(this.#handshakeTimer);
     this.#handshakeTimer = null;
     this.welcome = w.value;
-    this.session = s.value;
+    this.negotiated = s.value;
     this.#writer = new FrameWriter({ maxDatagram: s.value.sendDatagram, maxMessage: s.value.sendMessage });
     this.generation++;
     this.#backoff.reset();
@@ -355,7 +355,7 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     if (m.code === GoodbyeReason.VERSION) {
       this.#setState('incompatible', `the kext speaks no protocol version we do: ${text}`);
       this.#teardown(null);
-      this.#retry(this.#o.reconnectMaxMs);
+      this.#retry(this.#options.reconnectMaxMs);
       return;
     }
     const why = m.code === GoodbyeReason.UNLOAD ? `the kext is unloading (${text})` : `the kext said GOODBYE ${m.code}: ${text}`;
@@ -387,7 +387,7 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     channel?.close();
     const wasReady = this.welcome !== null;
     this.welcome = null;
-    this.session = null;
+    this.negotiated = null;
     if (wasReady && downReason) this.emit('down', downReason);
   }
 
@@ -412,7 +412,7 @@ export class KernelLink extends EventEmitter<KernelLinkEvents> {
     const line = `${state}: ${detail}`;
     if (line !== this.#lastLogged) {
       this.#lastLogged = line;
-      this.#o.log.info({ link: state, detail }, `kext link ${state}`);
+      this.#options.log.info({ link: state, detail }, `kext link ${state}`);
     }
     this.emit('state', state, detail);
   }

@@ -56,7 +56,7 @@ export function chooseVersion(min: number, max: number): number | null {
 }
 
 // What each direction may carry once HELLO and WELCOME are exchanged.
-export interface Session {
+export interface Negotiated {
   readonly version: number;
   // Daemon -> kext: datagram and message limits the kext announced.
   readonly sendDatagram: number;
@@ -69,7 +69,7 @@ export interface Session {
 }
 
 // Checks a WELCOME against the HELLO it answers; offsets are WELCOME payload offsets.
-export function checkWelcome(hello: Hello, w: Welcome): Result<Session> {
+export function checkWelcome(hello: Hello, w: Welcome): Result<Negotiated> {
   if (w.version < hello.versionMin || w.version > hello.versionMax || chooseVersion(w.version, w.version) === null) {
     return fail('BAD_VALUE', 0, `WELCOME chose version ${w.version}, HELLO offered ${hello.versionMin}..${hello.versionMax}`);
   }

@@ -4,7 +4,7 @@ export * from './errors';
 export { Frame, decodeDatagram, encodeFrame, writeFrame, writeFrameHeader, type DecodedDatagram } from './frame';
 export { FrameWriter, type FrameWriterOptions } from './writer';
 export { Reassembler, type Message, type RefusedMessage, type ReassemblyResult } from './reassembler';
-export { encodeHello, chooseVersion, checkWelcome, type Hello, type Session } from './hello';
+export { encodeHello, chooseVersion, checkWelcome, type Hello, type Negotiated } from './hello';
 export * from './catalog';
 export * from './values';
 export * from './heads';

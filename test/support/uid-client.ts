@@ -1,10 +1,10 @@
 // One connection to the daemon as another uid, kept open across calls
-// (see session-child.ts).
+// (see uid-client-child.ts).
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const child = resolve(__dirname, 'session-child.js');
+const child = resolve(__dirname, 'uid-client-child.js');
 
 export interface CallResult {
   code: number;
@@ -12,12 +12,12 @@ export interface CallResult {
   reply: unknown;
 }
 
-export interface Session {
+export interface UidClient {
   call(method: string, request?: unknown): Promise<CallResult>;
   close(): Promise<void>;
 }
 
-export function startSession(socket: string, uid: number, gid = uid): Session {
+export function startUidClient(socket: string, uid: number, gid = uid): UidClient {
   const p = spawn(process.execPath, [child, socket], { uid, gid, stdio: ['pipe', 'pipe', 'inherit'] });
   const waiting = new Map<number, (r: CallResult) => void>();
   let next = 1;
