@@ -4,9 +4,10 @@
 // connection, and stops reading (SIGSTOP). Root has the kext emit 32 KB
 // events at 6,000 a second with a root subscriber reading. The daemon's
 // memory stays within its budgets and comes back when the attacker goes,
-// the kernel loses no more than it does without the attacker (its reader
-// never waits on a client), and root's subscriber is told of every event
-// it did not get. Bounded in count and time.
+// the kernel loses no more than it does without the attacker (the same
+// flood before and after it; its reader never waits on a client), and
+// root's subscriber is told of every event it did not get. Bounded in
+// count and time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -222,14 +223,23 @@ test('nobody stops reading 200 streams of 32 KB events: memory within budget and
   const end = (await unary<{ counters: Record<string, string> }>(client, 'GetStatus', {})).counters;
   const endMB = (k: string): string => (Number(end[k] ?? 0) / 1048576).toFixed(0);
   console.log(`# after: heap ${endMB('heapUsedBytes')}, external ${endMB('externalBytes')}, ring ${endMB('ringBytes')} MB`);
+
+  // The flood alone again: on a shared machine what the kernel loses moves
+  // with the load around the test, so the attacked run is held to the runs
+  // without the attacker on either side of it.
+  const again = rootReader();
+  const after = await emit(EVENTS);
+  await again.done(after.emitted + after.lost);
+  again.close();
+  const without = Math.max(percent(baseline), percent(after));
   console.log(
     `# ${STALLED_SUBSCRIBE} Subscribe + ${STALLED_WATCH} typed watches stalled, ${EVENTS} events of ${EVENT_BYTES} B at ${RATE}/s: ` +
-      `kernel loss ${percent(baseline).toFixed(1)}% alone, ${percent(attacked).toFixed(1)}% attacked; ` +
+      `kernel loss ${percent(baseline).toFixed(1)}% alone, ${percent(attacked).toFixed(1)}% attacked, ${percent(after).toFixed(1)}% alone after; ` +
       `daemon CPU ${((cpuAlone / EVENTS) * 1e6).toFixed(1)} µs an event alone, ${((cpuAttacked / EVENTS) * 1e6).toFixed(1)} attacked; ` +
       `RSS ${rssQuiet.toFixed(0)} MB quiet, peak ${rssPeak.toFixed(0)} MB (peaks: heap ${held.heap.toFixed(0)}, external ${held.external.toFixed(0)}, ring ${held.ring.toFixed(0)}, queued and in flight ${held.queued.toFixed(0)} MB), ${rssAfter.toFixed(0)} MB within ${((Date.now() - gone) / 1000).toFixed(1)} s of the attacker going; ` +
       `root reader ${told.delivered} delivered, ${told.lost} told lost ${JSON.stringify(told.bySource)}`,
   );
   assert.ok(rssPeak <= 300, `daemon RSS peaked at ${rssPeak.toFixed(0)} MB (limit 300; ${rssQuiet.toFixed(0)} MB quiet)`);
   assert.ok(rssAfter <= 160, `daemon RSS ${rssAfter.toFixed(0)} MB 10 s after the attacker left (limit 160)`);
-  assert.ok(percent(attacked) <= percent(baseline) + 2, `the kernel lost ${percent(attacked).toFixed(1)}% with the attacker against ${percent(baseline).toFixed(1)}% without`);
+  assert.ok(percent(attacked) <= without + 2, `the kernel lost ${percent(attacked).toFixed(1)}% with the attacker against ${percent(baseline).toFixed(1)}% and ${percent(after).toFixed(1)}% without, before and after`);
 });
