@@ -15,12 +15,34 @@ export interface NativeCredentials {
   groups: number[];
 }
 
+// The program behind a connection (Linux), pinned by a pidfd while read.
+export interface NativeProgram {
+  uid: number;
+  gid: number;
+  pid: number;
+  pinnedBy: 'SO_PEERPIDFD' | 'pidfd_open';
+  // /proc/PID/exe as the kernel names it (" (deleted)" appended if unlinked).
+  path: string;
+  dev: number;
+  ino: number;
+  size: number;
+  // Decimal nanoseconds: more than a double holds exactly.
+  mtimeNs: string;
+  // Changes on every write and every utimes(2): mtime alone can be set back.
+  ctimeNs: string;
+  // An open descriptor of the executable itself; the caller closes it.
+  exeFd: number;
+}
+
 export interface NativeBinding {
   openKext(pathOrName: string): number;
   // withGroups false: groups left empty (Linux; macOS has them from the kernel).
   peerCredentials(fd: number, withGroups?: boolean): NativeCredentials;
   // Linux only: a uid's groups from the group database, off the event loop.
   groupList?: (uid: number, gid: number) => Promise<number[]>;
+  // Linux only: the connected program; viaPidfdOpen forces the fallback
+  // taken on kernels without SO_PEERPIDFD. Throws when it cannot be read.
+  peerProgram?: (fd: number, viaPidfdOpen?: boolean) => NativeProgram;
   // Raises RLIMIT_NOFILE toward wanted; the limits in force (-1: unlimited).
   raiseFileLimit(wanted: number): { soft: number; hard: number };
   returnFreeMemory(): void;

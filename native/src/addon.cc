@@ -47,6 +47,7 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("returnFreeMemory", Napi::Function::New(env, ReturnFreeMemory));
 #ifndef __APPLE__
   exports.Set("groupList", Napi::Function::New(env, GroupList));
+  exports.Set("peerProgram", Napi::Function::New(env, PeerProgram));
 #endif
 #ifdef __APPLE__
   exports.Set("activateSocket", Napi::Function::New(env, ActivateSocket));

@@ -24,6 +24,9 @@ Napi::Value PeerCredentials(const Napi::CallbackInfo &info);
 #ifndef __APPLE__
 // Linux: the group database's groups of a uid, off the event loop.
 Napi::Value GroupList(const Napi::CallbackInfo &info);
+// Linux: the peer's pid, executable path and an fd of that file, pinned
+// by a pidfd (peerprogram_linux.cc).
+Napi::Value PeerProgram(const Napi::CallbackInfo &info);
 #endif
 // Raises RLIMIT_NOFILE toward a count; returns { soft, hard } (limits.cc).
 Napi::Value RaiseFileLimit(const Napi::CallbackInfo &info);

@@ -6,6 +6,13 @@ import type { Logger } from '../log';
 import type { PeerIdentity } from './identity';
 import { isPrivilegedAction, type Action, type Decision, type Policy } from './policy';
 
+// The program in an audit line: what was read of it at connect.
+export function programFields(identity: PeerIdentity): { program?: { path?: string; sha256?: string; signature?: string } } {
+  const p = identity.program;
+  if (!p) return {};
+  return { program: { ...(p.path !== undefined ? { path: p.path } : {}), ...(p.sha256 !== undefined ? { sha256: p.sha256 } : {}), ...(p.signature !== undefined ? { signature: p.signature } : {}) } };
+}
+
 export class Authorizer {
   // Counters.denied of the status RPC.
   denied = 0;
@@ -22,6 +29,11 @@ export class Authorizer {
     this.#policy = policy;
   }
 
+  // Callers' executables must be hashed at accept.
+  get needsProgramHash(): boolean {
+    return this.#policy.needsProgramHash;
+  }
+
   isRootOrAdmin(identity: PeerIdentity): boolean {
     return this.#policy.isRootOrAdmin(identity);
   }
@@ -30,7 +42,7 @@ export class Authorizer {
     const decision = this.#policy.decide(identity, action);
     const item = 'item' in action ? { item: action.item.name, itemId: action.item.id } : {};
     // Nested: a top-level pid is the daemon's own in every line.
-    const who = { client: { uid: identity.uid, gid: identity.gid, pid: identity.pid } };
+    const who = { client: { uid: identity.uid, gid: identity.gid, pid: identity.pid, ...programFields(identity) } };
     if (!decision.allowed) {
       this.denied++;
       this.#audit.warn({ audit: 'denied', ...who, action: action.kind, ...item, reason: decision.reason }, 'denied');

@@ -7,6 +7,7 @@ import * as net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { HealthImplementation } from 'grpc-health-check';
+import { programFields } from '../auth/authorizer';
 import type { PeerIdentity } from '../auth/identity';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
@@ -152,7 +153,7 @@ export function createServer(options: CreateServerOptions): DaemonServer {
       return;
     }
     // Nested: a top-level pid is the daemon's own in every line.
-    const client = { uid: identity.uid, gid: identity.gid, pid: identity.pid };
+    const client = { uid: identity.uid, gid: identity.gid, pid: identity.pid, ...programFields(identity) };
     let called = false;
     const firstCall = setTimeout(() => {
       if (called) return;

@@ -1,0 +1,71 @@
+// native/lib/program.ts ProgramIdentities: the connecting program read
+// through the addon, and each file version hashed once (keyed by device,
+// inode, size, mtime and ctime), shared by the connections that wait.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { NativeProgram } from '@kextbridge/native/internal/binding';
+import { ProgramIdentities, sha256OfFd } from '@kextbridge/native/internal/program';
+
+const dir = mkdtempSync(join(tmpdir(), 'kb-program-'));
+const file = join(dir, 'exe');
+writeFileSync(file, 'program bytes');
+const sha = createHash('sha256').update('program bytes').digest('hex');
+
+function fake(version: string): (fd: number) => NativeProgram {
+  return () => ({ uid: 1, gid: 1, pid: 42, pinnedBy: 'SO_PEERPIDFD', path: '/bin/agent', dev: 1, ino: 2, size: 13, mtimeNs: version, ctimeNs: version, exeFd: openSync(file, 'r') });
+}
+
+test('a hash is taken once per file version and shared by waiting connections', async () => {
+  let hashes = 0;
+  let version = '1';
+  const ids = new ProgramIdentities({ read: (fd) => fake(version)(fd), hashFd: (fd) => (hashes++, sha256OfFd(fd)) });
+  const a = ids.of(3, true);
+  const b = ids.of(3, true);
+  assert.ok(a instanceof Promise && b instanceof Promise);
+  assert.deepEqual(await a, { pid: 42, path: '/bin/agent', sha256: sha });
+  assert.equal((await b).sha256, sha);
+  assert.equal(hashes, 1);
+  const cached = ids.of(3, true);
+  assert.ok(!(cached instanceof Promise), 'a known version: at once');
+  version = '2';
+  await ids.of(3, true);
+  assert.equal(hashes, 2, 'a changed mtime/ctime is a new version');
+  assert.deepEqual(ids.of(3, false), { pid: 42, path: '/bin/agent' }, 'no hash asked: none taken');
+});
+
+test('a failed hash rejects, naming the file, and is not cached', async () => {
+  let fail = true;
+  const ids = new ProgramIdentities({ read: fake('1'), hashFd: async (fd) => (fail ? Promise.reject(new Error('EIO')) : sha256OfFd(fd)) });
+  await assert.rejects(Promise.resolve(ids.of(3, true)), /cannot hash the peer's executable \/bin\/agent: EIO/);
+  fail = false;
+  assert.equal((await ids.of(3, true)).sha256, sha);
+});
+
+test('the addon reads this very process on both ways of pinning it', async () => {
+  const path = join(dir, 's');
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(path, r));
+  const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
+  const client = net.connect(path);
+  const socket = await accepted;
+  try {
+    const ids = new ProgramIdentities();
+    for (const viaPidfdOpen of [false, true]) {
+      const p = await ids.of(socket, true, viaPidfdOpen);
+      assert.equal(p.pid, process.pid);
+      assert.equal(p.path, process.execPath);
+      assert.match(p.sha256 ?? '', /^[0-9a-f]{64}$/);
+    }
+    assert.equal(ids.hashed, 1, 'the same executable twice: one hash');
+  } finally {
+    client.destroy();
+    socket.destroy();
+    server.close();
+  }
+});
