@@ -3,14 +3,13 @@
 // pid; what, by action and item). The policy behind it is swapped whole on
 // SIGHUP, so a decision never sees half a reload.
 import type { Logger } from '../log';
-import type { PeerIdentity } from './identity';
+import { programSummary, type PeerIdentity, type ProgramSummary } from './identity';
 import { isPrivilegedAction, type Action, type Decision, type Policy } from './policy';
 
 // The program in an audit line: what was read of it at connect.
-export function programFields(identity: PeerIdentity): { program?: { path?: string; sha256?: string; signature?: string } } {
-  const p = identity.program;
-  if (!p) return {};
-  return { program: { ...(p.path !== undefined ? { path: p.path } : {}), ...(p.sha256 !== undefined ? { sha256: p.sha256 } : {}), ...(p.signature !== undefined ? { signature: p.signature } : {}) } };
+export function programFields(identity: PeerIdentity): { program?: ProgramSummary } {
+  const program = programSummary(identity);
+  return program ? { program } : {};
 }
 
 export class Authorizer {

@@ -35,6 +35,19 @@ export interface PeerIdentity {
   program?: ProgramIdentity;
 }
 
+// What listings and log lines show of a program: what was read at connect.
+export interface ProgramSummary {
+  path?: string;
+  sha256?: string;
+  signature?: string;
+}
+
+export function programSummary(identity: PeerIdentity): ProgramSummary | undefined {
+  const p = identity.program;
+  if (!p) return undefined;
+  return { ...(p.path !== undefined ? { path: p.path } : {}), ...(p.sha256 !== undefined ? { sha256: p.sha256 } : {}), ...(p.signature !== undefined ? { signature: p.signature } : {}) };
+}
+
 export function isRoot(identity: PeerIdentity): boolean {
   return identity.uid === 0;
 }
