@@ -26,7 +26,7 @@ import { createServer, type DaemonServer } from './server/server';
 import { loadServedApi } from './typed/load';
 import { TypedApiHost } from './typed/host';
 import { TypedProxy } from './typed/proxy';
-import { KernelChannel, PeerIdentities, ProgramIdentities, binding, raiseFileLimit, returnFreeMemory, watchControl } from '@kextbridge/native';
+import { KernelChannel, PeerIdentities, ProgramIdentities, SignedPrograms, binding, raiseFileLimit, returnFreeMemory, watchControl } from '@kextbridge/native';
 import { LAUNCHD_COMMANDS, runLaunchdCommand } from './launchd/cli';
 
 const VERSION: string = (JSON.parse(readFileSync(resolve(__dirname, '../package.json'), 'utf8')) as { version: string }).version;
@@ -95,8 +95,10 @@ async function main(rawArgv: string[]): Promise<number> {
   ensureFileLimit(config.limits.maxConnections, raiseFileLimit, moduleLogger(log, 'admission'));
   // Group lookups off the event loop, cached per uid.
   const identities = new PeerIdentities();
-  // Linux: the connecting program, read through a pidfd at accept.
+  // The connecting program, read at accept: Linux, its executable through
+  // a pidfd; macOS, its code signature through the audit token.
   const programs = binding.peerProgram ? new ProgramIdentities() : undefined;
+  const signed = binding.peerToken ? new SignedPrograms() : undefined;
   const statusWatchers = new StatusWatchers({ link, snapshot: () => ops.snapshot() });
   const typed = new TypedProxy(ops, moduleLogger(log, 'typed'), served.bindings);
   const typedApi = new TypedApiHost(typed, moduleLogger(log, 'typed'), served);
@@ -109,6 +111,7 @@ async function main(rawArgv: string[]): Promise<number> {
       identifyConnection(socket, {
         user: (s) => identities.of(s),
         ...(programs ? { program: (s: net.Socket, withHash: boolean) => programs.of(s, withHash) } : {}),
+        ...(signed ? { program: (s: net.Socket) => signed.of(s) } : {}),
         needsHash: () => auth.needsProgramHash,
       }),
     services: [

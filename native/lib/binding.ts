@@ -48,6 +48,13 @@ export interface NativeBinding {
   returnFreeMemory(): void;
   // macOS only: the listening fds launchd made for a Sockets entry.
   activateSocket?: (name: string) => number[];
+  // macOS only: the peer's audit_token_t (32 bytes), from LOCAL_PEERTOKEN.
+  peerToken?: (fd: number) => Buffer;
+  // macOS only: OSStatus of checking the token's code against a
+  // code-signing requirement (0: satisfied).
+  checkRequirement?: (token: Buffer, requirement: string) => number;
+  // macOS only: the validity of the token's code signature and its path.
+  describeCode?: (token: Buffer) => { status: number; path: string };
   // macOS only: a kernel-event socket filtered to kernel-control events.
   openKernelEvents?: () => number;
   Channel: new (fd: number, maxDatagram: number, onEvent: (kind: string, value: unknown) => void, reuse?: boolean) => NativeChannel;

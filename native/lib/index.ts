@@ -5,5 +5,6 @@ export { KernelChannel, type CloseReason, type KernelChannelEvents, type OpenOpt
 export { watchControl, type ControlWatcher, type ControlWatcherEvents } from './watch';
 export { PeerIdentities, peerCredentials, socketFd, type GroupCacheOptions, type PeerCredentials } from './peer';
 export { ProgramIdentities, sha256OfFd, type PeerProgram, type ProgramCacheOptions } from './program';
+export { SignedPrograms, signatureText, type SignatureChecks, type SignedProgram } from './signature';
 export { systemdListenFds, SD_LISTEN_FDS_START, type ActivationResult } from './activation';
 export { raiseFileLimit, returnFreeMemory } from './limits';

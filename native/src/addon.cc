@@ -52,6 +52,9 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
 #ifdef __APPLE__
   exports.Set("activateSocket", Napi::Function::New(env, ActivateSocket));
   exports.Set("openKernelEvents", Napi::Function::New(env, OpenKernelEvents));
+  exports.Set("peerToken", Napi::Function::New(env, PeerToken));
+  exports.Set("checkRequirement", Napi::Function::New(env, CheckRequirement));
+  exports.Set("describeCode", Napi::Function::New(env, DescribeCode));
 #endif
   return InitChannel(env, exports);
 }

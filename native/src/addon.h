@@ -37,6 +37,10 @@ Napi::Value ReturnFreeMemory(const Napi::CallbackInfo &info);
 Napi::Value ActivateSocket(const Napi::CallbackInfo &info);
 // A kernel-event socket filtered to KEV_CTL_SUBCLASS; read with a Channel.
 Napi::Value OpenKernelEvents(const Napi::CallbackInfo &info);
+// The peer's audit token, and code-signing checks on it (codesign_darwin.cc).
+Napi::Value PeerToken(const Napi::CallbackInfo &info);
+Napi::Value CheckRequirement(const Napi::CallbackInfo &info);
+Napi::Value DescribeCode(const Napi::CallbackInfo &info);
 #endif
 
 Napi::Object InitChannel(Napi::Env env, Napi::Object exports);
