@@ -21,6 +21,8 @@ export interface NativeProgram {
   gid: number;
   pid: number;
   pinnedBy: 'SO_PEERPIDFD' | 'pidfd_open';
+  // pidfd_open only: the start time checked (clock ticks after boot).
+  startTicks?: number;
   // /proc/PID/exe as the kernel names it (" (deleted)" appended if unlinked).
   path: string;
   dev: number;

@@ -176,6 +176,8 @@ Napi::Value PeerProgram(const Napi::CallbackInfo &info) {
   o.Set("pid", Napi::Number::New(env, cred.pid));
   o.Set("pinnedBy", Napi::String::New(env, peerPidfd ? "SO_PEERPIDFD" : "pidfd_open"));
   o.Set("path", Napi::String::New(env, path));
+  // pidfd_open's check: the start time it compared (clock ticks after boot).
+  if (!peerPidfd) o.Set("startTicks", Napi::Number::New(env, static_cast<double>(before)));
   o.Set("dev", Napi::Number::New(env, static_cast<double>(st.st_dev)));
   o.Set("ino", Napi::Number::New(env, static_cast<double>(st.st_ino)));
   o.Set("size", Napi::Number::New(env, static_cast<double>(st.st_size)));

@@ -4,12 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { NativeProgram } from '@kextbridge/native/internal/binding';
+import { binding, type NativeProgram } from '@kextbridge/native/internal/binding';
+import { socketFd } from '@kextbridge/native/internal/peer';
 import { ProgramIdentities, sha256OfFd } from '@kextbridge/native/internal/program';
 
 const dir = mkdtempSync(join(tmpdir(), 'kb-program-'));
@@ -65,6 +66,36 @@ test('the addon reads this very process on both ways of pinning it', async () =>
     assert.equal(ids.hashed, 1, 'the same executable twice: one hash');
   } finally {
     client.destroy();
+    socket.destroy();
+    server.close();
+  }
+});
+
+test('a peer that names itself like a /proc/PID/stat line does not confuse the start-time check', async () => {
+  const path = join(dir, 't');
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(path, r));
+  const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
+  // The comm field (what /proc/PID/stat shows in parentheses) is the
+  // process's own choice: ") R 1 1 1" would shift every later field if the
+  // parser stopped at the first ')'.
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['-e', `process.title = 'x) R 1 1 1 9'; require('node:net').connect(${JSON.stringify(path)}); setInterval(() => {}, 1000);`], { stdio: 'ignore' });
+  const socket = await accepted;
+  try {
+    const { readFileSync } = await import('node:fs');
+    assert.match(readFileSync(`/proc/${child.pid}/stat`, 'utf8'), /\(x\) R 1 1 1 9\)/, 'the title reached comm');
+    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+    // Field 22, counted from after the last ')' (field 3 is the first there).
+    const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[22 - 3]);
+    const found = binding.peerProgram!(socketFd(socket), true);
+    closeSync(found.exeFd);
+    assert.equal(found.pinnedBy, 'pidfd_open');
+    assert.equal(found.startTicks, startTicks);
+    assert.equal(found.pid, child.pid);
+    assert.equal(found.path, process.execPath);
+  } finally {
+    child.kill('SIGKILL');
     socket.destroy();
     server.close();
   }
