@@ -119,6 +119,22 @@ test('program B is refused Serve, naming what was required and what it was; prog
   await until('A is gone', async () => !(await handlers()).some((h) => h.uid === NOBODY));
 });
 
+test('ListSubscribers shows each subscriber\'s program', async () => {
+  const stream = client['Subscribe']!({ topics: [{ name: 'exec' }] }) as NodeJS.EventEmitter & { cancel(): void };
+  stream.on('error', () => undefined);
+  stream.on('data', () => undefined);
+  try {
+    type Row = { pid: number; program?: { path: string } };
+    const rows = async (): Promise<Row[]> => (await unary<{ subscribers: Row[] }>(client, 'ListSubscribers', {})).subscribers;
+    await until('the subscriber is listed', async () => (await rows()).length === 1);
+    const [row] = await rows();
+    assert.equal(row!.pid, process.pid);
+    assert.equal(row!.program?.path, process.execPath);
+  } finally {
+    stream.cancel();
+  }
+});
+
 test('a copy of A with one byte changed, at A\'s path, fails the sha256 rule', async () => {
   const changed = `${programA}.new`;
   const bytes = readFileSync(programA);
