@@ -23,6 +23,11 @@ export interface PeerProgram {
 export interface ProgramCacheOptions {
   // File versions whose hash is kept (least recently used goes first).
   maxEntries?: number;
+  // Distinct files one uid may have being hashed at once. The program is
+  // read before the connection limits apply (they need to know who it is),
+  // so without this a user could start any number of large hashes by
+  // connecting from many different executables.
+  maxHashingPerUid?: number;
   read?: (fd: number, viaPidfdOpen?: boolean) => NativeProgram;
   hashFd?: (fd: number) => Promise<string>;
 }
@@ -40,6 +45,8 @@ export function sha256OfFd(fd: number): Promise<string> {
 
 export class ProgramIdentities {
   readonly #max: number;
+  readonly #maxHashingPerUid: number;
+  readonly #hashingByUid = new Map<number, number>();
   readonly #read: (fd: number, viaPidfdOpen?: boolean) => NativeProgram;
   readonly #hashFd: (fd: number) => Promise<string>;
   // Insertion order is use order: a hit is moved to the end.
@@ -50,6 +57,7 @@ export class ProgramIdentities {
 
   constructor(o: ProgramCacheOptions = {}) {
     this.#max = o.maxEntries ?? 256;
+    this.#maxHashingPerUid = o.maxHashingPerUid ?? 2;
     const read = o.read ?? binding.peerProgram;
     if (!read) throw new Error('program identity is read on Linux only (peerProgram is missing from the addon)');
     this.#read = read;
@@ -77,15 +85,28 @@ export class ProgramIdentities {
     let pending = this.#pending.get(key);
     if (pending) closeSync(found.exeFd);
     else {
+      const hashing = this.#hashingByUid.get(found.uid) ?? 0;
+      if (hashing >= this.#maxHashingPerUid) {
+        closeSync(found.exeFd);
+        throw new Error(`uid ${found.uid} already has ${hashing} executables being hashed; ${found.path} is not hashed until one is done (connect again)`);
+      }
+      this.#hashingByUid.set(found.uid, hashing + 1);
+      const done = (): void => {
+        const n = (this.#hashingByUid.get(found.uid) ?? 1) - 1;
+        if (n > 0) this.#hashingByUid.set(found.uid, n);
+        else this.#hashingByUid.delete(found.uid);
+      };
       this.hashed++;
       pending = this.#hashFd(found.exeFd).then(
         (hex) => {
+          done();
           this.#pending.delete(key);
           this.#hashes.set(key, hex);
           if (this.#hashes.size > this.#max) this.#hashes.delete(this.#hashes.keys().next().value!);
           return hex;
         },
         (err: unknown) => {
+          done();
           this.#pending.delete(key);
           throw new Error(`cannot hash the peer's executable ${found.path}: ${(err as Error).message}`);
         },

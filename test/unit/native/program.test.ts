@@ -40,6 +40,24 @@ test('a hash is taken once per file version and shared by waiting connections', 
   assert.deepEqual(ids.of(3, false), { pid: 42, path: '/bin/agent' }, 'no hash asked: none taken');
 });
 
+test('one uid may have only so many distinct executables being hashed at once; others are not held up', async () => {
+  let ino = 0;
+  const read = (uid: number) => (fd: number): NativeProgram => ({ ...fake('1')(fd), uid, ino: ++ino });
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => (release = r));
+  let reader = read(1001);
+  const ids = new ProgramIdentities({ maxHashingPerUid: 2, read: (fd) => reader(fd), hashFd: async (fd) => (await gate, sha256OfFd(fd)) });
+  const a = ids.of(3, true);
+  const b = ids.of(3, true);
+  assert.throws(() => ids.of(3, true), /uid 1001 already has 2 executables being hashed; \/bin\/agent is not hashed until one is done/);
+  reader = read(0);
+  const root = ids.of(3, true);
+  release();
+  await Promise.all([a, b, root]);
+  reader = read(1001);
+  assert.equal((await ids.of(3, true)).sha256, sha, 'room again once they are done');
+});
+
 test('a failed hash rejects, naming the file, and is not cached', async () => {
   let fail = true;
   const ids = new ProgramIdentities({ read: fake('1'), hashFd: async (fd) => (fail ? Promise.reject(new Error('EIO')) : sha256OfFd(fd)) });
