@@ -111,7 +111,7 @@ async function main(rawArgv: string[]): Promise<number> {
       identifyConnection(socket, {
         user: (s) => identities.of(s),
         ...(programs ? { program: (s: net.Socket, withHash: boolean) => programs.of(s, withHash) } : {}),
-        ...(signed ? { program: (s: net.Socket) => signed.of(s) } : {}),
+        ...(signed ? { program: (s: net.Socket) => signed.of(s, auth.namesPrograms) } : {}),
         needsHash: () => auth.needsProgramHash,
       }),
     services: [

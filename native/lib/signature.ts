@@ -13,8 +13,9 @@ export interface SignedProgram {
   pid: number;
   // The path of its code, '' when Security.framework did not say.
   path?: string;
-  // "signed", "unsigned", or why the signature is not valid.
-  signature: string;
+  // "signed", "unsigned", or why the signature is not valid; absent when
+  // not asked for.
+  signature?: string;
   satisfies(requirement: string): boolean;
 }
 
@@ -50,12 +51,14 @@ export class SignedPrograms {
   }
 
   // Throws when the token or the code cannot be read: the caller refuses
-  // the connection.
-  of(socket: Socket | number): SignedProgram {
+  // the connection. describe false (no rule names a program): only the
+  // token is read, the signature's description (a Security.framework
+  // call) is left out; requirements can still be checked later.
+  of(socket: Socket | number, describe = true): SignedProgram {
     const token = this.#checks.peerToken(typeof socket === 'number' ? socket : socketFd(socket));
     // Word 5 of an audit token is the pid.
     const pid = token.readUInt32LE(20);
-    const code = this.#checks.describeCode(token);
+    const code = describe ? this.#checks.describeCode(token) : { status: 0, path: '' };
     if (code.status !== 0 && code.status !== ERR_SEC_CS_UNSIGNED && code.path === '') {
       throw new Error(`cannot read the code of pid ${pid}: OSStatus ${code.status}`);
     }
@@ -63,7 +66,7 @@ export class SignedPrograms {
     return {
       pid,
       ...(code.path !== '' ? { path: code.path } : {}),
-      signature: signatureText(code.status),
+      ...(describe ? { signature: signatureText(code.status) } : {}),
       satisfies: (requirement: string): boolean => {
         let ok = verdicts.get(requirement);
         if (ok === undefined) {

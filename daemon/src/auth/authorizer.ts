@@ -33,6 +33,11 @@ export class Authorizer {
     return this.#policy.needsProgramHash;
   }
 
+  // Some rule names a program (macOS: describe callers' signatures at accept).
+  get namesPrograms(): boolean {
+    return this.#policy.namesPrograms;
+  }
+
   isRootOrAdmin(identity: PeerIdentity): boolean {
     return this.#policy.isRootOrAdmin(identity);
   }

@@ -90,6 +90,8 @@ export class Policy {
   readonly #resolver: NameResolver;
   // Some rule names a program by its contents: hash callers' executables.
   readonly needsProgramHash: boolean;
+  // Some rule names a program at all.
+  readonly namesPrograms: boolean;
 
   private constructor(maps: Record<ItemActionKind, CompiledMap>, admin: AdminGroup, resolver: NameResolver) {
     this.#maps = maps;
@@ -97,6 +99,7 @@ export class Policy {
     this.#resolver = resolver;
     const rules = [...Object.values(maps).flatMap((m) => [...m.values()]), ...(admin.rule ? [admin.rule] : [])];
     this.needsProgramHash = rules.some((r) => r.programs.some((p) => p.needsHash));
+    this.namesPrograms = rules.some((r) => r.programs.length > 0);
   }
 
   // Root or the admin group: whom connection limits keep room for.

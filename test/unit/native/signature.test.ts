@@ -35,6 +35,16 @@ test('the pid is word 5 of the token; each requirement is checked once per conne
   assert.equal(programs.checks, 3, 'a new connection asks again');
 });
 
+test('describe false reads the token only; requirements are still checked through it', () => {
+  let described = 0;
+  const programs = new SignedPrograms({ peerToken: () => token(5), describeCode: () => (described++, { status: 0, path: '/x' }), checkRequirement: () => 0 });
+  const p = programs.of(3, false);
+  assert.equal(described, 0);
+  assert.equal(p.signature, undefined);
+  assert.equal(p.path, undefined);
+  assert.equal(p.satisfies('anchor apple'), true);
+});
+
 test('an unsigned caller is described so; code that cannot be read refuses', () => {
   assert.equal(signatureText(-67062), 'unsigned');
   assert.equal(signatureText(-67030), 'signature not valid (OSStatus -67030)');
