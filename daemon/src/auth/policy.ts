@@ -207,6 +207,7 @@ export class Policy {
     const program = rule.programs.length === 0 || rule.programs.some((p) => p.matches(identity.program));
     if (person && program) return { allowed: true };
     let reason = `${refused}: not allowed by ${rule.source}; allowed: ${rule.allowedText}`;
+    if (!person && rule.programs.length > 0) reason += `; ${describeProgram(identity.program)}`;
     if (person) {
       reason = `${refused}: ${rule.source} requires ${rule.programs.map((p) => p.text).join(' or ')}; ${describeProgram(identity.program)}`;
       if (rule.programs.some((p) => p.needsHash) && identity.program !== undefined && identity.program.sha256 === undefined) {

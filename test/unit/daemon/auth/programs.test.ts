@@ -56,7 +56,7 @@ test('user and program together: both must hold, and the denial says which did n
   const p = policyWith('commands', 'echo', { users: ['alice'], groups: [], programs: [{ path: AGENT, sha256: AGENT_SHA }] });
   const call: Action = { kind: 'call', item: echo };
   assert.equal(p.decide(as(1001, agent), call).allowed, true);
-  assert.match(denial(p, as(1002, agent), call), /not allowed by policy\.commands\.echo; allowed: root, user alice, running \/usr\/libexec\/agent \(sha256 aaaaaaaaaaaa…\)/);
+  assert.match(denial(p, as(1002, agent), call), /not allowed by policy\.commands\.echo; allowed: root, user alice, running \/usr\/libexec\/agent \(sha256 aaaaaaaaaaaa…\); caller \/usr\/libexec\/agent \(sha256 aaaaaaaaaaaa…, pid 11 at connect\)$/);
   const changed = { ...agent, sha256: 'c'.repeat(64) };
   assert.match(denial(p, as(1001, changed), call), /requires \/usr\/libexec\/agent \(sha256 aaaaaaaaaaaa…\); caller \/usr\/libexec\/agent \(sha256 cccccccccccc…/);
   assert.equal(p.needsProgramHash, true);
