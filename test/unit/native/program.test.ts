@@ -1,10 +1,10 @@
 // native/lib/program.ts ProgramIdentities: the connecting program read
 // through the addon, and each file version hashed once (keyed by device,
 // inode, size, mtime and ctime), shared by the connections that wait.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'kb-program-'));
 const file = join(dir, 'exe');
 writeFileSync(file, 'program bytes');
 const sha = createHash('sha256').update('program bytes').digest('hex');
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 function fake(version: string): (fd: number) => NativeProgram {
   return () => ({ uid: 1, gid: 1, pid: 42, pinnedBy: 'SO_PEERPIDFD', path: '/bin/agent', dev: 1, ino: 2, size: 13, mtimeNs: version, ctimeNs: version, exeFd: openSync(file, 'r') });
