@@ -21,6 +21,7 @@ const char *ErrnoName(int err) {
     case EBADF: return "EBADF";
     case ENOTSOCK: return "ENOTSOCK";
     case EINVAL: return "EINVAL";
+    case ESRCH: return "ESRCH";
     default: return "EUNKNOWN";
   }
 }

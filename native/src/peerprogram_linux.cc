@@ -131,7 +131,10 @@ Napi::Value PeerProgram(const Napi::CallbackInfo &info) {
   unsigned long long before = 0;
   if (!peerPidfd) {
     if (!StartTime(cred.pid, &before)) {
-      ErrnoError(env, errno ? errno : ESRCH, "the peer process is gone").ThrowAsJavaScriptException();
+      // No /proc entry: the process is gone; anything else (hidepid) is
+      // a /proc the daemon cannot read.
+      int err = errno && errno != ENOENT ? errno : ESRCH;
+      ErrnoError(env, err, err == ESRCH ? "the peer process is gone" : "cannot read the peer's /proc/PID/stat").ThrowAsJavaScriptException();
       return env.Undefined();
     }
     pidfdRaw = static_cast<int>(syscall(SYS_pidfd_open, cred.pid, 0));
@@ -152,14 +155,18 @@ Napi::Value PeerProgram(const Napi::CallbackInfo &info) {
   std::string path(4096, '\0');
   ssize_t n = readlink(exePath, &path[0], path.size());
   if (n <= 0 || static_cast<size_t>(n) >= path.size()) {
-    ErrnoError(env, n < 0 ? errno : ENAMETOOLONG, "cannot read the peer's executable").ThrowAsJavaScriptException();
+    int err = n < 0 ? errno : ENAMETOOLONG;
+    if (Exited(pidfd.get())) err = ESRCH;
+    ErrnoError(env, err, err == ESRCH ? "the peer process exited before its executable was read" : "cannot read the peer's executable").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   path.resize(static_cast<size_t>(n));
   Fd exe(open(exePath, O_RDONLY | O_CLOEXEC));
   struct stat st {};
   if (exe.get() < 0 || fstat(exe.get(), &st) < 0) {
-    ErrnoError(env, errno, "cannot open the peer's executable").ThrowAsJavaScriptException();
+    int err = errno;
+    if (Exited(pidfd.get())) err = ESRCH;
+    ErrnoError(env, err, err == ESRCH ? "the peer process exited before its executable was read" : "cannot open the peer's executable").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   unsigned long long after = 0;

@@ -119,3 +119,24 @@ test('a peer that names itself like a /proc/PID/stat line does not confuse the s
     server.close();
   }
 });
+
+test('a peer that is gone by the time it is read is refused, on both ways of pinning it, never guessed', async () => {
+  const path = join(dir, 'gone');
+  // Not read from: node would read the EOF and close the socket.
+  const server = net.createServer({ pauseOnConnect: true });
+  await new Promise<void>((r) => server.listen(path, r));
+  const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
+  const { spawn } = await import('node:child_process');
+  // Connects, then exits with the connection still queued on our side.
+  const child = spawn(process.execPath, ['-e', `require('node:net').connect(${JSON.stringify(path)}, () => process.exit(0));`], { stdio: 'ignore' });
+  const socket = await accepted;
+  const fd = socketFd(socket);
+  await new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
+  try {
+    assert.throws(() => binding.peerProgram!(fd, false), /the peer process exited before its executable was read \(ESRCH/);
+    assert.throws(() => binding.peerProgram!(fd, true), /the peer process is gone \(ESRCH/);
+  } finally {
+    socket.destroy();
+    server.close();
+  }
+});
