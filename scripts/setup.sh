@@ -6,11 +6,12 @@
 # tests (test/integration/interop): Go (GOPATH mode, offline, from Debian's packages),
 # C++ (grpc++ with pkg-config); nats-server for the export tests (a real
 # JetStream cluster on loopback); systemd for systemd-analyze, which checks
-# the exporter's unit.
+# the exporter's unit; perl, the client that connects then execs in the
+# program identity test.
 set -euo pipefail
 pkgs=(build-essential python3 clang-14 libclang-rt-14-dev llvm-14 python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc libprotobuf-dev
   golang-go golang-google-grpc-dev golang-github-golang-protobuf-1-5-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
-  libgrpc++-dev pkg-config nats-server systemd)
+  libgrpc++-dev pkg-config nats-server systemd perl)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -4,6 +4,7 @@
 // the gRPC server, and wires them together. Every decision lives in the
 // modules it constructs.
 import { readFileSync } from 'node:fs';
+import type * as net from 'node:net';
 import { resolve } from 'node:path';
 
 import { Authorizer } from './auth/authorizer';
@@ -20,11 +21,12 @@ import { KernelLink } from './link/kernel-link';
 import { createLogger, moduleLogger } from './log';
 import { inheritedSocket } from './server/activation';
 import { Admission, ensureFileLimit } from './server/admission';
+import { identifyConnection } from './server/connection-identity';
 import { createServer, type DaemonServer } from './server/server';
 import { loadServedApi } from './typed/load';
 import { TypedApiHost } from './typed/host';
 import { TypedProxy } from './typed/proxy';
-import { KernelChannel, PeerIdentities, raiseFileLimit, returnFreeMemory, watchControl } from '@kextbridge/native';
+import { KernelChannel, PeerIdentities, ProgramIdentities, SignedPrograms, binding, raiseFileLimit, returnFreeMemory, watchControl } from '@kextbridge/native';
 import { LAUNCHD_COMMANDS, runLaunchdCommand } from './launchd/cli';
 
 const VERSION: string = (JSON.parse(readFileSync(resolve(__dirname, '../package.json'), 'utf8')) as { version: string }).version;
@@ -93,6 +95,10 @@ async function main(rawArgv: string[]): Promise<number> {
   ensureFileLimit(config.limits.maxConnections, raiseFileLimit, moduleLogger(log, 'admission'));
   // Group lookups off the event loop, cached per uid.
   const identities = new PeerIdentities();
+  // The connecting program, read at accept: Linux, its executable through
+  // a pidfd; macOS, its code signature through the audit token.
+  const programs = binding.peerProgram ? new ProgramIdentities() : undefined;
+  const signed = binding.peerToken ? new SignedPrograms() : undefined;
   const statusWatchers = new StatusWatchers({ link, snapshot: () => ops.snapshot() });
   const typed = new TypedProxy(ops, moduleLogger(log, 'typed'), served.bindings);
   const typedApi = new TypedApiHost(typed, moduleLogger(log, 'typed'), served);
@@ -101,7 +107,13 @@ async function main(rawArgv: string[]): Promise<number> {
     config,
     admission,
     log: moduleLogger(log, 'server'),
-    credentialsOf: (socket) => identities.of(socket),
+    credentialsOf: (socket) =>
+      identifyConnection(socket, {
+        user: (s) => identities.of(s),
+        ...(programs ? { program: (s: net.Socket, withHash: boolean) => programs.of(s, withHash) } : {}),
+        ...(signed ? { program: (s: net.Socket) => signed.of(s, auth.namesPrograms) } : {}),
+        needsHash: () => auth.needsProgramHash,
+      }),
     services: [
       {
         definition: api.bridge,

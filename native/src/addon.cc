@@ -21,6 +21,7 @@ const char *ErrnoName(int err) {
     case EBADF: return "EBADF";
     case ENOTSOCK: return "ENOTSOCK";
     case EINVAL: return "EINVAL";
+    case ESRCH: return "ESRCH";
     default: return "EUNKNOWN";
   }
 }
@@ -47,10 +48,14 @@ static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) {
   exports.Set("returnFreeMemory", Napi::Function::New(env, ReturnFreeMemory));
 #ifndef __APPLE__
   exports.Set("groupList", Napi::Function::New(env, GroupList));
+  exports.Set("peerProgram", Napi::Function::New(env, PeerProgram));
 #endif
 #ifdef __APPLE__
   exports.Set("activateSocket", Napi::Function::New(env, ActivateSocket));
   exports.Set("openKernelEvents", Napi::Function::New(env, OpenKernelEvents));
+  exports.Set("peerToken", Napi::Function::New(env, PeerToken));
+  exports.Set("checkRequirement", Napi::Function::New(env, CheckRequirement));
+  exports.Set("describeCode", Napi::Function::New(env, DescribeCode));
 #endif
   return InitChannel(env, exports);
 }

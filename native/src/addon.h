@@ -24,6 +24,9 @@ Napi::Value PeerCredentials(const Napi::CallbackInfo &info);
 #ifndef __APPLE__
 // Linux: the group database's groups of a uid, off the event loop.
 Napi::Value GroupList(const Napi::CallbackInfo &info);
+// Linux: the peer's pid, executable path and an fd of that file, pinned
+// by a pidfd (peerprogram_linux.cc).
+Napi::Value PeerProgram(const Napi::CallbackInfo &info);
 #endif
 // Raises RLIMIT_NOFILE toward a count; returns { soft, hard } (limits.cc).
 Napi::Value RaiseFileLimit(const Napi::CallbackInfo &info);
@@ -34,6 +37,10 @@ Napi::Value ReturnFreeMemory(const Napi::CallbackInfo &info);
 Napi::Value ActivateSocket(const Napi::CallbackInfo &info);
 // A kernel-event socket filtered to KEV_CTL_SUBCLASS; read with a Channel.
 Napi::Value OpenKernelEvents(const Napi::CallbackInfo &info);
+// The peer's audit token, and code-signing checks on it (codesign_darwin.cc).
+Napi::Value PeerToken(const Napi::CallbackInfo &info);
+Napi::Value CheckRequirement(const Napi::CallbackInfo &info);
+Napi::Value DescribeCode(const Napi::CallbackInfo &info);
 #endif
 
 Napi::Object InitChannel(Napi::Env env, Napi::Object exports);

@@ -5,10 +5,13 @@
 // deadline, the attacker's refusals show in GetStatus, the daemon's memory
 // stays bounded, and once the attack is over (the admitted silent
 // connections closed for starting no call) its descriptors are back where
-// they were. Every loop is bounded in count and time.
+// they were; all of it with a program rule on (each connection's program
+// read at accept, its executable's hash looked up). Every loop is bounded
+// in count and time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -59,7 +62,11 @@ let daemon: Daemon;
 let client: Client;
 
 before(async () => {
-  stack = await startStack({ limits: { maxConnections: 400, maxConnectionsPerUid: PER_UID, reservedConnections: 64, firstCallMs: FIRST_CALL_MS } });
+  // Program rules on, one by contents: every connection's executable is
+  // read through a pidfd at accept and its hash looked up (taken once).
+  const nodeSha = createHash('sha256').update(readFileSync(process.execPath)).digest('hex');
+  const policy = { commands: { echo: { users: ['*'], programs: [{ sha256: nodeSha }] } } };
+  stack = await startStack({ policy, limits: { maxConnections: 400, maxConnectionsPerUid: PER_UID, reservedConnections: 64, firstCallMs: FIRST_CALL_MS } });
   ({ daemon, client } = stack);
 });
 

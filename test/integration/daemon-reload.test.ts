@@ -108,3 +108,29 @@ test('SIGHUP serves changed protoFiles (reflection v1 and v1alpha, health); a .p
     await stop();
   }
 });
+
+test('SIGHUP that adds a sha256 program rule: a connection made before it has no hash and is told to reconnect; a new one is hashed and allowed', async () => {
+  const { createHash } = await import('node:crypto');
+  const { readFileSync } = await import('node:fs');
+  const nodeSha = createHash('sha256').update(readFileSync(process.execPath)).digest('hex');
+  const { daemon, configFile, stop } = await startStack({ policy: { commands: { emit: { users: ['*'] } } } });
+  const before = startSession(daemon.socket, NOBODY);
+  let after: ReturnType<typeof startSession> | undefined;
+  try {
+    assert.equal((await before.call('Call', emitOne)).code, 0);
+    writeFileSync(configFile, JSON.stringify({ protoFiles: [EXAMPLE_PROTO], policy: { commands: { emit: { programs: [{ path: process.execPath, sha256: nodeSha }] } } } }));
+    const from = daemon.logs.length;
+    daemon.process.kill('SIGHUP');
+    await loggedLine(daemon, 'reloaded policy and log level', from);
+    const stale = await before.call('Call', emitOne);
+    assert.equal(stale.code, 7);
+    assert.match(stale.details, /its SHA-256 was not taken when it connected \(no sha256 rule then\): reconnect/);
+    after = startSession(daemon.socket, NOBODY);
+    const fresh = await after.call('Call', emitOne);
+    assert.equal(fresh.code, 0, `a new connection is hashed at accept and allowed: ${fresh.details}`);
+  } finally {
+    await before.close();
+    await after?.close();
+    await stop();
+  }
+});

@@ -21,7 +21,7 @@ function check(nativeDir: string): { status: number | null; out: string } {
 test('darwin sources compile against the declared macOS APIs', () => {
   const r = check(join(root, 'native'));
   assert.equal(r.status, 0, r.out);
-  assert.match(r.out, /4 darwin sources and addon\.cc compile/);
+  assert.match(r.out, /5 darwin sources and addon\.cc compile/);
 });
 
 test('a call that does not match the declarations fails the check', () => {
@@ -33,6 +33,23 @@ test('a call that does not match the declarations fails the check', () => {
     const r = check(join(copy, 'native'));
     assert.notEqual(r.status, 0);
     assert.match(r.out, /launch_activate_socket/);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+});
+
+test('a code-signing call that does not match Security.framework\'s declarations fails the check', () => {
+  const copy = mkdtempSync(join(tmpdir(), 'kb-darwin-'));
+  try {
+    for (const d of ['src', 'darwin-decls', 'scripts']) cpSync(join(root, 'native', d), join(copy, 'native', d), { recursive: true });
+    const f = join(copy, 'native/src/codesign_darwin.cc');
+    const text = readFileSync(f, 'utf8');
+    assert.ok(text.includes('SecCodeCheckValidity(code.get(), kSecCSDefaultFlags, requirement.get())'));
+    // The requirement left out, as if the API took two arguments.
+    writeFileSync(f, text.replace('SecCodeCheckValidity(code.get(), kSecCSDefaultFlags, requirement.get())', 'SecCodeCheckValidity(code.get(), requirement.get())'));
+    const r = check(join(copy, 'native'));
+    assert.notEqual(r.status, 0);
+    assert.match(r.out, /SecCodeCheckValidity/);
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import * as net from 'node:net';
+import { Writable } from 'node:stream';
 import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -199,6 +201,35 @@ test('a connection whose credentials cannot be read is refused', async () => {
     await assert.rejects(unary(c, '/test.Who/WhoAmI', {}, 2000), { code: grpc.status.UNAVAILABLE });
   } finally {
     c.close();
+    await server.stop(100);
+  }
+});
+
+test('connections whose identity cannot be read are counted, and logged once an interval, not once each', async () => {
+  const lines: string[] = [];
+  const sink = new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) });
+  let n = 0;
+  const { server, path } = await start(
+    () => {
+      n++;
+      throw new Error('the peer process is gone (ESRCH)');
+    },
+    { log: createLogger({ level: 'warn', destination: sink }) },
+  );
+  try {
+    for (let i = 0; i < 20; i++) {
+      await new Promise<void>((res) => {
+        const s = net.connect(path);
+        s.on('error', () => undefined);
+        s.once('close', () => res());
+      });
+    }
+    assert.equal(n, 20);
+    assert.equal(server.counters.noIdentity, 20);
+    const refusals = lines.filter((l) => l.includes('its identity could not be read'));
+    assert.equal(refusals.length, 1, `${refusals.length} lines for 20 refusals`);
+    assert.match(refusals[0]!, /the peer process is gone \(ESRCH\)/);
+  } finally {
     await server.stop(100);
   }
 });

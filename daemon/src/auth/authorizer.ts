@@ -3,8 +3,14 @@
 // pid; what, by action and item). The policy behind it is swapped whole on
 // SIGHUP, so a decision never sees half a reload.
 import type { Logger } from '../log';
-import type { PeerIdentity } from './identity';
+import { programSummary, type PeerIdentity, type ProgramSummary } from './identity';
 import { isPrivilegedAction, type Action, type Decision, type Policy } from './policy';
+
+// The program in an audit line: what was read of it at connect.
+export function programFields(identity: PeerIdentity): { program?: ProgramSummary } {
+  const program = programSummary(identity);
+  return program ? { program } : {};
+}
 
 export class Authorizer {
   // Counters.denied of the status RPC.
@@ -22,6 +28,16 @@ export class Authorizer {
     this.#policy = policy;
   }
 
+  // Callers' executables must be hashed at accept.
+  get needsProgramHash(): boolean {
+    return this.#policy.needsProgramHash;
+  }
+
+  // Some rule names a program (macOS: describe callers' signatures at accept).
+  get namesPrograms(): boolean {
+    return this.#policy.namesPrograms;
+  }
+
   isRootOrAdmin(identity: PeerIdentity): boolean {
     return this.#policy.isRootOrAdmin(identity);
   }
@@ -30,7 +46,7 @@ export class Authorizer {
     const decision = this.#policy.decide(identity, action);
     const item = 'item' in action ? { item: action.item.name, itemId: action.item.id } : {};
     // Nested: a top-level pid is the daemon's own in every line.
-    const who = { client: { uid: identity.uid, gid: identity.gid, pid: identity.pid } };
+    const who = { client: { uid: identity.uid, gid: identity.gid, pid: identity.pid, ...programFields(identity) } };
     if (!decision.allowed) {
       this.denied++;
       this.#audit.warn({ audit: 'denied', ...who, action: action.kind, ...item, reason: decision.reason }, 'denied');

@@ -4,11 +4,13 @@
 //   1. root (uid 0) may do anything;
 //   2. describe and status are open to anyone (they reveal the catalog and
 //      counters, which any client needs to use the API at all);
-//   3. list_subscribers is for root and the admin group: it reveals other
-//      users' uids and pids;
+//   3. list_subscribers is for root and the admin group (or whom
+//      policy.admin names): it reveals other users' uids and pids;
 //   4. an item with a policy entry of its own (by name, else by id), or
 //      else the '*' entry of its kind, is allowed to exactly the users and
-//      groups listed there ('*' = anyone), and root;
+//      groups listed there ('*' = anyone), and root; an entry that names
+//      programs also requires the caller to run one of them (and with no
+//      users or groups, any user running one of them will do);
 //   5. with no entry, an item the kext flags privileged is for root and the
 //      admin group (setting an option flagged set-privileged too: anyone
 //      may read it), any other item is for anyone.
@@ -17,6 +19,7 @@
 import type { Config, PolicyMap, PolicyRule, Principal } from '../config/schema';
 import { describeUser, isMemberOf, isRoot, type PeerIdentity } from './identity';
 import type { NameResolver } from './names';
+import { compileProgram, describeProgram, type ProgramMatcher } from './programs';
 
 export interface CatalogItem {
   id: number;
@@ -53,6 +56,8 @@ interface CompiledRule {
   anyone: boolean;
   uids: Set<number>;
   gids: Set<number>;
+  // Empty: any program.
+  programs: ProgramMatcher[];
   // "root, user bob, group staff"
   allowedText: string;
 }
@@ -62,6 +67,8 @@ type CompiledMap = Map<string, CompiledRule>;
 interface AdminGroup {
   gid: number | undefined;
   allowedText: string;
+  // policy.admin, when given: decides the admin-only methods instead.
+  rule?: CompiledRule;
 }
 
 export interface CompileResult {
@@ -81,11 +88,18 @@ export class Policy {
   readonly #maps: Record<ItemActionKind, CompiledMap>;
   readonly #admin: AdminGroup;
   readonly #resolver: NameResolver;
+  // Some rule names a program by its contents: hash callers' executables.
+  readonly needsProgramHash: boolean;
+  // Some rule names a program at all.
+  readonly namesPrograms: boolean;
 
   private constructor(maps: Record<ItemActionKind, CompiledMap>, admin: AdminGroup, resolver: NameResolver) {
     this.#maps = maps;
     this.#admin = admin;
     this.#resolver = resolver;
+    const rules = [...Object.values(maps).flatMap((m) => [...m.values()]), ...(admin.rule ? [admin.rule] : [])];
+    this.needsProgramHash = rules.some((r) => r.programs.some((p) => p.needsHash));
+    this.namesPrograms = rules.some((r) => r.programs.length > 0);
   }
 
   // Root or the admin group: whom connection limits keep room for.
@@ -98,7 +112,13 @@ export class Policy {
     const warnings: string[] = [];
 
     const compileRule = (source: string, rule: PolicyRule): CompiledRule => {
-      const compiled: CompiledRule = { source, anyone: false, uids: new Set(), gids: new Set(), allowedText: '' };
+      const programs = (rule.programs ?? []).map(compileProgram);
+      const compiled: CompiledRule = { source, anyone: false, uids: new Set(), gids: new Set(), programs, allowedText: '' };
+      (rule.programs ?? []).forEach((p, i) => {
+        if (p.identifier !== undefined && p.teamId === undefined) {
+          warnings.push(`${source}.programs[${i}]: identifier ${p.identifier} without teamId matches that identifier signed by any Apple-registered developer; add teamId`);
+        }
+      });
       const allowed = ['root'];
       const add = (kind: 'user' | 'group', principal: Principal, path: string) => {
         if (principal === '*') {
@@ -116,7 +136,10 @@ export class Policy {
       };
       rule.users.forEach((p, i) => add('user', p, `${source}.users[${i}]`));
       rule.groups.forEach((p, i) => add('group', p, `${source}.groups[${i}]`));
-      compiled.allowedText = compiled.anyone ? 'anyone' : allowed.join(', ');
+      // Programs and no one named: whoever runs one of them.
+      if (programs.length > 0 && rule.users.length === 0 && rule.groups.length === 0) compiled.anyone = true;
+      const people = compiled.anyone ? (programs.length > 0 ? 'any user' : 'anyone') : allowed.join(', ');
+      compiled.allowedText = programs.length > 0 ? `${people}, running ${programs.map((p) => p.text).join(' or ')}` : people;
       return compiled;
     };
 
@@ -142,6 +165,7 @@ export class Policy {
     } else {
       admin = { gid: adminGid, allowedText: `root, group ${resolver.groupName(adminGid) ?? adminGid}` };
     }
+    if (config.policy.admin) admin.rule = compileRule('policy.admin', config.policy.admin);
     return { policy: new Policy(maps, admin, resolver), errors, warnings };
   }
 
@@ -164,18 +188,32 @@ export class Policy {
       case 'status':
         return { allowed: true };
       case 'list_subscribers':
+        if (this.#admin.rule) return this.#byRule(this.#admin.rule, identity, `${who} may not list subscribers`);
         if (this.#isAdmin(identity)) return { allowed: true };
         return { allowed: false, reason: `${who} may not list subscribers: it shows other users' processes; allowed: ${this.#admin.allowedText}` };
     }
     const { kind, item } = action;
     const what = `${VERB[kind]} '${item.name}'`;
     const rule = this.#ruleFor(kind, item);
-    if (rule) {
-      if (rule.anyone || rule.uids.has(identity.uid)) return { allowed: true };
-      for (const gid of rule.gids) if (isMemberOf(identity, gid)) return { allowed: true };
-      return { allowed: false, reason: `${who} may not ${what}: not allowed by ${rule.source}; allowed: ${rule.allowedText}` };
-    }
+    if (rule) return this.#byRule(rule, identity, `${who} may not ${what}`);
     if (!isPrivilegedAction(action) || this.#isAdmin(identity)) return { allowed: true };
     return { allowed: false, reason: `${who} may not ${what}: it is privileged; allowed: ${this.#admin.allowedText}` };
+  }
+
+  // A rule's verdict: a listed user or group (or anyone), and, when it
+  // names programs, one of them.
+  #byRule(rule: CompiledRule, identity: PeerIdentity, refused: string): Decision {
+    const person = rule.anyone || rule.uids.has(identity.uid) || [...rule.gids].some((gid) => isMemberOf(identity, gid));
+    const program = rule.programs.length === 0 || rule.programs.some((p) => p.matches(identity.program));
+    if (person && program) return { allowed: true };
+    let reason = `${refused}: not allowed by ${rule.source}; allowed: ${rule.allowedText}`;
+    if (!person && rule.programs.length > 0) reason += `; ${describeProgram(identity.program)}`;
+    if (person) {
+      reason = `${refused}: ${rule.source} requires ${rule.programs.map((p) => p.text).join(' or ')}; ${describeProgram(identity.program)}`;
+      if (rule.programs.some((p) => p.needsHash) && identity.program !== undefined && identity.program.sha256 === undefined) {
+        reason += '; its SHA-256 was not taken when it connected (no sha256 rule then): reconnect';
+      }
+    }
+    return { allowed: false, reason };
   }
 }

@@ -155,7 +155,7 @@ export const KEYS: KeyTable<Config> = {
   policy: {
     type: 'policy',
     default: { commands: {}, topics: {}, options: { get: {}, set: {} }, upcalls: {} },
-    doc: 'Who may use each command, topic, option (get, set) and upcall: maps keyed by catalog name, catalog id or "*", each to {users, groups}. Its shape, with an example: docs/kext-authors.md ("Who may do what: the policy"). SIGHUP applies a change.',
+    doc: 'Who may use each command, topic, option (get, set) and upcall: maps keyed by catalog name, catalog id or "*", each to {users, groups, programs}; and admin, one such rule for the admin-only methods (ListSubscribers; without it: root and adminGroup). programs, when given, also requires the calling program: on Linux {path, sha256} (either or both: the executable /proc/PID/exe names at connect, the SHA-256 of its contents), on macOS {teamId, identifier} or {requirement} (a code-signing requirement checked against the caller\'s audit token); a rule with programs and no users or groups is for any user running one of them. Its shape, with an example: docs/kext-authors.md ("Who may do what: the policy"); the identity model: docs/security.md. SIGHUP applies a change.',
   },
   upcallDecisions: {
     type: 'upcallDecisions',

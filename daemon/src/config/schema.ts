@@ -26,9 +26,25 @@ export type UpcallDecisions = Record<string, UpcallDecision>;
 // on every reload, or a numeric id. '*' means anyone.
 export type Principal = string | number;
 
+// A program a policy rule names. On Linux: the executable's path and/or
+// the SHA-256 of its contents. On macOS: a code-signing requirement, either
+// built from teamId and/or identifier or given whole as requirement.
+export interface ProgramRule {
+  path?: string;
+  // Lower-case hex.
+  sha256?: string;
+  teamId?: string;
+  identifier?: string;
+  requirement?: string;
+}
+
+// users and groups: who (root always may). programs: with which program;
+// when present, the caller must also run one of them, and a rule with
+// programs but no users or groups is for any user running one of them.
 export interface PolicyRule {
   users: Principal[];
   groups: Principal[];
+  programs?: ProgramRule[];
 }
 
 // Keys of each map are catalog names, catalog ids in decimal, or '*' (the
@@ -40,6 +56,8 @@ export interface PolicyConfig {
   topics: PolicyMap;
   options: { get: PolicyMap; set: PolicyMap };
   upcalls: PolicyMap;
+  // The admin-only methods (ListSubscribers); absent: root and adminGroup.
+  admin?: PolicyRule;
 }
 
 export interface KextConfig {

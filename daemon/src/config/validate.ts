@@ -8,7 +8,7 @@ import { LOG_LEVELS, type LogLevel } from '../log';
 import { MAX_NAME } from '../wire/constants';
 import { defaultConfig, isKeySpec, KEYS, type KeySpec } from './keys';
 import { ID_MAX } from './os-limits';
-import type { Config, PolicyConfig, PolicyMap, PolicyRule, Principal, UpcallDecision, UpcallDecisions } from './schema';
+import type { Config, PolicyConfig, PolicyMap, PolicyRule, Principal, ProgramRule, UpcallDecision, UpcallDecisions } from './schema';
 import { closest } from '@kextbridge/protocol';
 
 export interface ValidateOptions {
@@ -157,26 +157,97 @@ function itemMap<T>(errors: Errors, value: unknown, path: string, keys: readonly
   return map;
 }
 
-function policyMap(errors: Errors, value: unknown, path: string): PolicyMap {
-  return itemMap(errors, value, path, ['users', 'groups'], (rule, rulePath) => {
-    const parsed: PolicyRule = { users: [], groups: [] };
-    if ('users' in rule) parsed.users = principals(errors, rule.users, `${rulePath}.users`) ?? [];
-    if ('groups' in rule) parsed.groups = principals(errors, rule.groups, `${rulePath}.groups`) ?? [];
-    return parsed;
-  });
+const LINUX_PROGRAM_KEYS = ['path', 'sha256'] as const;
+const DARWIN_PROGRAM_KEYS = ['teamId', 'identifier', 'requirement'] as const;
+// A code-signing requirement is read by Security.framework's own parser;
+// this only bounds it and keeps out what no requirement holds.
+const MAX_REQUIREMENT = 4096;
+
+// One entry of a rule's programs: Linux keys (path, sha256) on Linux,
+// code-signing keys (teamId, identifier, or a whole requirement) on macOS.
+// A key of the other system is an error, not a rule that never matches.
+function programRule(errors: Errors, value: unknown, path: string, platform: NodeJS.Platform): ProgramRule | undefined {
+  const raw = object(errors, value, path, [...LINUX_PROGRAM_KEYS, ...DARWIN_PROGRAM_KEYS]);
+  if (!raw) return undefined;
+  const mine: readonly string[] = platform === 'darwin' ? DARWIN_PROGRAM_KEYS : LINUX_PROGRAM_KEYS;
+  const needed = platform === 'darwin' ? 'teamId, identifier or requirement' : 'path or sha256';
+  const known: readonly string[] = [...LINUX_PROGRAM_KEYS, ...DARWIN_PROGRAM_KEYS];
+  const foreign = Object.keys(raw).filter((k) => known.includes(k) && !mine.includes(k));
+  if (foreign.length > 0) {
+    return errors.add(path, `${foreign.join(', ')} cannot be checked on ${platform}: name a program here by ${needed}`);
+  }
+  if (!Object.keys(raw).some((k) => mine.includes(k))) return Object.keys(raw).length === 0 ? errors.add(path, `names no program: give ${needed}`) : undefined;
+  const rule: ProgramRule = {};
+  const before = errors.list.length;
+  if ('path' in raw) {
+    const text = nonEmptyString(errors, raw.path, join(path, 'path'));
+    if (text !== undefined && !isAbsolute(text)) errors.add(join(path, 'path'), `must be an absolute path, got ${shown(text)}`);
+    else if (text !== undefined) rule.path = text;
+  }
+  if ('sha256' in raw) {
+    if (typeof raw.sha256 === 'string' && /^[0-9A-Fa-f]{64}$/.test(raw.sha256)) rule.sha256 = raw.sha256.toLowerCase();
+    else errors.add(join(path, 'sha256'), `must be 64 hex digits (sha256sum's output), got ${shown(raw.sha256)}`);
+  }
+  if ('teamId' in raw) {
+    if (typeof raw.teamId === 'string' && /^[A-Z0-9]{10}$/.test(raw.teamId)) rule.teamId = raw.teamId;
+    else errors.add(join(path, 'teamId'), `must be an Apple Team ID, 10 capital letters or digits (codesign -dv shows TeamIdentifier), got ${shown(raw.teamId)}`);
+  }
+  if ('identifier' in raw) {
+    if (typeof raw.identifier === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/.test(raw.identifier)) rule.identifier = raw.identifier;
+    else errors.add(join(path, 'identifier'), `must be a signing identifier such as "com.example.agent" (letters, digits, . _ -; codesign -dv shows Identifier), got ${shown(raw.identifier)}`);
+  }
+  if ('requirement' in raw) {
+    const text = raw.requirement;
+    if (typeof text !== 'string' || text.trim() === '' || Buffer.byteLength(text) > MAX_REQUIREMENT || text.includes('\0')) {
+      errors.add(join(path, 'requirement'), `must be a code-signing requirement of 1..${MAX_REQUIREMENT} bytes (csreq(1) syntax, e.g. 'anchor apple generic and identifier "com.example.agent"'), got ${shown(text)}`);
+    } else if ('teamId' in raw || 'identifier' in raw) {
+      errors.add(path, 'give either requirement or teamId/identifier, not both: a whole requirement says everything the others would');
+    } else rule.requirement = text;
+  }
+  return errors.list.length === before ? rule : undefined;
 }
 
-function policy(errors: Errors, value: unknown, fallback: PolicyConfig): PolicyConfig {
-  const raw = object(errors, value, 'policy', ['commands', 'topics', 'options', 'upcalls']);
+function policyRule(errors: Errors, rule: Raw, rulePath: string, platform: NodeJS.Platform): PolicyRule {
+  const parsed: PolicyRule = { users: [], groups: [] };
+  if ('users' in rule) parsed.users = principals(errors, rule.users, `${rulePath}.users`) ?? [];
+  if ('groups' in rule) parsed.groups = principals(errors, rule.groups, `${rulePath}.groups`) ?? [];
+  if ('programs' in rule) {
+    const programsPath = `${rulePath}.programs`;
+    if (!Array.isArray(rule.programs) || rule.programs.length === 0) {
+      errors.add(programsPath, `must be a non-empty array of programs (an empty one would allow no program: leave the key out to allow any), got ${shown(rule.programs)}`);
+    } else {
+      const programs: ProgramRule[] = [];
+      rule.programs.forEach((item: unknown, i: number) => {
+        const p = programRule(errors, item, `${programsPath}[${i}]`, platform);
+        if (p) programs.push(p);
+      });
+      parsed.programs = programs;
+    }
+  }
+  return parsed;
+}
+
+const RULE_KEYS = ['users', 'groups', 'programs'];
+
+function policyMap(errors: Errors, value: unknown, path: string, platform: NodeJS.Platform): PolicyMap {
+  return itemMap(errors, value, path, RULE_KEYS, (rule, rulePath) => policyRule(errors, rule, rulePath, platform));
+}
+
+function policy(errors: Errors, value: unknown, fallback: PolicyConfig, platform: NodeJS.Platform): PolicyConfig {
+  const raw = object(errors, value, 'policy', ['commands', 'topics', 'options', 'upcalls', 'admin']);
   if (!raw) return fallback;
   const out: PolicyConfig = { ...fallback, options: { ...fallback.options } };
-  if ('commands' in raw) out.commands = policyMap(errors, raw.commands, 'policy.commands');
-  if ('topics' in raw) out.topics = policyMap(errors, raw.topics, 'policy.topics');
-  if ('upcalls' in raw) out.upcalls = policyMap(errors, raw.upcalls, 'policy.upcalls');
+  if ('commands' in raw) out.commands = policyMap(errors, raw.commands, 'policy.commands', platform);
+  if ('topics' in raw) out.topics = policyMap(errors, raw.topics, 'policy.topics', platform);
+  if ('upcalls' in raw) out.upcalls = policyMap(errors, raw.upcalls, 'policy.upcalls', platform);
+  if ('admin' in raw) {
+    const admin = object(errors, raw.admin, 'policy.admin', RULE_KEYS);
+    if (admin) out.admin = policyRule(errors, admin, 'policy.admin', platform);
+  }
   if ('options' in raw) {
     const options = object(errors, raw.options, 'policy.options', ['get', 'set']);
-    if (options && 'get' in options) out.options.get = policyMap(errors, options.get, 'policy.options.get');
-    if (options && 'set' in options) out.options.set = policyMap(errors, options.set, 'policy.options.set');
+    if (options && 'get' in options) out.options.get = policyMap(errors, options.get, 'policy.options.get', platform);
+    if (options && 'set' in options) out.options.set = policyMap(errors, options.set, 'policy.options.set', platform);
   }
   return out;
 }
@@ -226,7 +297,7 @@ function existingPaths(errors: Errors, value: unknown, path: string, baseDir: st
 
 // One key's value checked by its spec; undefined (and an error recorded)
 // when it does not pass.
-function checked(errors: Errors, spec: KeySpec, value: unknown, path: string, baseDir: string, fallback: unknown): unknown {
+function checked(errors: Errors, spec: KeySpec, value: unknown, path: string, baseDir: string, fallback: unknown, platform: NodeJS.Platform): unknown {
   switch (spec.type) {
     case 'integer':
       return integer(errors, value, path, spec.min, spec.max);
@@ -253,7 +324,7 @@ function checked(errors: Errors, spec: KeySpec, value: unknown, path: string, ba
     case 'directories':
       return existingPaths(errors, value, path, baseDir, 'directory');
     case 'policy':
-      return policy(errors, value, fallback as PolicyConfig);
+      return policy(errors, value, fallback as PolicyConfig, platform);
     case 'upcallDecisions':
       return upcallDecisions(errors, value, path);
   }
@@ -263,17 +334,17 @@ function checked(errors: Errors, spec: KeySpec, value: unknown, path: string, ba
 // the defaults): unknown keys are errors, absent keys keep their default,
 // an invalid value keeps it too (the error is recorded, and the result is
 // discarded when there is any).
-function readLevel(errors: Errors, raw: Raw, table: object, into: Record<string, unknown>, prefix: string, baseDir: string): void {
+function readLevel(errors: Errors, raw: Raw, table: object, into: Record<string, unknown>, prefix: string, baseDir: string, platform: NodeJS.Platform): void {
   for (const [key, node] of Object.entries(table)) {
     if (!(key in raw)) continue;
     const path = prefix ? `${prefix}.${key}` : key;
     if (isKeySpec(node)) {
-      const value = checked(errors, node, raw[key], path, baseDir, into[key]);
+      const value = checked(errors, node, raw[key], path, baseDir, into[key], platform);
       if (value !== undefined) into[key] = value;
       continue;
     }
     const level = object(errors, raw[key], path, Object.keys(node as object));
-    if (level) readLevel(errors, level, node as object, into[key] as Record<string, unknown>, path, baseDir);
+    if (level) readLevel(errors, level, node as object, into[key] as Record<string, unknown>, path, baseDir, platform);
   }
 }
 
@@ -284,7 +355,7 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): V
   const raw = object(errors, input ?? {}, '', Object.keys(KEYS));
   if (!raw) return { ok: false, errors: errors.list };
   const config = defaultConfig(platform);
-  readLevel(errors, raw, KEYS, config as unknown as Record<string, unknown>, '', baseDir);
+  readLevel(errors, raw, KEYS, config as unknown as Record<string, unknown>, '', baseDir, platform);
 
   // Bounds that relate two keys, or a key and the platform.
   const { kext: k, limits: l } = config;

@@ -6,6 +6,7 @@
 // them. Here: fan-out, seq continuity, since_seq replay, the budgets of
 // bytes held, and the stream budget's shares. Nothing here makes an
 // object per event. Loss is always told in-band, with its source.
+import type { ProgramSummary } from '../auth/identity';
 import { randomBytes } from 'node:crypto';
 import { LinkState, LossSource, type OverflowPolicyName } from '@kextbridge/protocol';
 
@@ -23,6 +24,7 @@ export type { EventSink, SinkFlow, SubscriberInfo } from './subscription';
 export interface SubscribeOptions {
   uid: number;
   pid: number;
+  program?: ProgramSummary;
   topics: ReadonlySet<number>;
   // Only events whose payload starts with these bytes.
   prefix?: Uint8Array;
@@ -162,6 +164,7 @@ export class EventHub implements SubscriptionHost {
         id: this.#nextSub++,
         uid: opts.uid,
         pid: opts.pid,
+        ...(opts.program ? { program: opts.program } : {}),
         filter,
         policy: OVERFLOW_POLICIES[opts.overflow],
         limit: opts.limit,

@@ -4,7 +4,7 @@
 // over these: authorization, deadlines, limits and the overflow policy
 // are decided here, once. Every refusal is an Outcome with a gRPC status
 // code and a sentence a person can act on; nothing here throws.
-import type { Authorizer } from '../auth/authorizer';
+import { programFields, type Authorizer } from '../auth/authorizer';
 import type { PeerIdentity } from '../auth/identity';
 import type { ItemActionKind } from '../auth/policy';
 import type { LimitsConfig } from '../config/schema';
@@ -202,6 +202,7 @@ export class Operations {
     const sub = events.add({
       uid: identity.uid,
       pid: identity.pid,
+      ...programFields(identity),
       topics: new Set(req.topics.map((t) => t.id)),
       overflow: req.overflow,
       limit: Math.min(l.subscriberQueueMax, req.queueLimit || l.subscriberQueueDefault),
@@ -221,7 +222,7 @@ export class Operations {
     const upcalls = this.#deps.session.upcalls;
     // Standing in the vote: root, then the admin group, then other granted users.
     const standing = identity.uid === 0 ? 0 : this.#deps.auth.isRootOrAdmin(identity) ? 1 : 2;
-    const added = upcalls.add(u.id, { uid: identity.uid, pid: identity.pid, standing }, stream);
+    const added = upcalls.add(u.id, { uid: identity.uid, pid: identity.pid, standing, ...programFields(identity) }, stream);
     if (!added.ok) {
       return refuse(
         Status.RESOURCE_EXHAUSTED,

@@ -6,6 +6,7 @@
 // with its queue toward the budgets, and it writes no more while that is
 // past its share of the daemon's stream budget: a stream that stops
 // reading holds its queue and one share, never more.
+import type { ProgramSummary } from '../auth/identity';
 import { LossSource, type OverflowPolicyName } from '@kextbridge/protocol';
 
 import { Status } from '../wire/constants';
@@ -53,6 +54,7 @@ export interface SubscriptionOptions {
   id: number;
   uid: number;
   pid: number;
+  program?: ProgramSummary;
   filter: EventFilter;
   policy: OverflowPolicy;
   // Bounds of its queue: events, and the bytes they keep alive.
@@ -68,6 +70,7 @@ export interface SubscriberInfo {
   id: number;
   uid: number;
   pid: number;
+  program?: ProgramSummary;
   topics: number[];
   overflow: OverflowPolicyName;
   queued: number;
@@ -83,6 +86,7 @@ export class Subscription implements SinkFlow, Overflowing {
   readonly id: number;
   readonly uid: number;
   readonly pid: number;
+  readonly program: ProgramSummary | undefined;
   readonly filter: EventFilter;
   readonly policy: OverflowPolicy;
   readonly limit: number;
@@ -117,6 +121,7 @@ export class Subscription implements SinkFlow, Overflowing {
     this.id = o.id;
     this.uid = o.uid;
     this.pid = o.pid;
+    this.program = o.program;
     this.filter = o.filter;
     this.policy = o.policy;
     this.limit = o.limit;
@@ -337,6 +342,7 @@ export class Subscription implements SinkFlow, Overflowing {
       id: this.id,
       uid: this.uid,
       pid: this.pid,
+      ...(this.program ? { program: this.program } : {}),
       topics: [...this.filter.topics],
       overflow: this.policy.name,
       queued: this.queue.events,

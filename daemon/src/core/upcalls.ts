@@ -10,6 +10,7 @@
 // No answer in time: the kext's default applies. A handler that misses
 // its deadlines is set aside for a while (not asked while others are
 // healthy) and may serve only so many streams per uid.
+import type { ProgramSummary } from '../auth/identity';
 import { verdictOf, type UpcallDecision, type Verdict } from './upcall-verdict';
 
 export interface UpcallQuestion {
@@ -30,6 +31,7 @@ export interface HandlerOwner {
   pid: number;
   // 0 root, 1 the admin group, 2 any other granted user.
   standing: number;
+  program?: ProgramSummary;
 }
 
 export interface HandlerInfo {
@@ -38,6 +40,7 @@ export interface HandlerInfo {
   uid: number;
   pid: number;
   standing: number;
+  program?: ProgramSummary;
   healthy: boolean;
   asked: number;
   answered: number;
@@ -157,6 +160,7 @@ export class UpcallRouter {
       uid: h.uid,
       pid: h.pid,
       standing: h.standing,
+      ...(h.program ? { program: h.program } : {}),
       healthy: h.restUntil <= now,
       asked: h.asked,
       answered: h.answered,

@@ -25,7 +25,8 @@ const identityByMetadata = new WeakMap<grpc.Metadata, PeerIdentity>();
 
 // onCall runs as each call on the connection starts.
 export function identityInterceptor(identity: PeerIdentity, onCall?: () => void): grpc.ServerInterceptor {
-  const frozen: PeerIdentity = Object.freeze({ ...identity, groups: Object.freeze([...identity.groups]) as number[] });
+  const program = identity.program ? { program: Object.freeze({ ...identity.program }) } : {};
+  const frozen: PeerIdentity = Object.freeze({ ...identity, groups: Object.freeze([...identity.groups]) as number[], ...program });
   return (_method, call) =>
     new grpc.ServerInterceptingCall(call, {
       start(next) {

@@ -7,6 +7,7 @@ import * as net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { HealthImplementation } from 'grpc-health-check';
+import { programFields } from '../auth/authorizer';
 import type { PeerIdentity } from '../auth/identity';
 import type { Config } from '../config/schema';
 import type { Logger } from '../log';
@@ -45,6 +46,8 @@ export interface CreateServerOptions {
 export interface ConnectionCounters {
   // Closed because no call started within limits.firstCallMs.
   noFirstCall: number;
+  // Refused because their credentials or program could not be read.
+  noIdentity: number;
 }
 
 export interface DaemonServer {
@@ -67,6 +70,8 @@ export interface DaemonServer {
   readonly connections: number;
   readonly counters: ConnectionCounters;
 }
+
+const NO_IDENTITY_LOG_MS = 10_000;
 
 // Room for a message's own framing around the largest payload allowed.
 const MESSAGE_OVERHEAD = 64 * 1024;
@@ -94,7 +99,9 @@ export function createServer(options: CreateServerOptions): DaemonServer {
     'grpc.keepalive_time_ms': 60_000,
     'grpc.keepalive_timeout_ms': 20_000,
   });
-  const counters: ConnectionCounters = { noFirstCall: 0 };
+  const counters: ConnectionCounters = { noFirstCall: 0, noIdentity: 0 };
+  let lastNoIdentityLog = -Infinity;
+  let noIdentityLogged = 0;
 
   const servedNames = new Set<string>(['', BRIDGE_SERVICE]);
   for (const { definition, implementation } of options.services) {
@@ -125,7 +132,15 @@ export function createServer(options: CreateServerOptions): DaemonServer {
     // uncaught exception; http2 sees the close either way.
     socket.on('error', (err) => log.debug({ err: err.message }, 'client connection error'));
     const refuse = (err: unknown): void => {
-      log.warn({ err: (err as Error).message }, 'refused a connection: no peer credentials');
+      counters.noIdentity++;
+      // A peer can make its identity unreadable at will (exit at once):
+      // one line per interval, with the count, so it cannot flood the log.
+      const now = Date.now();
+      if (now - lastNoIdentityLog >= NO_IDENTITY_LOG_MS) {
+        log.warn({ err: (err as Error).message, refusedSinceLastLine: counters.noIdentity - noIdentityLogged }, 'refused a connection: its identity could not be read');
+        lastNoIdentityLog = now;
+        noIdentityLogged = counters.noIdentity;
+      }
       socket.destroy();
     };
     let known: PeerIdentity | Promise<PeerIdentity>;
@@ -152,7 +167,7 @@ export function createServer(options: CreateServerOptions): DaemonServer {
       return;
     }
     // Nested: a top-level pid is the daemon's own in every line.
-    const client = { uid: identity.uid, gid: identity.gid, pid: identity.pid };
+    const client = { uid: identity.uid, gid: identity.gid, pid: identity.pid, ...programFields(identity) };
     let called = false;
     const firstCall = setTimeout(() => {
       if (called) return;

@@ -3,3 +3,5 @@
 #define SOL_LOCAL 0
 #define LOCAL_PEERCRED 0x001
 #define LOCAL_PEERPID 0x002
+/* The audit_token_t (<mach/message.h>) of the process that connected. */
+#define LOCAL_PEERTOKEN 0x006

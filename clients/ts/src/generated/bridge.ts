@@ -19,6 +19,7 @@ import type { ListSubscribersResponse as _kextbridge_v1_ListSubscribersResponse,
 import type { Lost as _kextbridge_v1_Lost, Lost__Output as _kextbridge_v1_Lost__Output } from './kextbridge/v1/Lost';
 import type { Option as _kextbridge_v1_Option, Option__Output as _kextbridge_v1_Option__Output } from './kextbridge/v1/Option';
 import type { OptionValue as _kextbridge_v1_OptionValue, OptionValue__Output as _kextbridge_v1_OptionValue__Output } from './kextbridge/v1/OptionValue';
+import type { Program as _kextbridge_v1_Program, Program__Output as _kextbridge_v1_Program__Output } from './kextbridge/v1/Program';
 import type { ServeRegister as _kextbridge_v1_ServeRegister, ServeRegister__Output as _kextbridge_v1_ServeRegister__Output } from './kextbridge/v1/ServeRegister';
 import type { ServeRequest as _kextbridge_v1_ServeRequest, ServeRequest__Output as _kextbridge_v1_ServeRequest__Output } from './kextbridge/v1/ServeRequest';
 import type { SetOptionRequest as _kextbridge_v1_SetOptionRequest, SetOptionRequest__Output as _kextbridge_v1_SetOptionRequest__Output } from './kextbridge/v1/SetOptionRequest';
@@ -61,6 +62,7 @@ export interface ProtoGrpcType {
       Option: MessageTypeDefinition<_kextbridge_v1_Option, _kextbridge_v1_Option__Output>
       OptionValue: MessageTypeDefinition<_kextbridge_v1_OptionValue, _kextbridge_v1_OptionValue__Output>
       OverflowPolicy: EnumTypeDefinition
+      Program: MessageTypeDefinition<_kextbridge_v1_Program, _kextbridge_v1_Program__Output>
       ServeRegister: MessageTypeDefinition<_kextbridge_v1_ServeRegister, _kextbridge_v1_ServeRegister__Output>
       ServeRequest: MessageTypeDefinition<_kextbridge_v1_ServeRequest, _kextbridge_v1_ServeRequest__Output>
       SetOptionRequest: MessageTypeDefinition<_kextbridge_v1_SetOptionRequest, _kextbridge_v1_SetOptionRequest__Output>

@@ -188,3 +188,32 @@ test('upcallDecisions: modes and deny rules by name, id or "*"; bad ones refused
   assert.equal(configOf({ limits: { upcallHandlersPerUid: 2 } }).limits.upcallHandlersPerUid, 2);
   assert.match(errorsOf({ limits: { upcallHandlersPerUid: 0 } })[0]!, /limits\.upcallHandlersPerUid: must be an integer 1\.\.4096/);
 });
+
+test('policy programs: Linux path/sha256, macOS teamId/identifier/requirement, each refused on the other system with its path', () => {
+  const linux = configOf({ policy: { upcalls: { authorize_exec: { programs: [{ path: '/usr/libexec/agent', sha256: 'AB'.repeat(32) }] } }, admin: { groups: ['wheel'], programs: [{ path: '/usr/bin/kextbridge' }] } } });
+  assert.deepEqual(linux.policy.upcalls.authorize_exec, { users: [], groups: [], programs: [{ path: '/usr/libexec/agent', sha256: 'ab'.repeat(32) }] });
+  assert.deepEqual(linux.policy.admin, { users: [], groups: ['wheel'], programs: [{ path: '/usr/bin/kextbridge' }] });
+  const mac = configOf({ kext: { controlName: 'com.example.kext' }, policy: { commands: { echo: { users: ['alice'], programs: [{ teamId: 'ABCDE12345', identifier: 'com.example.agent' }, { requirement: 'anchor apple' }] } } } }, 'darwin');
+  assert.deepEqual(mac.policy.commands.echo!.programs, [{ teamId: 'ABCDE12345', identifier: 'com.example.agent' }, { requirement: 'anchor apple' }]);
+
+  const errors = errorsOf({
+    policy: {
+      commands: { a: { programs: [] }, b: { programs: [{}] }, c: { programs: [{ path: 'agent' }] }, d: { programs: [{ sha256: 'xyz' }] }, e: { programs: [{ teamId: 'ABCDE12345' }] }, f: { programs: [{ pth: '/x' }] } },
+    },
+  });
+  assert.deepEqual(errors, [
+    'policy.commands.a.programs: must be a non-empty array of programs (an empty one would allow no program: leave the key out to allow any), got an array',
+    'policy.commands.b.programs[0]: names no program: give path or sha256',
+    'policy.commands.c.programs[0].path: must be an absolute path, got "agent"',
+    "policy.commands.d.programs[0].sha256: must be 64 hex digits (sha256sum's output), got \"xyz\"",
+    'policy.commands.e.programs[0]: teamId cannot be checked on linux: name a program here by path or sha256',
+    'policy.commands.f.programs[0].pth: unknown key; did you mean "path"?',
+  ]);
+  const macErrors = errorsOf({ kext: { controlName: 'k' }, policy: { upcalls: { x: { programs: [{ path: '/x' }, { teamId: 'abc' }, { identifier: 'has space' }, { requirement: 'anchor apple', teamId: 'ABCDE12345' }] } } } }, 'darwin');
+  assert.deepEqual(macErrors, [
+    'policy.upcalls.x.programs[0]: path cannot be checked on darwin: name a program here by teamId, identifier or requirement',
+    'policy.upcalls.x.programs[1].teamId: must be an Apple Team ID, 10 capital letters or digits (codesign -dv shows TeamIdentifier), got "abc"',
+    'policy.upcalls.x.programs[2].identifier: must be a signing identifier such as "com.example.agent" (letters, digits, . _ -; codesign -dv shows Identifier), got "has space"',
+    'policy.upcalls.x.programs[3]: give either requirement or teamId/identifier, not both: a whole requirement says everything the others would',
+  ]);
+});

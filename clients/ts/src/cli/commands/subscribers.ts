@@ -3,6 +3,12 @@ import { EXIT } from '../exit-codes';
 import { printJson, type Context } from '../context';
 import type { Command } from '../command';
 
+// What the daemon read of the subscriber's program when it connected.
+function programOf(p: { path: string; signature: string } | null): string {
+  if (!p) return '-';
+  return [p.path, p.signature].filter((x) => x !== '').join(' ') || '-';
+}
+
 async function run(ctx: Context): Promise<number> {
   const list = await ctx.client.listSubscribers();
   if (ctx.json) {
@@ -13,11 +19,11 @@ async function run(ctx: Context): Promise<number> {
     ctx.out('no subscribers');
     return EXIT.OK;
   }
-  ctx.out('   id    uid    pid  topics      policy        queued      lag  delivered     lost');
+  ctx.out('   id    uid    pid  topics      policy        queued      lag  delivered     lost  program');
   for (const s of list) {
     const policy = s.overflow.replace('OVERFLOW_POLICY_', '').toLowerCase().replace('_', '-');
     ctx.out(
-      `${String(s.id).padStart(5)} ${String(s.uid).padStart(6)} ${String(s.pid).padStart(6)}  ${s.topics.join(',').padEnd(10)}  ${policy.padEnd(12)} ${String(s.queued).padStart(7)} ${String(s.lag).padStart(8)} ${String(s.delivered).padStart(10)} ${String(s.lost).padStart(8)}`,
+      `${String(s.id).padStart(5)} ${String(s.uid).padStart(6)} ${String(s.pid).padStart(6)}  ${s.topics.join(',').padEnd(10)}  ${policy.padEnd(12)} ${String(s.queued).padStart(7)} ${String(s.lag).padStart(8)} ${String(s.delivered).padStart(10)} ${String(s.lost).padStart(8)}  ${programOf(s.program)}`,
     );
   }
   return EXIT.OK;
@@ -32,7 +38,8 @@ export const subscribers: Command = {
   help: `usage: kextbridge subscribers [--json]
 
 Every live subscriber: uid, pid, topics, overflow policy, queued events,
-lag behind the newest seq, delivered and lost. Root and the admin group
+lag behind the newest seq, delivered, lost, and its program (the
+executable, or on macOS its signature, read when it connected). Root and the admin group
 only (it shows other users' processes).
 
 example:

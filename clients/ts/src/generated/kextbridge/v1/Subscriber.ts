@@ -1,6 +1,7 @@
 // Original file: proto/kextbridge/v1/bridge.proto
 
 import type { OverflowPolicy as _kextbridge_v1_OverflowPolicy, OverflowPolicy__Output as _kextbridge_v1_OverflowPolicy__Output } from '../../kextbridge/v1/OverflowPolicy';
+import type { Program as _kextbridge_v1_Program, Program__Output as _kextbridge_v1_Program__Output } from '../../kextbridge/v1/Program';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Subscriber {
@@ -27,6 +28,10 @@ export interface Subscriber {
    */
   'queuedBytes'?: (number | string | Long);
   'inFlightBytes'?: (number | string | Long);
+  /**
+   * The program that opened its connection, as read at connect.
+   */
+  'program'?: (_kextbridge_v1_Program | null);
 }
 
 export interface Subscriber__Output {
@@ -53,4 +58,8 @@ export interface Subscriber__Output {
    */
   'queuedBytes': (string);
   'inFlightBytes': (string);
+  /**
+   * The program that opened its connection, as read at connect.
+   */
+  'program': (_kextbridge_v1_Program__Output | null);
 }

@@ -1,5 +1,6 @@
 // Original file: proto/kextbridge/v1/bridge.proto
 
+import type { Program as _kextbridge_v1_Program, Program__Output as _kextbridge_v1_Program__Output } from '../../kextbridge/v1/Program';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -29,6 +30,10 @@ export interface UpcallHandler {
    */
   'restingMs'?: (number | string | Long);
   'sinceMs'?: (number | string | Long);
+  /**
+   * The program that opened its connection, as read at connect.
+   */
+  'program'?: (_kextbridge_v1_Program | null);
 }
 
 /**
@@ -58,4 +63,8 @@ export interface UpcallHandler__Output {
    */
   'restingMs': (string);
   'sinceMs': (string);
+  /**
+   * The program that opened its connection, as read at connect.
+   */
+  'program': (_kextbridge_v1_Program__Output | null);
 }
