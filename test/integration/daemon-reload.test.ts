@@ -114,8 +114,8 @@ test('SIGHUP that adds a sha256 program rule: a connection made before it has no
   const { readFileSync } = await import('node:fs');
   const nodeSha = createHash('sha256').update(readFileSync(process.execPath)).digest('hex');
   const { daemon, configFile, stop } = await startStack({ policy: { commands: { emit: { users: ['*'] } } } });
-  const before = startSession(daemon.socket, NOBODY);
-  let after: ReturnType<typeof startSession> | undefined;
+  const before = startUidClient(daemon.socket, NOBODY);
+  let after: ReturnType<typeof startUidClient> | undefined;
   try {
     assert.equal((await before.call('Call', emitOne)).code, 0);
     writeFileSync(configFile, JSON.stringify({ protoFiles: [EXAMPLE_PROTO], policy: { commands: { emit: { programs: [{ path: process.execPath, sha256: nodeSha }] } } } }));
@@ -125,7 +125,7 @@ test('SIGHUP that adds a sha256 program rule: a connection made before it has no
     const stale = await before.call('Call', emitOne);
     assert.equal(stale.code, 7);
     assert.match(stale.details, /its SHA-256 was not taken when it connected \(no sha256 rule then\): reconnect/);
-    after = startSession(daemon.socket, NOBODY);
+    after = startUidClient(daemon.socket, NOBODY);
     const fresh = await after.call('Call', emitOne);
     assert.equal(fresh.code, 0, `a new connection is hashed at accept and allowed: ${fresh.details}`);
   } finally {
