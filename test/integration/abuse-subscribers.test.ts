@@ -9,11 +9,10 @@
 // and time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 
 import { loadSchema } from '@kextbridge/protocol';
-import { bridgeClient, stubScript, unary, type Client, type Daemon } from '../support/daemon';
+import { bridgeClient, scriptReadyAs, stubScript, unary, type Client, type Daemon } from '../support/daemon';
 import { NOBODY } from '../support/interop';
 import { EXAMPLE_PROTO } from '../support/paths';
 import { startStack, type Stack } from '../support/stack';
@@ -78,17 +77,7 @@ function stalledSubscribers(socket: string, count: number): Promise<ChildProcess
      var opened = 0;
      setInterval(() => {}, 1000);`,
   );
-  const child = spawn(process.execPath, ['-e', script], { uid: NOBODY, gid: NOBODY, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the stalled subscribers did not open in 30 s')), 30_000);
-    createInterface({ input: child.stdout! }).on('line', (l) => {
-      if (l === 'ready') {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the stalled subscribers exited (${code})`)));
-  });
+  return scriptReadyAs(NOBODY, script, 'the stalled subscribers', 30_000, (child) => (attacker = child));
 }
 
 test('100 never-reading subscribers under a kernel flood: bounded queues and memory, root and the upcall handler unaffected, every loss told', async () => {
@@ -135,7 +124,6 @@ test('100 never-reading subscribers under a kernel flood: bounded queues and mem
   await until('the subscriptions opened', async () => (await unary<{ subscribers: number }>(client, 'GetStatus', {})).subscribers >= STALLED + 1, 30_000);
   await emit(1);
   const stalled = await opening;
-  attacker = stalled;
   stalled.kill('SIGSTOP');
 
   let rssPeak = 0;

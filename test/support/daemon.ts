@@ -1,9 +1,10 @@
 // Starts the real kextbridged (compiled) against a kextsim for integration
 // tests, and makes Bridge clients, in this process or as another uid.
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { startDaemon as launchDaemon } from '../../scripts/lib/processes';
@@ -124,4 +125,22 @@ export function unaryAs(uid: number, socket: string, method: string, request: un
   const r = spawnSync(process.execPath, ['-e', script], { uid, gid: uid, encoding: 'utf8', timeout: 15_000 });
   if (r.status !== 0) throw new Error(`client as uid ${uid} failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as { code: number; details: string; reply: unknown };
+}
+
+// Runs a node -e script (stubScript's) as uid; resolves once it prints
+// "ready". spawned gets the child at once, so that a test can kill it
+// whatever happens next (a live child keeps the test run from ending).
+export function scriptReadyAs(uid: number, script: string, what: string, ms: number, spawned: (child: ChildProcess) => void): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-e', script], { uid, gid: uid, stdio: ['ignore', 'pipe', 'inherit'] });
+  spawned(child);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not open in ${ms / 1000} s`)), ms);
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      if (l === 'ready') {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${what} exited (${code})`)));
+  });
 }
