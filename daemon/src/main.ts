@@ -20,7 +20,9 @@ import { KernelLink } from './link/kernel-link';
 import { createLogger, moduleLogger } from './log';
 import { inheritedSocket } from './server/activation';
 import { Admission, ensureFileLimit } from './server/admission';
+import { addBridgeMetrics, createMetrics, serveMetrics } from './server/metrics';
 import { createServer, type DaemonServer } from './server/server';
+import type { MetricsEndpoint } from '@kextbridge/protocol';
 import { loadServedApi } from './typed/load';
 import { TypedApiHost } from './typed/host';
 import { TypedProxy } from './typed/proxy';
@@ -97,7 +99,21 @@ async function main(rawArgv: string[]): Promise<number> {
   const typed = new TypedProxy(ops, moduleLogger(log, 'typed'), served.bindings);
   const typedApi = new TypedApiHost(typed, moduleLogger(log, 'typed'), served);
   const { api } = served;
+  // Off unless metrics.listen names where: then nothing of it exists.
+  const metrics = config.metrics.listen !== '' ? createMetrics() : undefined;
+  if (metrics) {
+    addBridgeMetrics(metrics, {
+      session,
+      connections: () => server?.connections ?? 0,
+      connectionsRefused: () => {
+        let n = 0;
+        for (const c of admission.refused.values()) n += c;
+        return n;
+      },
+    });
+  }
   server = createServer({
+    ...(metrics ? { metrics: metrics.grpc } : {}),
     config,
     admission,
     log: moduleLogger(log, 'server'),
@@ -123,8 +139,10 @@ async function main(rawArgv: string[]): Promise<number> {
     }
   });
 
+  let metricsEndpoint: MetricsEndpoint | undefined;
   try {
     await serving.start();
+    if (metrics) metricsEndpoint = await serveMetrics(metrics, config.metrics.listen, moduleLogger(log, 'metrics'));
   } catch (err) {
     log.fatal({ err }, (err as Error).message);
     return 1;
@@ -146,6 +164,7 @@ async function main(rawArgv: string[]): Promise<number> {
       session.events.closeAll('kextbridged is shutting down; reconnect and resume with since_seq');
       statusWatchers.closeAll('kextbridged is shutting down');
       await serving.stop(graceMs);
+      await metricsEndpoint?.close();
       settler.stop();
       watcher.close();
       link.stop();

@@ -1,0 +1,33 @@
+// kextbridged's Prometheus endpoint (metrics.listen): one prom-client
+// registry holding the process's default metrics, gRPC's server metrics
+// (grpc-metrics.ts) and the bridge's own (bridge-metrics.ts), served
+// where the config says and nowhere else. Off, nothing is created.
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { serveRegistry, type MetricsEndpoint } from '@kextbridge/protocol';
+import type { Logger } from '../log';
+import { registerBridgeMetrics, type BridgeMetricSources } from './bridge-metrics';
+import { GrpcServerMetrics } from './grpc-metrics';
+
+export interface DaemonMetrics {
+  readonly registry: Registry;
+  readonly grpc: GrpcServerMetrics;
+}
+
+// The registry and its metrics (no endpoint yet: the gRPC server takes
+// `grpc` when it is made, the bridge's sources exist later).
+export function createMetrics(): DaemonMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return { registry, grpc: new GrpcServerMetrics(registry) };
+}
+
+export function addBridgeMetrics(m: DaemonMetrics, sources: BridgeMetricSources): void {
+  registerBridgeMetrics(m.registry, sources);
+}
+
+// Binds the endpoint at `listen` (validated by the config already).
+export async function serveMetrics(m: DaemonMetrics, listen: string, log: Logger): Promise<MetricsEndpoint> {
+  const endpoint = await serveRegistry(listen, m.registry, (err) => log.warn({ err: err.message }, 'metrics endpoint error'));
+  log.info({ metrics: endpoint.address }, 'serving metrics');
+  return endpoint;
+}
