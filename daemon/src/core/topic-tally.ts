@@ -19,3 +19,14 @@ export class TopicTally {
     return this.#counts.entries();
   }
 }
+
+// A tally's counts under topic names (nameOf gives undefined for an id the
+// catalog does not list: those, and OTHER_TOPIC, add up under "other").
+export function countsByName(tally: TopicTally, nameOf: (id: number) => string | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [id, n] of tally.entries()) {
+    const name = (id === OTHER_TOPIC ? undefined : nameOf(id)) ?? 'other';
+    out.set(name, (out.get(name) ?? 0) + n);
+  }
+  return out;
+}

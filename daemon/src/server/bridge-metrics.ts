@@ -8,7 +8,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { LossSource, LOSS_SOURCE_NAMES } from '@kextbridge/protocol';
 import type { KernelSession } from '../core/session';
-import { OTHER_TOPIC, type TopicTally } from '../core/topic-tally';
+import { countsByName, type TopicTally } from '../core/topic-tally';
 import { STATUS_NAMES } from '../wire/constants';
 
 export interface BridgeMetricSources {
@@ -27,16 +27,7 @@ const lossSourceName = (s: LossSource): string => LOSS_SOURCE_NAMES[s].replace(/
 export function registerBridgeMetrics(registry: Registry, d: BridgeMetricSources): void {
   const registers = [registry];
   const { link, requests, events, upcalls } = d.session;
-  const topicName = (id: number): string => (id === OTHER_TOPIC ? 'other' : (link.welcome?.catalog.topics.get(id)?.name ?? 'other'));
-  // A tally's counts under catalog names (several ids may land on "other").
-  const byTopicName = (tally: TopicTally): Map<string, number> => {
-    const out = new Map<string, number>();
-    for (const [id, n] of tally.entries()) {
-      const name = topicName(id);
-      out.set(name, (out.get(name) ?? 0) + n);
-    }
-    return out;
-  };
+  const byTopicName = (tally: TopicTally): Map<string, number> => countsByName(tally, (id) => link.welcome?.catalog.topics.get(id)?.name);
   // A counter whose value is read at scrape time.
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[], read: (set: (labels: Partial<Record<L, string>>, v: number) => void) => void): void => {
     new Counter<L>({
