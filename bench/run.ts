@@ -40,7 +40,7 @@ async function run(c: BenchConfig, dir: string, { calls, events, memory, upcalls
   const rawBin = buildRawSeqpacket(dir);
   if (c.only.includes('calls') || c.only.includes('events')) {
     // One daemon for calls and events, so a --profile covers both paths.
-    const bridge = await startBridge(c.profileDir ? { cpuProfDir: c.profileDir } : {});
+    const bridge = await startBridge({ ...(c.profileDir ? { cpuProfDir: c.profileDir } : {}), scrapeMetrics: c.metrics });
     try {
       for (let round = 0; round < c.rounds; round++) {
         if (c.only.includes('calls')) {
@@ -98,7 +98,7 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   console.log(describeMachine(machineInfo()));
   console.log(
-    `mode ${c.mode}: ${c.rounds} rounds (memory ${c.memoryRounds}); kextsim + kextbridged + bare grpc-js servers + load clients as child processes of this one, all on local sockets`,
+    `mode ${c.mode}: ${c.rounds} rounds (memory ${c.memoryRounds}); metrics ${c.metrics ? 'on, scraped every second' : 'off'}; kextsim + kextbridged + bare grpc-js servers + load clients as child processes of this one, all on local sockets`,
   );
   try {
     await run(c, dir, samples);

@@ -40,13 +40,17 @@ export interface BenchConfig {
   // How subscribers decode: the client's numbers-and-bigint API
   // (subscribeNumeric) or its proto-loader-shaped strings (subscribeBatches).
   decode: 'number' | 'string';
+  // The daemon serves metrics (metrics.listen on a unix socket) and this
+  // process scrapes them every second, as a Prometheus would (more often
+  // than the usual 15 s): compare a run with --metrics against one without.
+  metrics: boolean;
 }
 
 // Events per Subscribe message, bridge (the daemon's default max_batch)
 // and bare baseline alike.
 export const EVENT_BATCH = 1024;
 
-const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDir' | 'baselineDaemon' | 'only' | 'decode'>> = {
+const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDir' | 'baselineDaemon' | 'only' | 'decode' | 'metrics'>> = {
   full: {
     rounds: 5,
     warmupMs: 300,
@@ -111,7 +115,7 @@ const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDi
 
 export const USAGE = `usage: npm run bench -- [--smoke | --quick] [--rounds N] [--events N] [--call-ms N] [--flood-ms N]
                      [--call-processes N] [--subscriber-processes N] [--profile DIR] [--only calls,events,memory,upcalls]
-                     [--decode number|string] [--baseline-daemon OTHER_TREE/daemon/dist/main.js]`;
+                     [--decode number|string] [--baseline-daemon OTHER_TREE/daemon/dist/main.js] [--metrics]`;
 
 function positive(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -136,6 +140,7 @@ export function parseConfig(argv: string[]): BenchConfig {
       only: { type: 'string' },
       decode: { type: 'string' },
       'baseline-daemon': { type: 'string' },
+      metrics: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -160,6 +165,7 @@ export function parseConfig(argv: string[]): BenchConfig {
     baselineDaemon: baseline,
     only,
     decode: decodeMode(values.decode),
+    metrics: values.metrics === true,
   };
 }
 

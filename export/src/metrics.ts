@@ -3,7 +3,7 @@
 // recovered, loss records, in flight, NATS connected; plus publish-to-ack
 // latency, sampled by the publisher. Off, nothing is created.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { serveRegistry, type MetricsEndpoint } from '@kextbridge/protocol';
+import { metricList, serveRegistry, type MetricInfo, type MetricsEndpoint } from '@kextbridge/protocol';
 
 import type { Logger } from './log';
 import type { ExportStatus } from './status';
@@ -62,4 +62,9 @@ export class ExportMetrics {
     log.info({ metrics: endpoint.address }, 'serving metrics');
     return endpoint;
   }
+}
+
+// Every metric the exporter serves, for docs/operations.md.
+export function exportMetricList(): MetricInfo[] {
+  return metricList(new ExportMetrics(() => Promise.reject(new Error('not scraped'))).registry);
 }

@@ -101,3 +101,18 @@ export async function serveRegistry(listen: string, registry: { contentType: str
   if ('error' in at) throw new Error(`metrics listen address ${at.error}`);
   return listenMetrics(at, async () => ({ contentType: registry.contentType, body: await registry.metrics() }), onError);
 }
+
+export interface MetricInfo {
+  name: string;
+  type: string;
+  help: string;
+  labels: string[];
+}
+
+// What a prom-client registry holds, without scraping it (for the docs).
+export function metricList(registry: { getMetricsAsArray(): object[] }): MetricInfo[] {
+  return registry.getMetricsAsArray().map((metric) => {
+    const x = metric as { name: string; type: string; help: string; labelNames?: readonly string[] };
+    return { name: x.name, type: x.type, help: x.help, labels: [...(x.labelNames ?? [])] };
+  });
+}
