@@ -40,17 +40,13 @@ export interface BenchConfig {
   // How subscribers decode: the client's numbers-and-bigint API
   // (subscribeNumeric) or its proto-loader-shaped strings (subscribeBatches).
   decode: 'number' | 'string';
-  // The daemon serves metrics (metrics.listen on a unix socket) and this
-  // process scrapes them every second, as a Prometheus would (more often
-  // than the usual 15 s): compare a run with --metrics against one without.
-  metrics: boolean;
 }
 
 // Events per Subscribe message, bridge (the daemon's default max_batch)
 // and bare baseline alike.
 export const EVENT_BATCH = 1024;
 
-const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDir' | 'baselineDaemon' | 'only' | 'decode' | 'metrics'>> = {
+const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDir' | 'baselineDaemon' | 'only' | 'decode'>> = {
   full: {
     rounds: 5,
     warmupMs: 300,
@@ -114,8 +110,8 @@ const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDi
 };
 
 export const USAGE = `usage: npm run bench -- [--smoke | --quick] [--rounds N] [--events N] [--call-ms N] [--flood-ms N]
-                     [--call-processes N] [--subscriber-processes N] [--profile DIR] [--only calls,events,memory,upcalls]
-                     [--decode number|string] [--baseline-daemon OTHER_TREE/daemon/dist/main.js] [--metrics]`;
+                     [--call-processes N] [--subscriber-processes N] [--profile DIR] [--only calls,events,memory,upcalls,metrics]
+                     [--decode number|string] [--baseline-daemon OTHER_TREE/daemon/dist/main.js]`;
 
 function positive(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -140,15 +136,15 @@ export function parseConfig(argv: string[]): BenchConfig {
       only: { type: 'string' },
       decode: { type: 'string' },
       'baseline-daemon': { type: 'string' },
-      metrics: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
   if (values.help) throw new Error(USAGE);
   const mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
   const p = PRESETS[mode];
-  const benchmarks = ['calls', 'events', 'memory', 'upcalls'];
-  const only = values.only ? values.only.split(',') : benchmarks;
+  const benchmarks = ['calls', 'events', 'memory', 'upcalls', 'metrics'];
+  // metrics (the cost of serving metrics) runs when asked for by --only.
+  const only = values.only ? values.only.split(',') : benchmarks.filter((b) => b !== 'metrics');
   for (const o of only) if (!benchmarks.includes(o)) throw new Error(`--only: unknown benchmark ${o}; choose from ${benchmarks.join(', ')}`);
   const baseline = values['baseline-daemon'];
   if (baseline !== undefined && !existsSync(baseline)) throw new Error(`--baseline-daemon: no such file ${baseline} (another tree's daemon/dist/main.js, built)`);
@@ -165,7 +161,6 @@ export function parseConfig(argv: string[]): BenchConfig {
     baselineDaemon: baseline,
     only,
     decode: decodeMode(values.decode),
-    metrics: values.metrics === true,
   };
 }
 

@@ -81,6 +81,12 @@ test('in a terminal: rows with rising figures, and q ends it', { skip: !haveTmux
   assert.ok(row && Number(row[1]) > 0, `a subscriber row with events delivered:\n${s}`);
   tmux('send-keys', '-t', 'top', 'q');
   await until('q ends top (its tmux session closes)', () => tmux('has-session', '-t', 'top').status !== 0, 5_000);
+
+  // Ctrl-C, which the terminal in raw mode hands over as a byte, ends it too.
+  assert.equal(tmux('new-session', '-d', '-s', 'top2', '-x', '200', '-y', '50', command).status, 0);
+  await until(() => `top shows figures again; screen:\n${tmux('capture-pane', '-p', '-t', 'top2').stdout}`, () => figures(tmux('capture-pane', '-p', '-t', 'top2').stdout) !== null, 15_000);
+  tmux('send-keys', '-t', 'top2', 'C-c');
+  await until('Ctrl-C ends top', () => tmux('has-session', '-t', 'top2').status !== 0, 5_000);
 });
 
 test('stdout not a terminal: plain blocks, --count of them, no escape codes', async () => {

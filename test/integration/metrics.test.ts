@@ -150,6 +150,9 @@ test('a loopback address binds there alone; 10,000 unknown methods stay under gr
   assert.equal(grpcAfter.get('grpc_server_call_started_total{grpc_method="other"}'), N);
   assert.equal(grpcAfter.get('grpc_server_call_duration_seconds_count{grpc_method="other",grpc_status="UNIMPLEMENTED"}'), N);
   assert.equal(grpcAfter.get('grpc_server_call_duration_seconds_count{grpc_method="kextbridge.v1.Bridge/Call",grpc_status="OK"}'), 1);
+  // The echo's request and reply, measured: a CallRequest naming "echo" with 7 payload bytes, a CallResponse with them.
+  assert.ok(grpcAfter.get('grpc_server_call_rcvd_total_compressed_message_size_bytes_sum{grpc_method="kextbridge.v1.Bridge/Call",grpc_status="OK"}')! >= 13);
+  assert.ok(grpcAfter.get('grpc_server_call_sent_total_compressed_message_size_bytes_sum{grpc_method="kextbridge.v1.Bridge/Call",grpc_status="OK"}')! >= 7);
 });
 
 test('Prometheus scraping the daemon and the exporter while kextsim emits: delivery rate, loss by source as GetStatus, the calls the test made', { skip: skipWithoutPrometheus(), timeout: 180_000 }, async () => {
@@ -173,9 +176,8 @@ test('Prometheus scraping the daemon and the exporter while kextsim emits: deliv
     return targets['kextbridged'] === 'up' && targets['kextbridge-export'] === 'up';
   }, 30_000);
 
-  // A subscriber that reads nothing with a small queue: SUBSCRIBER loss.
-  // On a connection of its own, with 1 KiB events: its flow-control
-  // window fills, then its queue.
+  // A subscriber that reads nothing, with a small queue, on a connection
+  // of its own: whatever it loses counts as SUBSCRIBER loss, compared below.
   const stalledClient = bridgeClient(stack.daemon.socket, true);
   const stalled = stalledClient['Subscribe']!({ topics: [{ name: 'exec' }], queueLimit: 16 }) as NodeJS.EventEmitter & { pause(): void; cancel(): void };
   stalled.on('error', () => undefined);
@@ -187,7 +189,7 @@ test('Prometheus scraping the daemon and the exporter while kextsim emits: deliv
   await until('two subscribers (the exporter and the stalled one)', async () => (await unary<{ subscribers: unknown[] }>(stack.client, 'ListSubscribers', {})).subscribers.length === 2);
 
   const EVENTS = 24_000;
-  const payload = Buffer.from(EmitRequest.encode({ topic: 1, count: EVENTS, size: 1024, ratePerSec: 2_000 }).finish());
+  const payload = Buffer.from(EmitRequest.encode({ topic: 1, count: EVENTS, size: 256, ratePerSec: 2_000 }).finish());
   const flow = unary(stack.client, 'Call', { command: { name: 'emit' }, payload }, 120_000);
   const CALLS = 40;
   for (let i = 0; i < CALLS; i++) {
@@ -201,34 +203,38 @@ test('Prometheus scraping the daemon and the exporter while kextsim emits: deliv
   const exported = await prom.query('rate(kextbridge_export_published_total[10s])');
   await flow;
 
-  const status = await unary<{ counters: Record<string, string> }>(stack.client, 'GetStatus', {});
-  const want: Record<string, number> = {
-    KERNEL: Number(status.counters['lostKernel']),
-    LINK: Number(status.counters['lostLink']),
-    DAEMON: Number(status.counters['lostDaemon']),
-    SUBSCRIBER: Number(status.counters['lostSubscriber']),
-  };
-  assert.ok(want['SUBSCRIBER']! > 0, `the stalled subscriber lost events (${JSON.stringify(want)})`);
+  // A burst flat out, far past what the daemon reads: the kext counts
+  // what it cannot enqueue (KERNEL loss, told by LOSS frames).
+  const burst = Buffer.from(EmitRequest.encode({ topic: 1, count: 300_000, size: 16, ratePerSec: 0 }).finish());
+  await unary(stack.client, 'Call', { command: { name: 'emit' }, payload: burst }, 120_000);
+
+  // GetStatus and Prometheus's latest scrape, until they agree (the
+  // counters settle once the burst is through).
+  const lossOf = (c: Record<string, string>): Record<string, number> => ({ KERNEL: Number(c['lostKernel']), LINK: Number(c['lostLink']), DAEMON: Number(c['lostDaemon']), SUBSCRIBER: Number(c['lostSubscriber']) });
+  let want: Record<string, number> = {};
   let seen: Record<string, number> = {};
   await until(() => `Prometheus's kextbridge_events_lost_total by source equals GetStatus's ${JSON.stringify(want)} (saw ${JSON.stringify(seen)})`, async () => {
+    want = lossOf((await unary<{ counters: Record<string, string> }>(stack.client, 'GetStatus', {})).counters);
     const r = await prom.query('kextbridge_events_lost_total{job="kextbridged"}');
-    seen = Object.fromEntries(r.map((s) => [s.metric['source']!, s.value]));
+    seen = Object.fromEntries(r.map((x) => [x.metric['source']!, x.value]));
     return Object.entries(want).every(([k, v]) => seen[k] === v);
-  }, 15_000);
+  }, 30_000);
+  assert.ok(want['KERNEL']! > 0, `the burst lost events in the kext (${JSON.stringify(want)})`);
+  const CALLS_MADE = CALLS + 2;
 
-  // Every Call the test made (the echoes and the emit) in the A66 histogram, answered OK.
+  // Every Call the test made (the echoes and the two emits) in the A66 histogram, answered OK.
   let calls = -1;
-  await until(() => `the A66 duration histogram counts ${CALLS + 1} OK Calls (saw ${calls})`, async () => {
+  await until(() => `the A66 duration histogram counts ${CALLS_MADE} OK Calls (saw ${calls})`, async () => {
     const r = await prom.query('grpc_server_call_duration_seconds_count{job="kextbridged",grpc_method="kextbridge.v1.Bridge/Call",grpc_status="OK"}');
     calls = r[0]?.value ?? -1;
-    return calls === CALLS + 1;
+    return calls === CALLS_MADE;
   }, 15_000);
   const started = await prom.query('grpc_server_call_started_total{job="kextbridged",grpc_method="kextbridge.v1.Bridge/Call"}');
-  assert.equal(started[0]?.value, CALLS + 1);
+  assert.equal(started[0]?.value, CALLS_MADE);
   const p99 = await prom.query('histogram_quantile(0.99, sum by (le) (rate(grpc_server_call_duration_seconds_bucket{grpc_method="kextbridge.v1.Bridge/Call"}[1m])))');
   assert.ok(p99.length === 1 && p99[0]!.value > 0, `a p99 call duration (${JSON.stringify(p99)})`);
   const rtt = await prom.query('kextbridge_kernel_round_trip_seconds_count{status="OK"}');
-  assert.equal(rtt[0]?.value, CALLS + 1, 'each Call is one kernel round trip');
+  assert.equal(rtt[0]?.value, CALLS_MADE, 'each Call is one kernel round trip');
   const fromKernel = await prom.query('kextbridge_events_from_kernel_total{topic="exec"}');
   assert.ok((fromKernel[0]?.value ?? 0) >= EVENTS, `events from the kernel by topic: ${JSON.stringify(fromKernel)}`);
 

@@ -5,11 +5,12 @@
 // Labels are bounded: topics by the kext's catalog (ids it does not list
 // are "other"), loss sources, verdicts and deciders by fixed lists; no
 // uid, pid or other client-supplied value.
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { LossSource, LOSS_SOURCE_NAMES } from '@kextbridge/protocol';
 import type { KernelSession } from '../core/session';
 import { countsByName, type TopicTally } from '../core/topic-tally';
 import { STATUS_NAMES } from '../wire/constants';
+import { FixedHistogram, type HistogramSeries } from './fixed-histogram';
 
 export interface BridgeMetricSources {
   session: KernelSession;
@@ -69,15 +70,15 @@ export function registerBridgeMetrics(registry: Registry, d: BridgeMetricSources
     set({ direction: 'out' }, link.counters.datagramsOut);
   });
 
-  const rtt = new Histogram({
+  const rtt = new FixedHistogram({
     name: 'kextbridge_kernel_round_trip_seconds',
     help: 'From a REQUEST (command, option get or set) to the kext\'s RESPONSE.',
     labelNames: ['status'],
     buckets: RTT_BUCKETS,
     registers,
   });
-  const rttByStatus: Array<{ observe(v: number): void } | undefined> = [];
-  requests.onRoundTrip = (status, seconds) => (rttByStatus[status] ??= rtt.labels(STATUS_NAMES[status] ?? 'UNKNOWN')).observe(seconds);
+  const rttByStatus: Array<HistogramSeries | undefined> = [];
+  requests.onRoundTrip = (status, seconds) => (rttByStatus[status] ??= rtt.series({ status: STATUS_NAMES[status] ?? 'UNKNOWN' })).observe(seconds);
   counter('kextbridge_calls_total', 'Calls to the kext ended, by status (the kext\'s, or the daemon\'s own: deadline, cancel, link down).', ['status'], (set) => {
     for (const [code, n] of requests.counters.byStatus) set({ status: STATUS_NAMES[code] ?? 'UNKNOWN' }, n);
   });
@@ -108,18 +109,18 @@ export function registerBridgeMetrics(registry: Registry, d: BridgeMetricSources
   gauge('kextbridge_connections_open', 'Client connections open.', d.connections);
   counter('kextbridge_connections_refused_total', 'Client connections refused by limits.maxConnections, maxConnectionsPerUid.', [], (set) => set({}, d.connectionsRefused()));
 
-  const upcallSeconds = new Histogram({
+  const upcallSeconds = new FixedHistogram({
     name: 'kextbridge_upcall_decision_seconds',
     help: 'Upcalls, by verdict (allow, deny, answer: an OK answer with no deny rule to read it, default: the kext\'s own) and decider (root, admin, user: the standing whose answer decided; no_handler, undecided, timeout), from the UPCALL to the reply or the kext\'s deadline.',
     labelNames: ['verdict', 'decider'],
     buckets: UPCALL_BUCKETS,
     registers,
   });
-  const upcallChildren = new Map<string, { observe(v: number): void }>();
+  const upcallChildren = new Map<string, HistogramSeries>();
   upcalls.onDecided = (verdict, decider, seconds) => {
     const key = `${verdict}/${decider}`;
     let c = upcallChildren.get(key);
-    if (!c) upcallChildren.set(key, (c = upcallSeconds.labels({ verdict, decider })));
+    if (!c) upcallChildren.set(key, (c = upcallSeconds.series({ verdict, decider })));
     c.observe(seconds);
   };
   counter('kextbridge_upcalls_total', 'Upcalls from the kext.', [], (set) => set({}, upcalls.counters.upcalls));

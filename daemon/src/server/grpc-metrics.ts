@@ -7,7 +7,8 @@
 // it is counted under grpc_method="other". Method labels are only ever the
 // registered methods' names or "other": a client cannot add label values.
 import * as grpc from '@grpc/grpc-js';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
+import { FixedHistogram, type HistogramSeries } from './fixed-histogram';
 
 // A66's recommended boundaries.
 const LATENCY_BUCKETS = [
@@ -57,36 +58,46 @@ function sizeOf(message: unknown): number {
   return typeof message === 'object' && message !== null ? (parsedBytes.get(message) ?? 0) : 0;
 }
 
-type Child = { observe(v: number): void };
+type Child = HistogramSeries;
 
 export class GrpcServerMetrics {
-  readonly #started: Counter<'grpc_method'>;
-  readonly #duration: Histogram<'grpc_method' | 'grpc_status'>;
-  readonly #sent: Histogram<'grpc_method' | 'grpc_status'>;
-  readonly #received: Histogram<'grpc_method' | 'grpc_status'>;
+  readonly #duration: FixedHistogram<'grpc_method' | 'grpc_status'>;
+  readonly #sent: FixedHistogram<'grpc_method' | 'grpc_status'>;
+  readonly #received: FixedHistogram<'grpc_method' | 'grpc_status'>;
   // Labelled children by method, then status code: no label string is
   // built per call.
   readonly #children = new Map<string, Array<[Child, Child, Child] | undefined>>();
-  readonly #startedChildren = new Map<string, { inc(): void }>();
+  // Calls started by method, counted here and read by the counter at scrape time.
+  readonly #startedBy = new Map<string, { n: number }>();
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.#started = new Counter({ name: 'grpc_server_call_started_total', help: 'Calls started, by method (gRFC A66 grpc.server.call.started).', labelNames: ['grpc_method'], registers });
-    this.#duration = new Histogram({
+    const startedBy = this.#startedBy;
+    new Counter({
+      name: 'grpc_server_call_started_total',
+      help: 'Calls started, by method (gRFC A66 grpc.server.call.started).',
+      labelNames: ['grpc_method'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [method, c] of startedBy) this.inc({ grpc_method: method }, c.n);
+      },
+    });
+    this.#duration = new FixedHistogram({
       name: 'grpc_server_call_duration_seconds',
       help: 'From the call\'s headers received to its status sent, by method and status (gRFC A66 grpc.server.call.duration).',
       labelNames: ['grpc_method', 'grpc_status'],
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    this.#sent = new Histogram({
+    this.#sent = new FixedHistogram({
       name: 'grpc_server_call_sent_total_compressed_message_size_bytes',
       help: 'Bytes of messages sent per call (uncompressed: the daemon does not compress), by method and status (gRFC A66).',
       labelNames: ['grpc_method', 'grpc_status'],
       buckets: SIZE_BUCKETS,
       registers,
     });
-    this.#received = new Histogram({
+    this.#received = new FixedHistogram({
       name: 'grpc_server_call_rcvd_total_compressed_message_size_bytes',
       help: 'Bytes of messages received per call, by method and status (gRFC A66).',
       labelNames: ['grpc_method', 'grpc_status'],
@@ -98,7 +109,7 @@ export class GrpcServerMetrics {
   // A call to a method no service registers: started and ended at once
   // with UNIMPLEMENTED, under "other".
   unknownMethod(): void {
-    this.#startedOf(OTHER_METHOD).inc();
+    this.#countStart(OTHER_METHOD);
     const [duration, sent, received] = this.#childrenOf(OTHER_METHOD, grpc.status.UNIMPLEMENTED);
     duration.observe(0);
     sent.observe(0);
@@ -108,7 +119,7 @@ export class GrpcServerMetrics {
   interceptor(): grpc.ServerInterceptor {
     return (method, call) => {
       const name = method.path.startsWith('/') ? method.path.slice(1) : method.path;
-      this.#startedOf(name).inc();
+      this.#countStart(name);
       const t0 = performance.now();
       let sent = 0;
       let received = 0;
@@ -151,10 +162,10 @@ export class GrpcServerMetrics {
     };
   }
 
-  #startedOf(method: string): { inc(): void } {
-    let c = this.#startedChildren.get(method);
-    if (!c) this.#startedChildren.set(method, (c = this.#started.labels(method)));
-    return c;
+  #countStart(method: string): void {
+    const c = this.#startedBy.get(method);
+    if (c) c.n++;
+    else this.#startedBy.set(method, { n: 1 });
   }
 
   #childrenOf(method: string, code: number): [Child, Child, Child] {
@@ -163,7 +174,7 @@ export class GrpcServerMetrics {
     let c = byCode[code];
     if (!c) {
       const labels = { grpc_method: method, grpc_status: statusName(code) };
-      byCode[code] = c = [this.#duration.labels(labels), this.#sent.labels(labels), this.#received.labels(labels)];
+      byCode[code] = c = [this.#duration.series(labels), this.#sent.series(labels), this.#received.series(labels)];
     }
     return c;
   }
