@@ -141,9 +141,13 @@ async function main(rawArgv: string[]): Promise<number> {
 
   let metricsEndpoint: MetricsEndpoint | undefined;
   try {
-    await serving.start();
+    // The metrics address first: one that cannot be bound (in use, a
+    // socket path that is not ours) fails the start before the gRPC
+    // socket exists.
     if (metrics) metricsEndpoint = await serveMetrics(metrics, config.metrics.listen, moduleLogger(log, 'metrics'));
+    await serving.start();
   } catch (err) {
+    await metricsEndpoint?.close();
     log.fatal({ err }, (err as Error).message);
     return 1;
   }

@@ -4,8 +4,12 @@
 // scrapes agrees with GetStatus and with the calls the test made.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readlinkSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 
 import { loadSchema } from '@kextbridge/protocol';
@@ -14,7 +18,7 @@ import { bridgeClient, unary, type Client } from '../support/daemon';
 import { startExporter, startExportWorld, type ExporterRun, type ExportWorld } from '../support/export-harness';
 import { skipWithoutPrometheus, startPrometheus, type Prometheus } from '../support/prometheus';
 import { startStack, type Stack } from '../support/stack';
-import { EXAMPLE_PROTO } from '../support/paths';
+import { DAEMON_MAIN, EXAMPLE_PROTO } from '../support/paths';
 import { until } from '../support/wait';
 
 const EmitRequest = loadSchema([EXAMPLE_PROTO]).lookupType('kextbridge.example.v1.EmitRequest');
@@ -100,6 +104,23 @@ test('without metrics.listen the daemon serves no metrics and listens on no inet
   cleanups.push(() => stack.stop());
   assert.ok(!stack.daemon.logs.some((l) => l.includes('serving metrics')), 'no metrics endpoint logged');
   assert.deepEqual(listeningInet(stack.daemon.process.pid!), []);
+});
+
+test('a metrics address that cannot be bound fails the start, naming it, before the gRPC socket exists', async () => {
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise<void>((r) => taken.close(() => r())));
+  const port = (taken.address() as { port: number }).port;
+  const dir = mkdtempSync(join(tmpdir(), 'kb-metrics-busy-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const socket = join(dir, 'kextbridge.sock');
+  const r = spawnSync(process.execPath, [DAEMON_MAIN, '--socket', socket, '--kext-socket', join(dir, 'none.sock'), '--metrics-listen', `127.0.0.1:${port}`], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /metrics.listen .*127\.0\.0\.1:\d+.* cannot be served: .*EADDRINUSE/);
+  assert.ok(!existsSync(socket), 'no gRPC socket was created');
+  const bad = spawnSync(process.execPath, [DAEMON_MAIN, '--socket', socket, '--metrics-listen', '0.0.0.0:9464', '--check'], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /metrics\.listen.*not a loopback address/);
 });
 
 test('a unix socket path serves /metrics there and binds no inet socket', async () => {

@@ -30,7 +30,9 @@ export function addBridgeMetrics(m: DaemonMetrics, sources: BridgeMetricSources)
 
 // Binds the endpoint at `listen` (validated by the config already).
 export async function serveMetrics(m: DaemonMetrics, listen: string, log: Logger): Promise<MetricsEndpoint> {
-  const endpoint = await serveRegistry(listen, m.registry, (err) => log.warn({ err: err.message }, 'metrics endpoint error'));
+  const endpoint = await serveRegistry(listen, m.registry, (err) => log.warn({ err: err.message }, 'metrics endpoint error')).catch((err: Error) => {
+    throw new Error(`metrics.listen ${JSON.stringify(listen)} cannot be served: ${err.message} (another process has it? choose another address or path)`);
+  });
   log.info({ metrics: endpoint.address }, 'serving metrics');
   return endpoint;
 }
