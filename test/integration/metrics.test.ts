@@ -124,10 +124,13 @@ test('a metrics address that cannot be bound fails the start, naming it, before 
 });
 
 test('a unix socket path serves /metrics there and binds no inet socket', async () => {
-  const stack = await startStack({ metrics: { listen: '/tmp/kb-metrics-test.sock' } });
+  const dir = mkdtempSync(join(tmpdir(), 'kb-metrics-unix-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'metrics.sock');
+  const stack = await startStack({ metrics: { listen: path } });
   cleanups.push(() => stack.stop());
   const at = await daemonMetricsAddress(stack);
-  assert.equal(at, '/tmp/kb-metrics-test.sock');
+  assert.equal(at, path);
   assert.deepEqual(listeningInet(stack.daemon.process.pid!), []);
   const r = await get({ socketPath: at });
   assert.equal(r.status, 200);
