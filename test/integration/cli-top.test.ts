@@ -76,8 +76,8 @@ test('in a terminal: rows with rising figures, and q ends it', { skip: !haveTmux
   assert.match(s, /^calls\s+[0-9.]+\/s +\d+ started/m);
   assert.match(s, /^lost\s+kernel \d+ .*subscriber \d+/m);
   assert.match(s, /^clients\s+\d+ connected, \d+ refused; 1 subscribers/m);
-  // The reader's row: its id, uid 0, its topic (the exec topic's id), delivered > 0.
-  const row = /^\s+\d+\s+0\s+\d+\s+1\s+drop-oldest\s+\d+\s+[0-9.]+ [KM]?i?B\s+\d+\s+(\d+)\s+\d+\s*$/m.exec(s);
+  // The reader's row: its id, uid 0, its topic by name, delivered > 0.
+  const row = /^\s+\d+\s+0\s+\d+\s+exec\s+drop-oldest\s+\d+\s+[0-9.]+ [KM]?i?B\s+\d+\s+(\d+)\s+\d+\s*$/m.exec(s);
   assert.ok(row && Number(row[1]) > 0, `a subscriber row with events delivered:\n${s}`);
   tmux('send-keys', '-t', 'top', 'q');
   await until('q ends top (its tmux session closes)', () => tmux('has-session', '-t', 'top').status !== 0, 5_000);

@@ -20,6 +20,8 @@ interface Frame {
   seconds: number;
   before: Status__Output | undefined;
   subscribers: Subscriber__Output[] | string;
+  // The catalog's topic names by id (empty when Describe failed: ids shown).
+  topicNames: ReadonlyMap<number, string>;
 }
 
 const n = (v: string | number | undefined): number => Number(v ?? 0);
@@ -67,7 +69,7 @@ export function render(f: Frame, socket: string, now: Date): string[] {
     for (const x of f.subscribers) {
       const policy = x.overflow.replace('OVERFLOW_POLICY_', '').toLowerCase().replace('_', '-');
       lines.push(
-        `${String(x.id).padStart(10)} ${String(x.uid).padStart(6)} ${String(x.pid).padStart(6)}  ${x.topics.join(',').padEnd(14)}  ${policy.padEnd(12)} ${String(x.queued).padStart(8)} ${bytes(n(x.queuedBytes)).padStart(14)} ${String(x.lag).padStart(8)} ${String(x.delivered).padStart(10)} ${String(x.lost).padStart(8)}`,
+        `${String(x.id).padStart(10)} ${String(x.uid).padStart(6)} ${String(x.pid).padStart(6)}  ${x.topics.map((t) => f.topicNames.get(t) ?? String(t)).join(',').padEnd(14)}  ${policy.padEnd(12)} ${String(x.queued).padStart(8)} ${bytes(n(x.queuedBytes)).padStart(14)} ${String(x.lag).padStart(8)} ${String(x.delivered).padStart(10)} ${String(x.lost).padStart(8)}`,
       );
     }
   }
@@ -97,6 +99,18 @@ async function run(ctx: Context): Promise<number> {
     stdout.write('\x1b[?1049h\x1b[?25l');
   }
   let subscribersAllowed = true;
+  // Read again when the link comes up with a new generation (maybe another kext).
+  let topicNames: ReadonlyMap<number, string> = new Map();
+  let namesOf = '';
+  const namesFor = async (generation: string): Promise<ReadonlyMap<number, string>> => {
+    if (generation === namesOf) return topicNames;
+    namesOf = generation;
+    topicNames = await ctx.client.describe().then(
+      (d) => new Map(d.topics.map((t) => [t.id, t.name])),
+      () => new Map(),
+    );
+    return topicNames;
+  };
   let before: Status__Output | undefined;
   let frames = 0;
   const subscribersOf = async (): Promise<Subscriber__Output[] | string> => {
@@ -120,13 +134,13 @@ async function run(ctx: Context): Promise<number> {
     ? setInterval(() => {
         if (!last || Date.now() - last.at < 2 * intervalMs) return;
         const s = last.frame.status;
-        draw({ status: s, before: s, seconds: (Date.now() - last.at) / 1000, subscribers: last.frame.subscribers });
+        draw({ ...last.frame, before: s, seconds: (Date.now() - last.at) / 1000 });
       }, intervalMs)
     : undefined;
   try {
     for await (const status of ctx.client.watchStatus(intervalMs, quit.signal)) {
       const seconds = before ? (n(status.uptimeMs) - n(before.uptimeMs)) / 1000 : 0;
-      const frame: Frame = { status, seconds, before, subscribers: await subscribersOf() };
+      const frame: Frame = { status, seconds, before, subscribers: await subscribersOf(), topicNames: await namesFor(String(status.linkGeneration)) };
       before = status;
       last = { frame, at: Date.now() };
       if (ctx.json) ctx.out(JSON.stringify({ status, subscribers: frame.subscribers }));
