@@ -21,13 +21,13 @@ export interface CallSamples {
   echo: LoadSamples;
 }
 
-interface LoadSamples {
+export interface LoadSamples {
   p50Us: number[];
   p99Us: number[];
   callsPerSec: number[];
 }
 
-function emptyLoad(): LoadSamples {
+export function emptyLoad(): LoadSamples {
   return { p50Us: [], p99Us: [], callsPerSec: [] };
 }
 
@@ -37,7 +37,7 @@ export function emptyCallSamples(): CallSamples {
 
 // Latency with one loop in one process; throughput with `concurrency`
 // loops spread over callProcesses processes, their rates summed.
-async function measure(c: BenchConfig, socket: string, method: UnaryLoadArgs['method'], into: LoadSamples): Promise<void> {
+export async function measure(c: BenchConfig, socket: string, method: UnaryLoadArgs['method'], into: LoadSamples): Promise<void> {
   const base = { socket, method, payloadBytes: c.payloadBytes, warmupMs: c.warmupMs, durationMs: c.callMs };
   const timeout = c.warmupMs + c.callMs + 20_000;
   const latency = await runWorker<UnaryLoadResult>('unary-load', { ...base, concurrency: 1 }, timeout);

@@ -88,7 +88,7 @@ function percent(part: number, whole: number): string {
 }
 
 // The goals, as offered loads for the paced runs.
-const GOAL_ONE = 1_000_000;
+export const GOAL_ONE = 1_000_000;
 const GOAL_EACH = 250_000;
 
 // kextsim `emit` flat out, chunk after chunk, for floodMs: a sustained
@@ -125,7 +125,7 @@ export interface BridgeRun {
   balanced: boolean;
 }
 
-async function viaBridge(c: BenchConfig, b: Bridge, total: number, processes: number, losses: string[], ratePerSec = 0): Promise<BridgeRun> {
+export async function viaBridge(c: BenchConfig, b: Bridge, total: number, processes: number, losses: string[], ratePerSec = 0): Promise<BridgeRun> {
   progress(`  bridge emit${ratePerSec ? ` at ${ratePerSec.toLocaleString('en-US')}/s` : ''} → ${total}`);
   const workers = await subscribers(c, b.socket, total, processes, Number.MAX_SAFE_INTEGER);
   await waitForSubscribers(b.client, total, 20_000);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { callRound, callSection, emptyCallSamples } from './calls';
 import { emptyEventSamples, eventRound, eventSection } from './events';
 import { emptyMemorySamples, memoryRound, memorySection } from './memory';
+import { emptyMetricsSamples, metricsRound, metricsSection } from './metrics';
 import { emptyUpcallSamples, upcallRound, upcallSection } from './upcalls';
 import { startBridge } from './lib/bridge';
 import { parseConfig, type BenchConfig } from './lib/config';
@@ -25,6 +26,7 @@ interface Samples {
   events: ReturnType<typeof emptyEventSamples>;
   memory: ReturnType<typeof emptyMemorySamples>;
   upcalls: ReturnType<typeof emptyUpcallSamples>;
+  metrics: ReturnType<typeof emptyMetricsSamples>;
 }
 
 function sections(c: BenchConfig, s: Samples): Section[] {
@@ -33,10 +35,11 @@ function sections(c: BenchConfig, s: Samples): Section[] {
   if (c.only.includes('events')) out.push(eventSection(c, s.events));
   if (c.only.includes('memory')) out.push(memorySection(c, s.memory));
   if (c.only.includes('upcalls')) out.push(upcallSection(c, s.upcalls));
+  if (c.only.includes('metrics')) out.push(metricsSection(c, s.metrics));
   return out;
 }
 
-async function run(c: BenchConfig, dir: string, { calls, events, memory, upcalls }: Samples): Promise<void> {
+async function run(c: BenchConfig, dir: string, { calls, events, memory, upcalls, metrics }: Samples): Promise<void> {
   const rawBin = buildRawSeqpacket(dir);
   if (c.only.includes('calls') || c.only.includes('events')) {
     // One daemon for calls and events, so a --profile covers both paths.
@@ -70,6 +73,20 @@ async function run(c: BenchConfig, dir: string, { calls, events, memory, upcalls
       await baseline?.stop();
     }
   }
+  if (c.only.includes('metrics')) {
+    // Daemons of their own, started together: one without metrics, one serving them.
+    const off = await startBridge();
+    const on = await startBridge({ scrapeMetrics: true });
+    try {
+      for (let round = 0; round < c.rounds; round++) {
+        log(`round ${round + 1}/${c.rounds}: metrics off and on`);
+        await metricsRound(c, round, off, on, metrics);
+      }
+    } finally {
+      await off.stop();
+      await on.stop();
+    }
+  }
   if (c.only.includes('memory')) {
     for (let round = 0; round < c.memoryRounds; round++) {
       log(`memory round ${round + 1}/${c.memoryRounds}`);
@@ -87,7 +104,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const dir = mkdtempSync(join(tmpdir(), 'kb-bench-'));
-  const samples: Samples = { calls: emptyCallSamples(), events: emptyEventSamples(), memory: emptyMemorySamples(), upcalls: emptyUpcallSamples() };
+  const samples: Samples = { calls: emptyCallSamples(), events: emptyEventSamples(), memory: emptyMemorySamples(), upcalls: emptyUpcallSamples(), metrics: emptyMetricsSamples() };
   const limit = setTimeout(() => {
     console.error(`bench: stopped at its ${c.limitMs / 1000} s limit; what was measured so far:`);
     killAll();
@@ -106,7 +123,7 @@ async function main(): Promise<number> {
     console.log(renderTable(sections(c, samples)));
     console.log('');
     console.log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s; ratios are medians of per-round ratios, each round measuring both sides moments apart`);
-    if (samples.events.unbalanced > 0) {
+    if (samples.events.unbalanced + samples.metrics.unbalanced > 0) {
       console.log(`UNBALANCED: in ${samples.events.unbalanced} event runs delivered + lost + abandoned did not add up to what subscribers were given (see the notes)`);
       return 1;
     }

@@ -7,11 +7,13 @@
 # C++ (grpc++ with pkg-config); nats-server for the export tests (a real
 # JetStream cluster on loopback); systemd for systemd-analyze, which checks
 # the exporter's unit; perl, the client that connects then execs in the
-# program identity test.
+# program identity test; prometheus, run on loopback by the metrics test to
+# scrape the daemon and the exporter; tmux, in which the test of
+# `kextbridge top` drives it.
 set -euo pipefail
 pkgs=(build-essential python3 clang-14 libclang-rt-14-dev llvm-14 python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc libprotobuf-dev
   golang-go golang-google-grpc-dev golang-github-golang-protobuf-1-5-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc
-  libgrpc++-dev pkg-config nats-server systemd perl)
+  libgrpc++-dev pkg-config nats-server systemd perl prometheus tmux)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -3,6 +3,7 @@
 // use to drive it (emit, status).
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,18 +22,23 @@ export interface Bridge {
   stop(): Promise<void>;
 }
 
-export async function startBridge(options: DaemonOptions = {}): Promise<Bridge> {
+// scrapeMetrics: the daemon serves metrics, scraped every second from here.
+export async function startBridge(options: Omit<DaemonOptions, 'metricsSocket'> & { scrapeMetrics?: boolean } = {}): Promise<Bridge> {
   const dir = mkdtempSync(join(tmpdir(), 'kb-bench-'));
   const kextSocket = join(dir, 'kextsim.sock');
   const socket = join(dir, 'kextbridge.sock');
+  const metricsSocket = join(dir, 'metrics.sock');
+  const { scrapeMetrics, ...daemonOptions } = options;
   const kextsim = await startKextsim(kextSocket);
-  const daemon = await startDaemon(socket, kextSocket, options);
+  const daemon = await startDaemon(socket, kextSocket, scrapeMetrics ? { ...daemonOptions, metricsSocket } : daemonOptions);
   const client = new KextBridgeClient({ socket, deadlineMs: 60_000 });
+  const scraper = scrapeMetrics ? setInterval(() => scrape(metricsSocket), 1000) : undefined;
   return {
     socket,
     daemon,
     client,
     async stop() {
+      clearInterval(scraper);
       client.close();
       // SIGTERM: the daemon drains and exits, which is when --cpu-prof writes.
       await stop(daemon, 'SIGTERM', 10_000);
@@ -40,6 +46,18 @@ export async function startBridge(options: DaemonOptions = {}): Promise<Bridge> 
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+// One scrape, as Prometheus makes it; a failure is the run's failure.
+function scrape(socketPath: string): void {
+  const req = request({ socketPath, path: '/metrics' }, (res) => {
+    if (res.statusCode !== 200) throw new Error(`metrics scrape: HTTP ${res.statusCode}`);
+    res.resume();
+  });
+  req.on('error', (err) => {
+    throw new Error(`metrics scrape: ${err.message}`);
+  });
+  req.end();
 }
 
 // kextsim publishes count events of `size` bytes, ratePerSec a second

@@ -110,7 +110,7 @@ const PRESETS: Record<BenchConfig['mode'], Omit<BenchConfig, 'mode' | 'profileDi
 };
 
 export const USAGE = `usage: npm run bench -- [--smoke | --quick] [--rounds N] [--events N] [--call-ms N] [--flood-ms N]
-                     [--call-processes N] [--subscriber-processes N] [--profile DIR] [--only calls,events,memory,upcalls]
+                     [--call-processes N] [--subscriber-processes N] [--profile DIR] [--only calls,events,memory,upcalls,metrics]
                      [--decode number|string] [--baseline-daemon OTHER_TREE/daemon/dist/main.js]`;
 
 function positive(name: string, v: string | undefined, fallback: number): number {
@@ -142,8 +142,9 @@ export function parseConfig(argv: string[]): BenchConfig {
   if (values.help) throw new Error(USAGE);
   const mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
   const p = PRESETS[mode];
-  const benchmarks = ['calls', 'events', 'memory', 'upcalls'];
-  const only = values.only ? values.only.split(',') : benchmarks;
+  const benchmarks = ['calls', 'events', 'memory', 'upcalls', 'metrics'];
+  // metrics (the cost of serving metrics) runs when asked for by --only.
+  const only = values.only ? values.only.split(',') : benchmarks.filter((b) => b !== 'metrics');
   for (const o of only) if (!benchmarks.includes(o)) throw new Error(`--only: unknown benchmark ${o}; choose from ${benchmarks.join(', ')}`);
   const baseline = values['baseline-daemon'];
   if (baseline !== undefined && !existsSync(baseline)) throw new Error(`--baseline-daemon: no such file ${baseline} (another tree's daemon/dist/main.js, built)`);

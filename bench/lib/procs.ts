@@ -48,6 +48,8 @@ export interface DaemonOptions {
   cpuProfDir?: string;
   // Another build's daemon/dist/main.js; this tree's by default.
   main?: string;
+  // Serve metrics at this unix socket path (metrics.listen).
+  metricsSocket?: string;
 }
 
 // The real daemon as it ships (daemon/dist/main.js) serving the example
@@ -55,7 +57,7 @@ export interface DaemonOptions {
 // along with the daemon.
 export async function startDaemon(socket: string, kextSocket: string, options: DaemonOptions = {}): Promise<ChildProcess> {
   const nodeArgs = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
-  const daemon = await launchDaemon({ socket, kextSocket, nodeArgs, logLevel: 'info', args: ['--proto', EXAMPLE_PROTO], ...(options.main ? { main: options.main } : {}) });
+  const daemon = await launchDaemon({ socket, kextSocket, nodeArgs, logLevel: 'info', args: ['--proto', EXAMPLE_PROTO, ...(options.metricsSocket ? ['--metrics-listen', options.metricsSocket] : [])], ...(options.main ? { main: options.main } : {}) });
   // Its log is drained, not kept: a full pipe would block the daemon.
   daemon.forget();
   return remember(daemon);

@@ -22,7 +22,9 @@ import { createLogger, moduleLogger } from './log';
 import { inheritedSocket } from './server/activation';
 import { Admission, ensureFileLimit } from './server/admission';
 import { identifyConnection } from './server/connection-identity';
+import { addBridgeMetrics, createMetrics, serveMetrics } from './server/metrics';
 import { createServer, type DaemonServer } from './server/server';
+import type { MetricsEndpoint } from '@kextbridge/protocol';
 import { loadServedApi } from './typed/load';
 import { TypedApiHost } from './typed/host';
 import { TypedProxy } from './typed/proxy';
@@ -103,7 +105,21 @@ async function main(rawArgv: string[]): Promise<number> {
   const typed = new TypedProxy(ops, moduleLogger(log, 'typed'), served.bindings);
   const typedApi = new TypedApiHost(typed, moduleLogger(log, 'typed'), served);
   const { api } = served;
+  // Off unless metrics.listen names where: then nothing of it exists.
+  const metrics = config.metrics.listen !== '' ? createMetrics() : undefined;
+  if (metrics) {
+    addBridgeMetrics(metrics, {
+      session,
+      connections: () => server?.connections ?? 0,
+      connectionsRefused: () => {
+        let n = 0;
+        for (const c of admission.refused.values()) n += c;
+        return n;
+      },
+    });
+  }
   server = createServer({
+    ...(metrics ? { metrics: metrics.grpc } : {}),
     config,
     admission,
     log: moduleLogger(log, 'server'),
@@ -135,9 +151,15 @@ async function main(rawArgv: string[]): Promise<number> {
     }
   });
 
+  let metricsEndpoint: MetricsEndpoint | undefined;
   try {
+    // The metrics address first: one that cannot be bound (in use, a
+    // socket path that is not ours) fails the start before the gRPC
+    // socket exists.
+    if (metrics) metricsEndpoint = await serveMetrics(metrics, config.metrics.listen, moduleLogger(log, 'metrics'));
     await serving.start();
   } catch (err) {
+    await metricsEndpoint?.close();
     log.fatal({ err }, (err as Error).message);
     return 1;
   }
@@ -158,6 +180,7 @@ async function main(rawArgv: string[]): Promise<number> {
       session.events.closeAll('kextbridged is shutting down; reconnect and resume with since_seq');
       statusWatchers.closeAll('kextbridged is shutting down');
       await serving.stop(graceMs);
+      await metricsEndpoint?.close();
       settler.stop();
       watcher.close();
       link.stop();

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parse as parsePlist } from 'plist';
-import { closest, defaultSocketPath } from '@kextbridge/protocol';
+import { closest, defaultSocketPath, parseListenAddress } from '@kextbridge/protocol';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LEVELS)[number];
@@ -26,6 +26,7 @@ export interface ExportConfig {
   protoFiles: string[];
   logLevel: LogLevel;
   statusIntervalMs: number;
+  metricsListen: string;
 }
 
 export interface Flag {
@@ -50,7 +51,9 @@ export type KeySpec =
   | (Common<string[]> & { type: 'words'; pattern: RegExp; rule: string })
   | (Common<string> & { type: 'path' })
   | (Common<string[]> & { type: 'paths' })
-  | (Common<LogLevel> & { type: 'logLevel' });
+  | (Common<LogLevel> & { type: 'logLevel' })
+  // '' (off), a loopback host:port or an absolute unix socket path.
+  | (Common<string> & { type: 'listen' });
 
 export const KEYS: { [K in keyof ExportConfig]: KeySpec } = {
   socket: { type: 'path', default: () => defaultSocketPath(), shown: "the daemon's default socket", doc: 'Where kextbridged listens.', flag: { name: 'socket', arg: 'PATH' } },
@@ -103,6 +106,13 @@ export const KEYS: { [K in keyof ExportConfig]: KeySpec } = {
   protoFiles: { type: 'paths', default: [], doc: "The kext's `.proto` files: they name each topic's payload type in the headers; the flag is repeated.", flag: { name: 'proto', arg: 'FILE' } },
   logLevel: { type: 'logLevel', default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent: pino JSON lines on stdout.', flag: { name: 'log-level', arg: 'LEVEL' } },
   statusIntervalMs: { type: 'integer', min: 100, max: 3_600_000, unit: 'ms', default: 10_000, doc: 'How often the status line is logged and the status file written.', flag: { name: 'status-interval-ms', arg: 'MS' } },
+  metricsListen: {
+    type: 'listen',
+    default: '',
+    shown: '(off)',
+    doc: 'Where Prometheus scrapes /metrics: a loopback "host:port" (127.0.0.1:9465) or an absolute unix socket path; empty serves none. Metrics: docs/operations.md.',
+    flag: { name: 'metrics-listen', arg: 'ADDR' },
+  },
 };
 
 export const KEY_NAMES = Object.keys(KEYS) as Array<keyof ExportConfig>;
@@ -136,6 +146,12 @@ function check(spec: KeySpec, v: unknown, base: string): Checked {
       return Array.isArray(v) && v.every(isPath) ? { value: v.map((f) => resolve(base, f)) } : { problem: 'must be an array of paths' };
     case 'logLevel':
       return (LEVELS as readonly unknown[]).includes(v) ? { value: v } : { problem: `must be one of ${LEVELS.join(', ')}` };
+    case 'listen': {
+      if (v === '') return { value: v };
+      if (typeof v !== 'string') return { problem: 'must be a loopback "host:port" or an absolute unix socket path' };
+      const at = parseListenAddress(v);
+      return 'error' in at ? { problem: at.error } : { value: v };
+    }
   }
 }
 

@@ -43,6 +43,9 @@ export interface PublisherOptions {
   // The cursor moves: the last settled item, and the stream sequence past
   // which everything after it is stored.
   onSettled: (epoch: string, seq: number, streamSeq: number) => void;
+  // Publish-to-ack seconds of one publish in each 250 ms (a sample: the
+  // time is read for that one publish only, never per event).
+  onAckLatency?: (seconds: number) => void;
   log: Logger;
 }
 
@@ -71,6 +74,11 @@ export class Publisher {
   #disconnectedAt = 0;
   #resendPending = false;
   #room: (() => void) | null = null;
+  // The sampled publish: armed by the timer, taken by the next publish,
+  // observed at its ack.
+  #probeArmed = false;
+  #probePosition = -1;
+  #probeAt = 0;
 
   constructor(nc: NatsConnection, o: PublisherOptions) {
     this.#nc = nc;
@@ -95,7 +103,13 @@ export class Publisher {
   }
 
   publish(pub: Publication, epoch: string, seq: number): void {
-    this.#send(pub, this.#window.add(pub, epoch, seq, this.#highestAcked));
+    const position = this.#window.add(pub, epoch, seq, this.#highestAcked);
+    if (this.#probeArmed) {
+      this.#probeArmed = false;
+      this.#probePosition = position;
+      this.#probeAt = performance.now();
+    }
+    this.#send(pub, position);
   }
 
   // An item a read-back found stored at streamSeq: it settles in its turn
@@ -169,6 +183,10 @@ export class Publisher {
     const ack = msg.headers?.hasError ? null : readPubAck(msg.data, this.#ack);
     const outcome = ack?.outcome ?? 'failed';
     if (ack && ack.seq > this.#highestAcked) this.#highestAcked = ack.seq;
+    if (position === this.#probePosition) {
+      this.#probePosition = -1;
+      if (outcome !== 'failed') this.#options.onAckLatency?.((performance.now() - this.#probeAt) / 1000);
+    }
     if (!this.#window.ack(position, outcome)) return;
     if (outcome === 'failed') this.#failed(msg.headers?.hasError ? `${msg.headers.code} ${msg.headers.description}` : Buffer.from(msg.data).toString() || 'an empty answer');
     this.#advance();
@@ -176,6 +194,9 @@ export class Publisher {
 
   #expire(): void {
     const now = performance.now();
+    // A sampled publish that never got its ack stops being waited for.
+    if (this.#probePosition >= 0 && now - this.#probeAt > 2 * ACK_TIMEOUT_MS) this.#probePosition = -1;
+    if (this.#options.onAckLatency && this.#probePosition < 0) this.#probeArmed = true;
     this.#window.tick(now);
     const expired = this.#window.expire(now - ACK_TIMEOUT_MS);
     if (expired === 0) return;

@@ -13,6 +13,7 @@ import { CursorStore, type Cursor } from './cursor';
 import { DaemonSource } from './daemon-source';
 import { ensureStream } from './jetstream';
 import type { Logger } from './log';
+import { ExportMetrics } from './metrics';
 import { Publisher } from './publisher';
 import { InDoubt, readBack, type Found, type ReadFrom } from './recovery';
 import { untilAnswered, type Passing } from './retry';
@@ -46,7 +47,9 @@ export async function runExport(c: ExportConfig, log: Logger, signal: AbortSigna
   const stream = await untilAnswered(() => ensureStream(nc, c, log), jetStreamStarting('the stream check', { stream: c.stream }), new Backoff(250, 5000), log, signal);
   const inDoubt = await recoverAtStart(nc, c, cursor.current, log, signal);
   const counts = { lossRecords: 0 };
+  let metrics: ExportMetrics | undefined;
   const pub = (publisher = new Publisher(nc, {
+    onAckLatency: (seconds) => metrics?.ackLatency(seconds),
     maxInFlight: c.maxInFlight,
     streamLastSeq: stream.state.last_seq,
     readBack: (after) => readBack(nc, c.stream, c.host, { afterStreamSeq: after }),
@@ -56,12 +59,15 @@ export async function runExport(c: ExportConfig, log: Logger, signal: AbortSigna
   if (inDoubt) pub.hold(inDoubt.from);
   const source = new DaemonSource({ socket: c.socket, host: c.host, topics: c.topics, protoFiles: c.protoFiles, log });
   const saver = setInterval(() => cursor.save(), SAVE_INTERVAL_MS);
-  const status = new StatusReporter(c.cursorFile, c.statusIntervalMs, log, async () => {
+  const readStatus = async (): Promise<ExportStatus> => {
     const last = await source.lastSeq();
     const at = cursor.current;
     const lag = at && last >= 0 && at.epoch === source.epoch ? Math.max(0, last - at.seq) : -1;
     return { cursor: at ? { ...at } : null, lag, ...pub.counts, lossRecords: counts.lossRecords, inFlight: pub.inFlight, natsConnected: !nc.isClosed() && pub.connected };
-  });
+  };
+  const status = new StatusReporter(c.cursorFile, c.statusIntervalMs, log, readStatus);
+  metrics = c.metricsListen !== '' ? new ExportMetrics(readStatus) : undefined;
+  const endpoint = metrics ? await metrics.serve(c.metricsListen, log) : undefined;
   const stopWaiting = (): void => pub.wake();
   signal.addEventListener('abort', stopWaiting, { once: true });
   try {
@@ -84,6 +90,7 @@ export async function runExport(c: ExportConfig, log: Logger, signal: AbortSigna
     pub.close();
     cursor.save();
     source.close();
+    await endpoint?.close();
     await nc.drain().catch(() => nc.close());
   }
   return status.stop();

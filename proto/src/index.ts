@@ -12,3 +12,4 @@ export { Backoff, jittered, sleep } from './backoff';
 export { closest } from './suggest';
 export { BatchKey, ItemKey, EventKey, LostKey, LinkKey, LossSource, LOSS_SOURCE_NAMES, LinkState, LINK_STATE_NAMES, type LossSourceName, type LinkStateName } from './event-batch';
 export { OVERFLOW_POLICY_NAMES, OVERFLOW_POLICY_SHORT, OVERFLOW_POLICY_CHOICES, DEFAULT_OVERFLOW_POLICY, overflowPolicyOf, type OverflowPolicyName } from './overflow';
+export { parseListenAddress, listenMetrics, serveRegistry, metricList, type MetricInfo, type ListenAddress, type Exposition, type MetricsEndpoint } from './metrics-endpoint';

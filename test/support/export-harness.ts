@@ -29,9 +29,10 @@ export interface ExportWorld {
   stop(left: { exporter?: ExporterRun | undefined; nc?: NatsConnection | undefined }): Promise<void>;
 }
 
-export async function startExportWorld(natsNodes: number, natsOptions: NatsClusterOptions, prefix: string): Promise<ExportWorld> {
+// daemonConfig: more of the daemon's config beside the policy.
+export async function startExportWorld(natsNodes: number, natsOptions: NatsClusterOptions, prefix: string, daemonConfig: object = {}): Promise<ExportWorld> {
   const nats = await startNatsCluster(natsNodes, natsOptions);
-  const stack = await startStack({ policy: { topics: { exec: { users: ['nobody'] } } } });
+  const stack = await startStack({ policy: { topics: { exec: { users: ['nobody'] } } }, ...daemonConfig });
   const work = scratchDir(prefix);
   chownSync(work, NOBODY, NOBODY);
   return {

@@ -28,6 +28,7 @@ export type KeySpec =
   | (Common<boolean> & { type: 'boolean' })
   | (Common<string> & { type: 'string'; maxBytes?: number; limitText?: string })
   | (Common<string> & { type: 'socketPath'; maxBytes: number; limitText: string })
+  | (Common<string> & { type: 'listen' })
   | (Common<number> & { type: 'fileMode' })
   | (Common<LogLevel> & { type: 'logLevel' })
   | (Common<Principal> & { type: 'group' })
@@ -177,6 +178,14 @@ export const KEYS: KeyTable<Config> = {
     unit: 'ms',
     doc: "SIGTERM: how long in-flight calls may take to finish before they are cut (launchd's ExitTimeOut is set above it).",
     flag: { name: 'drain-grace-ms', arg: 'MS' },
+  },
+  metrics: {
+    listen: {
+      type: 'listen',
+      default: '',
+      doc: 'Where Prometheus scrapes /metrics: a loopback "host:port" (127.0.0.1:9464, [::1]:9464, localhost:9464) or an absolute unix socket path; empty (the default) serves no metrics. Nothing else is bound. Metrics and alerts: docs/operations.md.',
+      flag: { name: 'metrics-listen', arg: 'ADDR' },
+    },
   },
 };
 

@@ -8,6 +8,7 @@ const TYPES: Record<KeySpec['type'], string> = {
   boolean: 'boolean',
   string: 'string',
   socketPath: 'absolute path',
+  listen: 'loopback host:port or absolute path',
   fileMode: 'mode',
   logLevel: 'log level',
   group: 'group name or gid',

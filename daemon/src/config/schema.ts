@@ -92,6 +92,11 @@ export interface LimitsConfig {
   upcallRestMs: number;
 }
 
+export interface MetricsConfig {
+  // '' (off), loopback "host:port", or an absolute unix socket path.
+  listen: string;
+}
+
 export interface Config {
   socketPath: string;
   socketMode: number;
@@ -105,4 +110,5 @@ export interface Config {
   protoFiles: string[];
   protoIncludeDirs: string[];
   drainGraceMs: number;
+  metrics: MetricsConfig;
 }

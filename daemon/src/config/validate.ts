@@ -9,7 +9,7 @@ import { MAX_NAME } from '../wire/constants';
 import { defaultConfig, isKeySpec, KEYS, type KeySpec } from './keys';
 import { ID_MAX } from './os-limits';
 import type { Config, PolicyConfig, PolicyMap, PolicyRule, Principal, ProgramRule, UpcallDecision, UpcallDecisions } from './schema';
-import { closest } from '@kextbridge/protocol';
+import { closest, parseListenAddress } from '@kextbridge/protocol';
 
 export interface ValidateOptions {
   platform?: NodeJS.Platform;
@@ -308,6 +308,13 @@ function checked(errors: Errors, spec: KeySpec, value: unknown, path: string, ba
       if (text === undefined || spec.maxBytes === undefined) return text;
       const bytes = Buffer.byteLength(text);
       return bytes <= spec.maxBytes ? text : errors.sentence(path, ` is ${bytes} bytes; ${spec.limitText ?? `at most ${spec.maxBytes} bytes`}`);
+    }
+    case 'listen': {
+      if (value === '') return value;
+      const text = nonEmptyString(errors, value, path);
+      if (text === undefined) return undefined;
+      const at = parseListenAddress(text);
+      return 'error' in at ? errors.add(path, at.error) : text;
     }
     case 'socketPath':
       return socketPath(errors, value, path, spec.maxBytes, spec.limitText);

@@ -18,6 +18,7 @@ import { OVERFLOW_POLICIES } from './overflow';
 import { QueueMeter } from './queue';
 import { EventRing } from './ring';
 import { Subscription, type EventSink, type SubscriberInfo, type SubscriptionHost } from './subscription';
+import { TopicTally } from './topic-tally';
 
 export type { EventSink, SinkFlow, SubscriberInfo } from './subscription';
 
@@ -84,6 +85,10 @@ export function newEpoch(): string {
 
 export class EventHub implements SubscriptionHost {
   readonly counters = { fromKernel: 0, delivered: 0, lostKernel: 0, lostDaemon: 0, lostSubscriber: 0, lostLink: 0, lastSeq: 0, malformed: 0, chunks: 0, abandoned: 0, budgetCuts: 0 };
+  // By topic id: events from the kernel, and the kernel's losses (a gap
+  // no LOSS frame explained counts under topic 0).
+  readonly fromKernelByTopic = new TopicTally();
+  readonly lostKernelByTopic = new TopicTally();
   readonly epoch: string;
   readonly #onWantedChanged: (topics: number[]) => void;
   readonly #subs = new Map<number, Subscription>();
@@ -279,6 +284,8 @@ export class EventHub implements SubscriptionHost {
   #publish(from: number, to: number): void {
     const run = this.#run;
     this.counters.fromKernel += to - from;
+    if (run.soleTopic >= 0) this.fromKernelByTopic.add(run.soleTopic, to - from);
+    else for (let i = from; i < to; i++) this.fromKernelByTopic.add(run.topic[i]!, 1);
     this.counters.lastSeq = run.seq(to - 1);
     // Encoded now when a subscriber will take it now; else encoded when
     // one first does, so what is dropped before costs only its copy.
@@ -324,6 +331,7 @@ export class EventHub implements SubscriptionHost {
   #kernelLoss(count: number, first: number, last: number, topic: number, source: LossSource = LossSource.KERNEL): void {
     if (source === LossSource.LINK) this.counters.lostLink += count;
     else this.counters.lostKernel += count;
+    if (source === LossSource.KERNEL) this.lostKernelByTopic.add(topic, count);
     this.counters.lastSeq = Math.max(this.counters.lastSeq, this.#seqOffset + last);
     const lost: Lost = { count, firstSeq: this.#seqOffset + first, lastSeq: this.#seqOffset + last, source, topic };
     for (const s of this.#subs.values()) if (topic === 0 || s.filter.topics.has(topic)) this.#enqueue(s, { lost });

@@ -35,6 +35,8 @@ interface Pending {
   settled?: boolean;
   onAbort?: () => void;
   signal?: AbortSignal;
+  // performance.now() when it was sent to the kext (its round trip starts).
+  sentAt?: number;
 }
 
 const TYPE: Record<RequestKind, number> = {
@@ -45,6 +47,9 @@ const TYPE: Record<RequestKind, number> = {
 
 export class Requests {
   readonly counters = { started: 0, unknownResponses: 0, cancelsSent: 0, byStatus: new Map<number, number>() };
+  // Told of each reply the kext sends in time: its status and the seconds
+  // from REQUEST to RESPONSE (the metrics' kernel round trip).
+  onRoundTrip: ((status: number, seconds: number) => void) | undefined;
   #options: RequestsOptions;
   #window = 0;
   #up = false;
@@ -133,6 +138,7 @@ export class Requests {
     }
     const log = this.#options.log;
     if (log?.isLevelEnabled('debug')) log.debug({ id, status: code, payload: payloadForLog(log, payload) }, 'reply from the kext');
+    if (this.onRoundTrip && p.sentAt !== undefined) this.onRoundTrip(code, (performance.now() - p.sentAt) / 1000);
     const body = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
     this.#finish(p, { status: code, payload: code === 0 ? Buffer.from(body) : Buffer.alloc(0), message: code === 0 ? '' : body.toString('utf8') });
     this.#admit();
@@ -140,6 +146,7 @@ export class Requests {
 
   #send(p: Pending): void {
     p.sent = true;
+    if (this.onRoundTrip) p.sentAt = performance.now();
     const log = this.#options.log;
     if (log?.isLevelEnabled('debug')) log.debug({ id: p.id, type: FRAME_TYPE_NAMES[p.type], code: p.code, payload: payloadForLog(log, p.payload) }, 'call to the kext');
     this.#options.send(p.type, p.id, p.code, p.payload);

@@ -6,6 +6,7 @@ import { STATUS_NAMES } from '../wire/constants';
 import type { KernelLink } from '../link/kernel-link';
 import type { EventHub } from './events';
 import type { Requests } from './requests';
+import { countsByName } from './topic-tally';
 import type { UpcallRouter } from './upcalls';
 
 export interface StatusSources {
@@ -53,6 +54,7 @@ export function statusSnapshot(d: StatusSources): Record<string, unknown> {
       lastSeq: ev.lastSeq,
       malformedEvents: ev.malformed,
       eventsAbandoned: ev.abandoned,
+      eventsFromKernelByTopic: Object.fromEntries(countsByName(d.events.fromKernelByTopic, (id) => d.link.welcome?.catalog.topics.get(id)?.name)),
       queuedBytes: d.events.queuedBytes,
       queueBudgetCuts: ev.budgetCuts,
       ringBytes: d.events.ringBytes,

@@ -64,8 +64,18 @@ interface Handler extends HandlerOwner {
   restUntil: number;
 }
 
+// What an upcall came to, for the metrics: the answer sent to the kext
+// (allow; deny, known by the deny rule; answer, an OK answer with no rule
+// to read it) or the kext's own default; and whose answer decided it (a
+// standing), or why nobody's did.
+export type UpcallVerdictName = 'allow' | 'deny' | 'answer' | 'default';
+export type UpcallDecider = 'root' | 'admin' | 'user' | 'no_handler' | 'undecided' | 'timeout';
+const DECIDER_OF_STANDING: readonly UpcallDecider[] = ['root', 'admin', 'user'];
+
 interface Question {
   q: UpcallQuestion;
+  // performance.now() when it was asked.
+  askedAt: number;
   decision: UpcallDecision;
   deadline: number;
   // Asked and not yet answered (nor gone).
@@ -100,6 +110,9 @@ export type AddResult = { ok: true; key: number } | { ok: false; count: number; 
 
 export class UpcallRouter {
   readonly counters = { upcalls: 0, answered: 0, noHandler: 0, late: 0, handlerGone: 0, denied: 0, missed: 0, refusedAnswers: 0, setAside: 0 };
+  // Told of each upcall's outcome once: verdict, decider, seconds from
+  // the UPCALL to the reply (or to the kext's deadline).
+  onDecided: ((verdict: UpcallVerdictName, decider: UpcallDecider, seconds: number) => void) | undefined;
   #options: UpcallRouterOptions;
   #handlers = new Map<number, Handler[]>();
   #byKey = new Map<number, Handler>();
@@ -182,12 +195,14 @@ export class UpcallRouter {
     const asked = healthy.length > 0 ? healthy : all;
     if (asked.length === 0) {
       this.counters.noHandler++;
+      this.onDecided?.('default', 'no_handler', 0);
       this.#options.reply(q.id, UNAVAILABLE);
       return;
     }
     const deadline = now + q.timeoutMs;
     const question: Question = {
       q,
+      askedAt: performance.now(),
       decision: this.#options.decisionOf?.(q.upcall) ?? { mode: 'any_deny' },
       deadline,
       waiting: new Map(),
@@ -230,10 +245,10 @@ export class UpcallRouter {
     const s = standingOf(h);
     const verdict: Verdict = status === 0 ? verdictOf(payload, question.decision.denyWhen) : 'unknown';
     if (status === 0 && verdict !== 'malformed') {
-      if (question.decision.mode === 'first_answer') return this.#final(question, status, payload), true;
+      if (question.decision.mode === 'first_answer') return this.#final(question, status, payload, DECIDER_OF_STANDING[s], verdictName(verdict)), true;
       if (verdict === 'deny') {
         this.counters.denied++;
-        return this.#final(question, status, payload), true;
+        return this.#final(question, status, payload, DECIDER_OF_STANDING[s], 'deny'), true;
       }
       const first = question.firstAllow[s];
       if (!first) question.firstAllow[s] = { status, payload };
@@ -264,17 +279,21 @@ export class UpcallRouter {
       const first = question.firstAllow[s];
       if (!first) continue;
       // Differing answers and no rule to rank them: the kext's default.
-      if (question.differs[s]) return this.#final(question, UNAVAILABLE);
-      return this.#final(question, first.status, first.payload);
+      if (question.differs[s]) return this.#final(question, UNAVAILABLE, undefined, DECIDER_OF_STANDING[s], 'default');
+      return this.#final(question, first.status, first.payload, DECIDER_OF_STANDING[s], question.decision.denyWhen ? 'allow' : 'answer');
     }
     // Everyone asked abstained or left.
-    if (question.waiting.size === 0) this.#final(question, UNAVAILABLE);
+    if (question.waiting.size === 0) this.#final(question, UNAVAILABLE, undefined, 'undecided', 'default');
   }
 
-  #final(question: Question, status: number, payload?: Uint8Array): void {
+  #final(question: Question, status: number, payload: Uint8Array | undefined, decider: UpcallDecider = 'undecided', verdict: UpcallVerdictName = 'default'): void {
     question.decided = true;
     // Past the deadline the kext is applying its default already.
-    if (question.deadline - this.#now() <= 0) return;
+    if (question.deadline - this.#now() <= 0) {
+      this.onDecided?.('default', 'timeout', (performance.now() - question.askedAt) / 1000);
+      return;
+    }
+    this.onDecided?.(status === 0 ? verdict : 'default', decider, (performance.now() - question.askedAt) / 1000);
     if (status === 0) this.counters.answered++;
     this.#options.reply(question.q.id, status, payload);
     if (question.waiting.size === 0) this.#close(question);
@@ -287,6 +306,7 @@ export class UpcallRouter {
 
   #expire(question: Question): void {
     this.#open.delete(question.q.id);
+    if (!question.decided) this.onDecided?.('default', 'timeout', (performance.now() - question.askedAt) / 1000);
     const now = this.#now();
     for (const h of question.waiting.values()) {
       h.missed++;
@@ -301,6 +321,10 @@ export class UpcallRouter {
     this.#expired.add(question.q.id);
     if (this.#expired.size > 4096) this.#expired.delete(this.#expired.values().next().value as number);
   }
+}
+
+function verdictName(v: Verdict): UpcallVerdictName {
+  return v === 'deny' ? 'deny' : v === 'allow' ? 'allow' : 'answer';
 }
 
 function standingOf(h: HandlerOwner): number {

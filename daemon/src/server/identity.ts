@@ -41,8 +41,11 @@ export function identityInterceptor(identity: PeerIdentity, onCall?: () => void)
     });
 }
 
-export function credentialsFor(identity: PeerIdentity, onCall?: () => void): grpc.ServerCredentials {
-  return grpc.experimental.createServerCredentialsWithInterceptors(grpc.ServerCredentials.createInsecure(), [timeoutHeaderInterceptor(), identityInterceptor(identity, onCall)]);
+// `measured`, when given, sees every call first (the metrics).
+export function credentialsFor(identity: PeerIdentity, onCall?: () => void, measured?: grpc.ServerInterceptor): grpc.ServerCredentials {
+  const interceptors = [timeoutHeaderInterceptor(), identityInterceptor(identity, onCall)];
+  if (measured) interceptors.unshift(measured);
+  return grpc.experimental.createServerCredentialsWithInterceptors(grpc.ServerCredentials.createInsecure(), interceptors);
 }
 
 // The identity of the connection a call came in on; undefined only for a

@@ -13,6 +13,7 @@ import type { Config } from '../config/schema';
 import type { Logger } from '../log';
 import type { Admission } from './admission';
 import { installGrpcTimeoutCheck } from './deadline-header';
+import { countUnknownMethods, measuredDefinition, type GrpcServerMetrics } from './grpc-metrics';
 import { credentialsFor } from './identity';
 import { BRIDGE_SERVICE, HEALTH_SERVICE, descriptorsOf } from './protos';
 import { REFLECTION_SERVICES, ReflectionIndex, addReflection } from './reflection';
@@ -41,6 +42,8 @@ export interface CreateServerOptions {
   inheritedFd?: number;
   // Who may open one more connection; without it, anyone.
   admission?: Admission;
+  // gRPC's server metrics (metrics.listen); without it, none are kept.
+  metrics?: GrpcServerMetrics;
 }
 
 export interface ConnectionCounters {
@@ -102,10 +105,15 @@ export function createServer(options: CreateServerOptions): DaemonServer {
   const counters: ConnectionCounters = { noFirstCall: 0, noIdentity: 0 };
   let lastNoIdentityLog = -Infinity;
   let noIdentityLogged = 0;
+  const metrics = options.metrics;
+  const interceptor = metrics?.interceptor();
+  if (metrics) countUnknownMethods(grpcServer, metrics);
+  // With metrics on, the services' serializers also record message sizes.
+  const measured = (definition: grpc.ServiceDefinition): grpc.ServiceDefinition => (metrics ? measuredDefinition(definition) : definition);
 
   const servedNames = new Set<string>(['', BRIDGE_SERVICE]);
   for (const { definition, implementation } of options.services) {
-    grpcServer.addService(definition, implementation);
+    grpcServer.addService(measured(definition), implementation);
     const name = serviceName(definition);
     if (name !== undefined) servedNames.add(name);
   }
@@ -181,7 +189,7 @@ export function createServer(options: CreateServerOptions): DaemonServer {
         if (called) return;
         called = true;
         clearTimeout(firstCall);
-      }),
+      }, interceptor),
     );
     sockets.add(socket);
     socket.once('close', () => {
@@ -255,7 +263,7 @@ export function createServer(options: CreateServerOptions): DaemonServer {
         health.setStatus(name, 'NOT_SERVING');
       }
       for (const { definition, implementation } of next) {
-        grpcServer.addService(definition, implementation);
+        grpcServer.addService(measured(definition), implementation);
         const name = serviceName(definition);
         if (name === undefined) continue;
         servedNames.add(name);

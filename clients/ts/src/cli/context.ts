@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import type { KextBridgeClient } from '../client';
 import type { KextTypes } from '../kext-types';
+import { UsageError } from './exit-codes';
 
 export interface Context {
   client: KextBridgeClient;
@@ -48,4 +49,11 @@ export function showBytes(b: Uint8Array): string {
   const text = Buffer.from(b).toString('utf8');
   if (!text.includes('\uFFFD') && /^[\x20-\x7e\t\n\r\u00a0-\uffff]*$/.test(text)) return JSON.stringify(text);
   return `0x${Buffer.from(b).toString('hex')}`;
+}
+
+// A flag's whole number, undefined when it was not given.
+export function whole(name: string, v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !/^\d+$/.test(v)) throw new UsageError(`--${name} takes a whole number, not "${String(v)}"`);
+  return Number(v);
 }

@@ -8,6 +8,7 @@ import { serve } from './serve';
 import { set } from './set';
 import { status } from './status';
 import { subscribers } from './subscribers';
+import { top } from './top';
 import { watch } from './watch';
 
-export const COMMANDS: readonly Command[] = [status, describe, health, call, watch, get, set, serve, subscribers];
+export const COMMANDS: readonly Command[] = [status, describe, health, call, watch, get, set, serve, subscribers, top];

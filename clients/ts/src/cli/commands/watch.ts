@@ -2,7 +2,7 @@
 // loss and link changes shown where they happened. Ctrl-C ends it.
 import { EXIT, UsageError } from '../exit-codes';
 import { ANY_USER, type Command } from '../command';
-import { printJson, showBytes, type Context } from '../context';
+import { printJson, showBytes, whole, type Context } from '../context';
 import { decodeToJson } from '../typed';
 import { OVERFLOW_POLICY_SHORT } from '@kextbridge/protocol';
 
@@ -12,12 +12,6 @@ const SOURCES: Record<string, string> = {
   LOSS_SOURCE_SUBSCRIBER: 'this watch fell behind',
   LOSS_SOURCE_LINK: 'the kext link was down',
 };
-
-function whole(name: string, v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !/^\d+$/.test(v)) throw new UsageError(`--${name} takes a whole number, not "${String(v)}"`);
-  return Number(v);
-}
 
 async function run(ctx: Context): Promise<number> {
   if (ctx.args.length === 0) throw new UsageError('name at least one topic: kextbridge watch <topic...>');

@@ -47,6 +47,11 @@ export interface Counters {
    */
   'eventsAbandoned'?: (number | string | Long);
   /**
+   * events_from_kernel by the catalog's topic name ("other" for ids the
+   * catalog does not list).
+   */
+  'eventsFromKernelByTopic'?: ({[key: string]: number | string | Long});
+  /**
    * Upcalls.
    */
   'upcalls'?: (number | string | Long);
@@ -152,6 +157,11 @@ export interface Counters__Output {
    * every event each subscriber was given.
    */
   'eventsAbandoned': (string);
+  /**
+   * events_from_kernel by the catalog's topic name ("other" for ids the
+   * catalog does not list).
+   */
+  'eventsFromKernelByTopic': ({[key: string]: string});
   /**
    * Upcalls.
    */
