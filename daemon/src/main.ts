@@ -176,6 +176,7 @@ async function main(rawArgv: string[]): Promise<number> {
     argv,
     auth,
     reloadApi: (c) => typedApi.reload(c),
+    returnMemory: () => settler.settle(),
     stop: async (_signal, graceMs) => {
       session.events.closeAll('kextbridged is shutting down; reconnect and resume with since_seq');
       statusWatchers.closeAll('kextbridged is shutting down');

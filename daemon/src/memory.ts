@@ -44,9 +44,14 @@ export class MemorySettler {
     const held = this.#options.held();
     this.#high = Math.max(this.#high, held);
     if (this.#high - held < (this.#options.settleBytes ?? SETTLE_BYTES)) return false;
-    this.#high = held;
+    this.settle();
+    return true;
+  }
+
+  // Returns what is free now, whatever the held bytes did (SIGUSR2).
+  settle(): void {
+    this.#high = this.#options.held();
     this.#options.returnFree();
     this.settled++;
-    return true;
   }
 }
