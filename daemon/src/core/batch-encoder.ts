@@ -58,14 +58,16 @@ export function itemSize(ev: number): number {
 // What encodeEvents reads: events as the kernel sent them (a chunk's copy
 // of them, or the datagram itself).
 //   raw     the bytes the payloads are in
-//   rawMeta per event: payload offset in raw, time_ns low and high halves
+//   rawMeta per event: payload offset in raw, time_ns low and high halves,
+//           the Event's encoded size, seq's high half (known from the
+//           kernel's frames: not computed again per event)
 //   meta    per event (Chunk's layout): item end, seq, topic, payload offset
 export interface RawEvents {
   raw: Buffer;
   rawMeta: Uint32Array;
 }
 
-export const RAW_STRIDE = 3;
+export const RAW_STRIDE = 5;
 export const META_STRIDE = 4;
 
 // Writes events [from, to) of a chunk not yet encoded into out at `at`;
@@ -77,15 +79,14 @@ export function encodeEvents(out: Buffer, at: number, src: RawEvents, meta: Floa
   const rm = src.rawMeta;
   for (let i = from; i < to; i++) {
     const m = i * META_STRIDE;
-    const seq = meta[m + 1]!;
-    const seqLo = seq >>> 0;
-    const seqHi = Math.floor(seq / TWO_32);
+    const seqLo = meta[m + 1]! >>> 0;
     const topic = meta[m + 2]!;
     const dataLen = meta[m]! - meta[m + 3]!;
     const r = i * RAW_STRIDE;
     const timeLo = rm[r + 1]!;
     const timeHi = rm[r + 2]!;
-    const ev = eventSize(seqLo, seqHi, timeLo, timeHi, topic, dataLen);
+    const ev = rm[r + 3]!;
+    const seqHi = rm[r + 4]!;
     out[at++] = BatchKey.ITEMS;
     at = putVarint(out, at, 1 + varintSize(ev, 0) + ev, 0);
     out[at++] = ItemKey.EVENT;

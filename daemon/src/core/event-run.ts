@@ -24,7 +24,8 @@ export class EventRun {
   topic = new Uint32Array(256);
   dataAt = new Uint32Array(256);
   dataLen = new Uint32Array(256);
-  // Encoded size of each event as a one-item EventBatch.
+  // Encoded size of each Event, and of it as a one-item EventBatch.
+  eventLen = new Uint32Array(256);
   itemSize = new Uint32Array(256);
 
   seq(i: number): number {
@@ -75,7 +76,9 @@ export class EventRun {
       this.topic[k] = topic;
       this.dataAt[k] = p + EVENT_HEAD_SIZE;
       this.dataLen[k] = dataLen;
-      this.itemSize[k] = itemSize(eventSize(lo, hi, tLo, tHi, topic, dataLen));
+      const ev = eventSize(lo, hi, tLo, tHi, topic, dataLen);
+      this.eventLen[k] = ev;
+      this.itemSize[k] = itemSize(ev);
       if (k === 0) this.soleTopic = topic;
       else if (this.soleTopic !== topic) this.soleTopic = -1;
       k++;
@@ -136,6 +139,8 @@ export class EventRun {
       rawMeta[r] = this.dataAt[i]! - base;
       rawMeta[r + 1] = this.timeLo[i]!;
       rawMeta[r + 2] = this.timeHi[i]!;
+      rawMeta[r + 3] = this.eventLen[i]!;
+      rawMeta[r + 4] = this.seqHi[i]!;
       m += META_STRIDE;
       r += RAW_STRIDE;
     }
@@ -151,6 +156,7 @@ export class EventRun {
     this.topic = new Uint32Array(size);
     this.dataAt = new Uint32Array(size);
     this.dataLen = new Uint32Array(size);
+    this.eventLen = new Uint32Array(size);
     this.itemSize = new Uint32Array(size);
   }
 }
