@@ -68,7 +68,7 @@ export interface EventHubOptions {
   streamBytesTotal?: number;
 }
 
-export const STREAM_BYTES_TOTAL = 16 * 1024 * 1024;
+export const STREAM_BYTES_TOTAL = 8 * 1024 * 1024;
 // Past a budget, the holders give way down to this much under it.
 export const BUDGET_SLACK = 0.25;
 // One fast stream gets a deep pipe (it rides out a client's GC pause), a
