@@ -55,62 +55,88 @@ export function itemSize(ev: number): number {
   return 1 + varintSize(item, 0) + item;
 }
 
-// What encodeEvents reads: events as the kernel sent them (a chunk's copy
-// of them, or the datagram itself).
-//   raw     the bytes the payloads are in
-//   rawMeta per event: payload offset in raw, time_ns low and high halves,
-//           the Event's encoded size, seq's high half (known from the
-//           kernel's frames: not computed again per event)
-//   meta    per event (Chunk's layout): item end, seq, topic, payload offset
+// Events as the kernel sent them, as encodeEvents reads them: the bytes
+// their payloads are in, and RAW_STRIDE fields per event (RawField) read
+// from the kernel's frames once. An event's payload is at its DATA_AT less
+// base in raw (a chunk's copy starts partway into the datagram).
 export interface RawEvents {
   raw: Buffer;
-  rawMeta: Uint32Array;
+  fields: Uint32Array;
+  base: number;
 }
 
-export const RAW_STRIDE = 5;
+export const enum RawField {
+  DATA_AT = 0,
+  DATA_LEN = 1,
+  SEQ_LO = 2,
+  SEQ_HI = 3,
+  TIME_LO = 4,
+  TIME_HI = 5,
+  TOPIC = 6,
+  // The Event message's encoded size.
+  EVENT_LEN = 7,
+}
+export const RAW_STRIDE = 8;
+// Per event in Chunk.meta: byte end of its item in the encoding, seq,
+// topic, offset of its payload in the encoding (the payload runs to the
+// item's end: it is the last field).
 export const META_STRIDE = 4;
 
-// Writes events [from, to) of a chunk not yet encoded into out at `at`;
-// returns the offset after them. One loop with nothing called per event
-// but putVarint (inlined): a value passed to a call that is not inlined
-// is boxed when it is past 2^30 (a time_ns half), an object per event.
-export function encodeEvents(out: Buffer, at: number, src: RawEvents, meta: Float64Array, from: number, to: number): number {
+// Writes events [from, to) of src into out at `at`, each one's Chunk.meta
+// from meta[m] on; returns the offset after them. One loop, with nothing
+// called per event but putVarint (inlined): a value passed to a call that
+// is not inlined is boxed when it is past 2^30 (a time_ns half), an object
+// per event.
+export function encodeEvents(out: Buffer, at: number, src: RawEvents, from: number, to: number, meta: Float64Array, m: number): number {
   const raw = src.raw;
-  const rm = src.rawMeta;
-  for (let i = from; i < to; i++) {
-    const m = i * META_STRIDE;
-    const seqLo = meta[m + 1]! >>> 0;
-    const topic = meta[m + 2]!;
-    const dataLen = meta[m]! - meta[m + 3]!;
+  const f = src.fields;
+  const base = src.base;
+  // The keys as locals: the loop reads no object property per event.
+  const ITEMS = BatchKey.ITEMS;
+  const EVENT = ItemKey.EVENT;
+  const SEQ = EventKey.SEQ;
+  const TIME_NS = EventKey.TIME_NS;
+  const TOPIC = EventKey.TOPIC;
+  const PAYLOAD = EventKey.PAYLOAD;
+  for (let i = from; i < to; i++, m += META_STRIDE) {
     const r = i * RAW_STRIDE;
-    const timeLo = rm[r + 1]!;
-    const timeHi = rm[r + 2]!;
-    const ev = rm[r + 3]!;
-    const seqHi = rm[r + 4]!;
-    out[at++] = BatchKey.ITEMS;
+    const dataLen = f[r + RawField.DATA_LEN]!;
+    const seqLo = f[r + RawField.SEQ_LO]!;
+    const seqHi = f[r + RawField.SEQ_HI]!;
+    const timeLo = f[r + RawField.TIME_LO]!;
+    const timeHi = f[r + RawField.TIME_HI]!;
+    const topic = f[r + RawField.TOPIC]!;
+    const ev = f[r + RawField.EVENT_LEN]!;
+    out[at++] = ITEMS;
     at = putVarint(out, at, 1 + varintSize(ev, 0) + ev, 0);
-    out[at++] = ItemKey.EVENT;
+    out[at++] = EVENT;
     at = putVarint(out, at, ev, 0);
-    out[at++] = EventKey.SEQ;
+    out[at++] = SEQ;
     at = putVarint(out, at, seqLo, seqHi);
     if (timeLo !== 0 || timeHi !== 0) {
-      out[at++] = EventKey.TIME_NS;
+      out[at++] = TIME_NS;
       at = putVarint(out, at, timeLo, timeHi);
     }
     if (topic !== 0) {
-      out[at++] = EventKey.TOPIC;
+      out[at++] = TOPIC;
       at = putVarint(out, at, topic, 0);
     }
+    let payloadAt = at;
     if (dataLen > 0) {
-      out[at++] = EventKey.PAYLOAD;
+      out[at++] = PAYLOAD;
       at = putVarint(out, at, dataLen, 0);
-      const p = rm[r]!;
+      payloadAt = at;
+      const p = f[r + RawField.DATA_AT]! - base;
       if (dataLen <= COPY_LOOP_MAX) {
         // Buffer.copy makes a view object per call; a loop makes none.
         for (let k = 0; k < dataLen; k++) out[at + k] = raw[p + k]!;
       } else raw.copy(out, at, p, p + dataLen);
       at += dataLen;
     }
+    meta[m] = at;
+    meta[m + 1] = seqHi * TWO_32 + seqLo;
+    meta[m + 2] = topic;
+    meta[m + 3] = payloadAt;
   }
   return at;
 }

@@ -10,7 +10,7 @@
 // budgets count it before it is encoded. A chunk's buffers are its own, not
 // views of a shared slab: what a queue keeps alive is the chunks it holds,
 // and nothing else.
-import { META_STRIDE, RAW_STRIDE, encodeEvents, type RawEvents } from './batch-encoder';
+import { META_STRIDE, RAW_STRIDE, RawField, encodeEvents, type RawEvents } from './batch-encoder';
 import type { LinkInfo, Lost } from './items';
 
 // Which events a subscriber wants: its topics and an optional payload
@@ -42,9 +42,8 @@ export class Chunk {
   // the call): the encoding must not be written over it.
   #viewed = false;
 
-  // meta, per event: byte end of its item in the encoding, seq, topic,
-  // offset of its payload in the encoding (the payload runs to the
-  // item's end: it is the last field). size: the whole encoding's bytes.
+  // meta: META_STRIDE numbers per event (batch-encoder.ts); size: the
+  // whole encoding's bytes.
   constructor(
     readonly meta: Float64Array,
     readonly count: number,
@@ -83,15 +82,21 @@ export class Chunk {
   // they are and never needs the encoding).
   payload(i: number): Buffer {
     if (this.#bytes) return this.#bytes.subarray(this.meta[i * META_STRIDE + 3]!, this.meta[i * META_STRIDE]!);
-    const at = this.#raw!.rawMeta[i * RAW_STRIDE]!;
+    const at = this.#rawPayloadAt(i);
     this.#viewed = true;
     return this.#raw!.raw.subarray(at, at + this.payloadSize(i));
   }
 
   matches(filter: EventFilter, i: number): boolean {
     if (this.#bytes) return filter.matches(this.topic(i), this.#bytes, this.meta[i * META_STRIDE + 3]!, this.end(i));
-    const at = this.#raw!.rawMeta[i * RAW_STRIDE]!;
+    const at = this.#rawPayloadAt(i);
     return filter.matches(this.topic(i), this.#raw!.raw, at, at + this.payloadSize(i));
+  }
+
+  // Where event i's payload is in the kernel's copy (not yet encoded).
+  #rawPayloadAt(i: number): number {
+    const raw = this.#raw!;
+    return raw.fields[i * RAW_STRIDE + RawField.DATA_AT]! - raw.base;
   }
 
   // The whole encoding, made on the first call, over the kernel's copy
@@ -101,7 +106,8 @@ export class Chunk {
     if (this.#bytes) return this.#bytes;
     const raw = this.#raw!;
     const out = this.#fitsInPlace(raw) ? raw.raw : Buffer.allocUnsafeSlow(this.size);
-    encodeEvents(out, 0, raw, this.meta, 0, this.count);
+    // It writes each event's meta again: the same numbers.
+    encodeEvents(out, 0, raw, 0, this.count, this.meta, 0);
     this.#bytes = out.length === this.size ? out : out.subarray(0, this.size);
     this.#raw = null;
     return this.#bytes;
@@ -113,7 +119,7 @@ export class Chunk {
   #fitsInPlace(raw: RawEvents): boolean {
     if (this.#viewed || raw.raw.length < this.size) return false;
     for (let i = 0; i < this.count; i++) {
-      if (this.meta[i * META_STRIDE + 3]! > raw.rawMeta[i * RAW_STRIDE]!) return false;
+      if (this.meta[i * META_STRIDE + 3]! > this.#rawPayloadAt(i)) return false;
     }
     return true;
   }
@@ -166,15 +172,17 @@ export class Chunk {
     let m = 0;
     for (let i = from; i < to; i++) {
       if (filter && !this.matches(filter, i)) continue;
-      const start = this.start(i);
-      const shift = at - start;
-      if (this.#bytes) this.#bytes.copy(out, at, start, this.end(i));
-      else encodeEvents(out, at, this.#raw!, this.meta, i, i + 1);
-      at += this.end(i) - start;
-      meta[m] = at;
-      meta[m + 1] = this.seq(i);
-      meta[m + 2] = this.topic(i);
-      meta[m + 3] = this.meta[i * META_STRIDE + 3]! + shift;
+      if (this.#raw) at = encodeEvents(out, at, this.#raw, i, i + 1, meta, m);
+      else {
+        const start = this.start(i);
+        const shift = at - start;
+        this.#bytes!.copy(out, at, start, this.end(i));
+        at += this.end(i) - start;
+        meta[m] = at;
+        meta[m + 1] = this.seq(i);
+        meta[m + 2] = this.topic(i);
+        meta[m + 3] = this.meta[i * META_STRIDE + 3]! + shift;
+      }
       m += META_STRIDE;
     }
     return new Chunk(meta, count, size, { bytes: out });

@@ -4,7 +4,7 @@
 // range of the run into a chunk.
 import { getU32 } from '../wire/bytes';
 import { EVENT_HEAD_SIZE, FRAME_HEADER_SIZE } from '../wire/constants';
-import { META_STRIDE, RAW_STRIDE, encodeEvents, eventSize, itemSize } from './batch-encoder';
+import { META_STRIDE, RAW_STRIDE, RawField, encodeEvents, eventSize, itemSize, type RawEvents } from './batch-encoder';
 import { Chunk, type EventFilter } from './chunk';
 
 const TWO_32 = 0x100000000;
@@ -17,19 +17,26 @@ export class EventRun {
   malformed = 0;
   // The one topic of every event so far, or -1 when they differ.
   soleTopic = -1;
-  seqLo = new Uint32Array(256);
-  seqHi = new Uint32Array(256);
-  timeLo = new Uint32Array(256);
-  timeHi = new Uint32Array(256);
-  topic = new Uint32Array(256);
-  dataAt = new Uint32Array(256);
-  dataLen = new Uint32Array(256);
-  // Encoded size of each Event, and of it as a one-item EventBatch.
-  eventLen = new Uint32Array(256);
-  itemSize = new Uint32Array(256);
+  // RAW_STRIDE fields per event (RawField), the layout a chunk not yet
+  // encoded keeps: a range of them is copied with one slice.
+  fields = new Uint32Array(256 * RAW_STRIDE);
+  // Where each event's one-item EventBatch ends, counted from the run's
+  // first event: a range's encoded size is one subtraction.
+  #itemEnd = new Float64Array(256);
+  // The run as encodeEvents reads it.
+  readonly #events: RawEvents = { raw: this.datagram, fields: this.fields, base: 0 };
 
   seq(i: number): number {
-    return this.seqHi[i]! * TWO_32 + this.seqLo[i]!;
+    return this.fields[i * RAW_STRIDE + RawField.SEQ_HI]! * TWO_32 + this.fields[i * RAW_STRIDE + RawField.SEQ_LO]!;
+  }
+
+  topic(i: number): number {
+    return this.fields[i * RAW_STRIDE + RawField.TOPIC]!;
+  }
+
+  // Bytes events [from, to) take encoded.
+  sizeOf(from: number, to: number): number {
+    return to > from ? this.#itemEnd[to - 1]! - (from > 0 ? this.#itemEnd[from - 1]! : 0) : 0;
   }
 
   // Reads the frames at starts[0..n) of datagram (whole EVENT frames the
@@ -42,8 +49,11 @@ export class EventRun {
     this.count = 0;
     this.malformed = 0;
     this.soleTopic = -1;
-    if (this.seqLo.length < n) this.#grow(n);
+    if (this.#itemEnd.length < n) this.#grow(n);
+    const f = this.fields;
+    const itemEnd = this.#itemEnd;
     let k = 0;
+    let end = 0;
     for (let j = 0; j < n; j++) {
       const off = starts[j]!;
       const length = getU32(datagram, off + 12);
@@ -69,39 +79,63 @@ export class EventRun {
       const tLo = getU32(datagram, p + 8);
       const tHi = getU32(datagram, p + 12);
       const dataLen = length - EVENT_HEAD_SIZE;
-      this.seqLo[k] = lo;
-      this.seqHi[k] = hi;
-      this.timeLo[k] = tLo;
-      this.timeHi[k] = tHi;
-      this.topic[k] = topic;
-      this.dataAt[k] = p + EVENT_HEAD_SIZE;
-      this.dataLen[k] = dataLen;
       const ev = eventSize(lo, hi, tLo, tHi, topic, dataLen);
-      this.eventLen[k] = ev;
-      this.itemSize[k] = itemSize(ev);
+      const r = k * RAW_STRIDE;
+      f[r + RawField.DATA_AT] = p + EVENT_HEAD_SIZE;
+      f[r + RawField.DATA_LEN] = dataLen;
+      f[r + RawField.SEQ_LO] = lo;
+      f[r + RawField.SEQ_HI] = hi;
+      f[r + RawField.TIME_LO] = tLo;
+      f[r + RawField.TIME_HI] = tHi;
+      f[r + RawField.TOPIC] = topic;
+      f[r + RawField.EVENT_LEN] = ev;
+      end += itemSize(ev);
+      itemEnd[k] = end;
       if (k === 0) this.soleTopic = topic;
       else if (this.soleTopic !== topic) this.soleTopic = -1;
       k++;
     }
     this.count = k;
+    this.#events.raw = this.datagram;
   }
 
-  matches(f: EventFilter, i: number): boolean {
-    return f.matches(this.topic[i]!, this.datagram, this.dataAt[i]!, this.dataAt[i]! + this.dataLen[i]!);
+  matches(filter: EventFilter, i: number): boolean {
+    const r = i * RAW_STRIDE;
+    const at = this.fields[r + RawField.DATA_AT]!;
+    return filter.matches(this.fields[r + RawField.TOPIC]!, this.datagram, at, at + this.fields[r + RawField.DATA_LEN]!);
   }
 
-  // Events [from, to) as a chunk: encoded now (encodeNow: a subscriber
-  // takes it at once), or the kernel's bytes copied once (one copy of the
-  // span they are in, from the first frame's header, so that the encoding
-  // fits over it) and encoded when first taken.
+  // Events [from, to) as a chunk: encoded now, in one pass (encodeNow: a
+  // subscriber takes it at once), or the kernel's bytes copied once (one
+  // copy of the span they are in, from the first frame's header, so that
+  // the encoding fits over it) with their fields, encoded when first taken.
   capture(from: number, to: number, encodeNow = false): Chunk {
-    if (encodeNow) return this.#encoded(from, to, null)!;
-    const base = this.dataAt[from]! - FRAME_HEADER_SIZE - EVENT_HEAD_SIZE;
-    const span = this.dataAt[to - 1]! + this.dataLen[to - 1]! - base;
+    const count = to - from;
+    const size = this.sizeOf(from, to);
+    const meta = new Float64Array(count * META_STRIDE);
+    if (encodeNow) {
+      const out = Buffer.allocUnsafeSlow(size);
+      encodeEvents(out, 0, this.#events, from, to, meta, 0);
+      return new Chunk(meta, count, size, { bytes: out });
+    }
+    const f = this.fields;
+    const first = from * RAW_STRIDE;
+    const last = (to - 1) * RAW_STRIDE;
+    const base = f[first + RawField.DATA_AT]! - FRAME_HEADER_SIZE - EVENT_HEAD_SIZE;
+    const span = f[last + RawField.DATA_AT]! + f[last + RawField.DATA_LEN]! - base;
     const raw = Buffer.allocUnsafeSlow(span);
     this.datagram.copy(raw, 0, base, base + span);
-    const d = this.#describe(from, to, null, base)!;
-    return new Chunk(d.meta, d.count, d.size, { raw: { raw, rawMeta: d.rawMeta } });
+    // What the encoding will hold, known now: queues and budgets count it.
+    const before = from > 0 ? this.#itemEnd[from - 1]! : 0;
+    for (let i = from, m = 0; i < to; i++, m += META_STRIDE) {
+      const r = i * RAW_STRIDE;
+      const end = this.#itemEnd[i]! - before;
+      meta[m] = end;
+      meta[m + 1] = f[r + RawField.SEQ_HI]! * TWO_32 + f[r + RawField.SEQ_LO]!;
+      meta[m + 2] = f[r + RawField.TOPIC]!;
+      meta[m + 3] = end - f[r + RawField.DATA_LEN]!;
+    }
+    return new Chunk(meta, count, size, { raw: { raw, fields: f.slice(first, to * RAW_STRIDE), base } });
   }
 
   // The events of [from, to) that pass filter, encoded now into a chunk of
@@ -109,54 +143,30 @@ export class EventRun {
   // copy of the whole run would be kept alive for the part); null when
   // none pass.
   captureFiltered(from: number, to: number, filter: EventFilter): Chunk | null {
-    return this.#encoded(from, to, filter);
-  }
-
-  #encoded(from: number, to: number, filter: EventFilter | null): Chunk | null {
-    const d = this.#describe(from, to, filter, 0);
-    if (!d) return null;
-    const out = Buffer.allocUnsafeSlow(d.size);
-    encodeEvents(out, 0, { raw: this.datagram, rawMeta: d.rawMeta }, d.meta, 0, d.count);
-    return new Chunk(d.meta, d.count, d.size, { bytes: out });
-  }
-
-  // A chunk's metadata for the events of [from, to) that pass filter (all
-  // when null), their payloads' offsets counted from base.
-  #describe(from: number, to: number, filter: EventFilter | null, base: number): { meta: Float64Array; rawMeta: Uint32Array; count: number; size: number } | null {
     let count = 0;
-    for (let i = from; i < to; i++) if (!filter || this.matches(filter, i)) count++;
-    if (count === 0) return null;
-    const meta = new Float64Array(count * META_STRIDE);
-    const rawMeta = new Uint32Array(count * RAW_STRIDE);
-    let at = 0;
-    for (let i = from, m = 0, r = 0; i < to; i++) {
-      if (filter && !this.matches(filter, i)) continue;
-      at += this.itemSize[i]!;
-      meta[m] = at;
-      meta[m + 1] = this.seq(i);
-      meta[m + 2] = this.topic[i]!;
-      meta[m + 3] = at - this.dataLen[i]!;
-      rawMeta[r] = this.dataAt[i]! - base;
-      rawMeta[r + 1] = this.timeLo[i]!;
-      rawMeta[r + 2] = this.timeHi[i]!;
-      rawMeta[r + 3] = this.eventLen[i]!;
-      rawMeta[r + 4] = this.seqHi[i]!;
-      m += META_STRIDE;
-      r += RAW_STRIDE;
+    let size = 0;
+    for (let i = from; i < to; i++) {
+      if (!this.matches(filter, i)) continue;
+      count++;
+      size += this.sizeOf(i, i + 1);
     }
-    return { meta, rawMeta, count, size: at };
+    if (count === 0) return null;
+    const out = Buffer.allocUnsafeSlow(size);
+    const meta = new Float64Array(count * META_STRIDE);
+    let at = 0;
+    let m = 0;
+    for (let i = from; i < to; i++) {
+      if (!this.matches(filter, i)) continue;
+      at = encodeEvents(out, at, this.#events, i, i + 1, meta, m);
+      m += META_STRIDE;
+    }
+    return new Chunk(meta, count, size, { bytes: out });
   }
 
   #grow(n: number): void {
-    const size = Math.max(n, this.seqLo.length * 2);
-    this.seqLo = new Uint32Array(size);
-    this.seqHi = new Uint32Array(size);
-    this.timeLo = new Uint32Array(size);
-    this.timeHi = new Uint32Array(size);
-    this.topic = new Uint32Array(size);
-    this.dataAt = new Uint32Array(size);
-    this.dataLen = new Uint32Array(size);
-    this.eventLen = new Uint32Array(size);
-    this.itemSize = new Uint32Array(size);
+    const size = Math.max(n, this.#itemEnd.length * 2);
+    this.fields = new Uint32Array(size * RAW_STRIDE);
+    this.#itemEnd = new Float64Array(size);
+    this.#events.fields = this.fields;
   }
 }

@@ -285,7 +285,7 @@ export class EventHub implements SubscriptionHost {
     const run = this.#run;
     this.counters.fromKernel += to - from;
     if (run.soleTopic >= 0) this.fromKernelByTopic.add(run.soleTopic, to - from);
-    else for (let i = from; i < to; i++) this.fromKernelByTopic.add(run.topic[i]!, 1);
+    else for (let i = from; i < to; i++) this.fromKernelByTopic.add(run.topic(i), 1);
     this.counters.lastSeq = run.seq(to - 1);
     // Encoded now when a subscriber will take it now; else encoded when
     // one first does, so what is dropped before costs only its copy.

@@ -151,3 +151,37 @@ test('the encoding is written over the kernel\'s copy unless a payload view of i
   assert.deepEqual(decode(viewed.bytes()), decode(generated(events)));
   assert.deepEqual(Buffer.from(view), before, 'a view handed out still reads its payload');
 });
+
+test('a range from the middle of a run reads the same captured lazily, eagerly, and copied out of either', () => {
+  const rnd = random(13);
+  for (let round = 0; round < 60; round++) {
+    const events = randomEvents(rnd, 2 + Math.floor(rnd() * 30), [1, 2 ** 32 + 3][round % 2]!, false);
+    const { datagram, starts } = eventDatagram(events);
+    const run = new EventRun();
+    run.read(datagram, starts, starts.length);
+    const from = 1 + Math.floor(rnd() * (events.length - 1));
+    const to = from + 1 + Math.floor(rnd() * (events.length - from));
+    const want = decode(generated(events.slice(from, to)));
+    const lazy = run.capture(from, to);
+    const eager = run.capture(from, to, true);
+    // Encoded over its own copy: no payload view of it is handed out.
+    const inPlace = run.capture(from, to);
+    assert.deepEqual(inPlace.bytes(), eager.bytes(), `round ${round}: encoded over the kernel's copy`);
+    assert.equal(lazy.encoded, false);
+    assert.equal(eager.encoded, true);
+    assert.equal(lazy.size, run.sizeOf(from, to), `round ${round}: size known before encoding`);
+    const copied = lazy.copy(0, to - from)!;
+    for (let i = 0; i < to - from; i++) {
+      const e = events[from + i]!;
+      for (const c of [lazy, eager, copied]) {
+        assert.equal(c.seq(i), e.seq);
+        assert.equal(c.topic(i), e.topic);
+        assert.deepEqual(Buffer.from(c.payload(i)), Buffer.from(e.payload), `round ${round}, event ${i}`);
+      }
+    }
+    assert.deepEqual(decode(copied.bytes()), want, `round ${round}: copied out before encoding`);
+    assert.deepEqual(decode(lazy.bytes()), want, `round ${round}: encoded when taken`);
+    assert.deepEqual(eager.bytes(), lazy.bytes(), `round ${round}: both ways, the same bytes`);
+    assert.deepEqual([...lazy.meta], [...eager.meta], `round ${round}: the same metadata`);
+  }
+});
