@@ -10,6 +10,7 @@
 // budgets count it before it is encoded. A chunk's buffers are its own, not
 // views of a shared slab: what a queue keeps alive is the chunks it holds,
 // and nothing else.
+import { EVENT_HEAD_SIZE, FRAME_HEADER_SIZE } from '../wire/constants';
 import { META_STRIDE, RAW_STRIDE, RawField, encodeEvents, type RawEvents } from './batch-encoder';
 import type { LinkInfo, Lost } from './items';
 
@@ -158,6 +159,7 @@ export class Chunk {
   // holds little of, and a since_seq replay's cut of the ring. null when
   // none pass.
   copy(from: number, to: number, filter: EventFilter | null = null): Chunk | null {
+    if (!filter && this.#raw && to > from) return this.#rawCopy(from, to);
     let count = 0;
     let size = 0;
     for (let i = from; i < to; i++) {
@@ -186,6 +188,28 @@ export class Chunk {
       m += META_STRIDE;
     }
     return new Chunk(meta, count, size, { bytes: out });
+  }
+
+  // Events [from, to) of a chunk not yet encoded, still not encoded: their
+  // span of the kernel's copy (from the first one's frame header, so that
+  // the encoding fits over it) and their fields; each end and payload
+  // offset moves down by what the events before them take.
+  #rawCopy(from: number, to: number): Chunk {
+    const src = this.#raw!;
+    const f = src.fields;
+    const first = from * RAW_STRIDE;
+    const last = (to - 1) * RAW_STRIDE;
+    const start = f[first + RawField.DATA_AT]! - FRAME_HEADER_SIZE - EVENT_HEAD_SIZE;
+    const end = f[last + RawField.DATA_AT]! + f[last + RawField.DATA_LEN]!;
+    const raw = Buffer.allocUnsafeSlow(end - start);
+    src.raw.copy(raw, 0, start - src.base, end - src.base);
+    const shift = this.start(from);
+    const meta = this.meta.slice(from * META_STRIDE, to * META_STRIDE);
+    for (let m = 0; m < meta.length; m += META_STRIDE) {
+      meta[m] -= shift;
+      meta[m + 3] -= shift;
+    }
+    return new Chunk(meta, to - from, this.sizeOf(from, to), { raw: { raw, fields: f.slice(first, to * RAW_STRIDE), base: start } });
   }
 }
 

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { LinkState, LossSource, type OverflowPolicyName } from '@kextbridge/protocol';
 
 import { Status } from '../wire/constants';
-import { Chunk, EventFilter, type OutItem, type QueuedItem } from './chunk';
+import { EventFilter, type OutItem, type QueuedItem } from './chunk';
 import { EventRun } from './event-run';
 import type { Lost } from './items';
 import { OVERFLOW_POLICIES } from './overflow';
@@ -76,6 +76,11 @@ export const BUDGET_SLACK = 0.25;
 export const STREAM_SHARE_MIN = 64 * 1024;
 export const STREAM_SHARE_MAX = 1024 * 1024;
 
+function takesNow(subs: readonly Subscription[]): boolean {
+  for (const s of subs) if (s.takesNow) return true;
+  return false;
+}
+
 export function newEpoch(): string {
   const b = randomBytes(8);
   // Never 0: 0 means "no epoch" in requests.
@@ -94,6 +99,8 @@ export class EventHub implements SubscriptionHost {
   readonly #subs = new Map<number, Subscription>();
   readonly #groups = new Map<string, FilterGroup>();
   readonly #byUid = new Map<number, UidGroup>();
+  // #publish's list of the groups that keep a whole run (reused).
+  readonly #wholeGroups: FilterGroup[] = [];
   #nextSub = 1;
   readonly #ring: EventRing;
   readonly #run = new EventRun();
@@ -111,6 +118,7 @@ export class EventHub implements SubscriptionHost {
   readonly #totalMax: number;
   readonly #perUidMax: number;
   readonly #streamBytes: number;
+  #streamShare = 0;
 
   constructor(options: EventHubOptions) {
     this.#onWantedChanged = options.onWantedChanged;
@@ -119,6 +127,7 @@ export class EventHub implements SubscriptionHost {
     this.#totalMax = options.queueBytesTotal ?? Infinity;
     this.#perUidMax = options.queueBytesPerUid ?? Infinity;
     this.#streamBytes = options.streamBytesTotal ?? STREAM_BYTES_TOTAL;
+    this.#shareStreams();
   }
 
   // Bytes all subscriptions hold now (queued and in flight).
@@ -137,7 +146,11 @@ export class EventHub implements SubscriptionHost {
 
   // SubscriptionHost: one stream's share of the stream budget.
   streamShare(): number {
-    return Math.max(STREAM_SHARE_MIN, Math.min(STREAM_SHARE_MAX, Math.floor(this.#streamBytes / Math.max(1, this.#subs.size))));
+    return this.#streamShare;
+  }
+
+  #shareStreams(): void {
+    this.#streamShare = Math.max(STREAM_SHARE_MIN, Math.min(STREAM_SHARE_MAX, Math.floor(this.#streamBytes / Math.max(1, this.#subs.size))));
   }
 
   wantedTopics(): number[] {
@@ -181,6 +194,7 @@ export class EventHub implements SubscriptionHost {
       this,
     );
     this.#subs.set(s.id, s);
+    this.#shareStreams();
     u.subs.add(s);
     let g = this.#groups.get(filter.key);
     if (!g) this.#groups.set(filter.key, (g = { filter, subs: [] }));
@@ -197,6 +211,7 @@ export class EventHub implements SubscriptionHost {
     if (!s) return;
     s.close();
     this.#subs.delete(id);
+    this.#shareStreams();
     this.#dirty.delete(s);
     const u = this.#byUid.get(s.uid);
     if (u) {
@@ -287,45 +302,35 @@ export class EventHub implements SubscriptionHost {
     if (run.soleTopic >= 0) this.fromKernelByTopic.add(run.soleTopic, to - from);
     else for (let i = from; i < to; i++) this.fromKernelByTopic.add(run.topic(i), 1);
     this.counters.lastSeq = run.seq(to - 1);
-    // Encoded now when a subscriber will take it now; else encoded when
-    // one first does, so what is dropped before costs only its copy.
-    const now = this.#anyTaking();
-    let all: Chunk | null = null;
-    if (this.#ring.enabled) {
-      all = run.capture(from, to, now);
-      this.counters.chunks++;
-      this.#ring.push(all);
-    }
+    // Filters that keep part of the run get a chunk of their own; the
+    // whole run is one chunk, for the ring and every filter that keeps
+    // all of it. It is encoded now when one of their subscribers will
+    // write it at this wake's end; else when one first takes it, so that
+    // what is dropped before (a flood past what the streams take, or
+    // what only the ring holds) costs only its copy.
+    const whole = this.#wholeGroups;
+    whole.length = 0;
+    let now = false;
     for (const g of this.#groups.values()) {
-      let c: Chunk | null;
       const f = g.filter;
-      if (!f.prefix && run.soleTopic >= 0) {
-        // The common case: one topic in the run, no payload filter.
-        if (!f.topics.has(run.soleTopic)) continue;
-        c = all ??= this.#capture(from, to, now);
-      } else {
-        let matched = 0;
-        for (let i = from; i < to; i++) if (run.matches(f, i)) matched++;
-        if (matched === 0) continue;
-        if (matched === to - from) c = all ??= this.#capture(from, to, now);
-        else {
-          this.counters.chunks++;
-          c = run.captureFiltered(from, to, f);
-        }
+      let matched = 0;
+      if (!f.prefix && run.soleTopic >= 0) matched = f.topics.has(run.soleTopic) ? to - from : 0;
+      else for (let i = from; i < to; i++) if (run.matches(f, i)) matched++;
+      if (matched === 0) continue;
+      if (matched === to - from) {
+        whole.push(g);
+        now ||= takesNow(g.subs);
+        continue;
       }
-      if (!c) continue;
-      for (const s of g.subs) this.#enqueue(s, c);
+      this.counters.chunks++;
+      const part = run.captureFiltered(from, to, f)!;
+      for (const s of g.subs) this.#enqueue(s, part);
     }
-  }
-
-  #capture(from: number, to: number, encodeNow: boolean): Chunk {
+    if (whole.length === 0 && !this.#ring.enabled) return;
     this.counters.chunks++;
-    return this.#run.capture(from, to, encodeNow);
-  }
-
-  #anyTaking(): boolean {
-    for (const s of this.#subs.values()) if (!s.paused) return true;
-    return false;
+    const all = run.capture(from, to, now);
+    if (this.#ring.enabled) this.#ring.push(all);
+    for (const g of whole) for (const s of g.subs) this.#enqueue(s, all);
   }
 
   #kernelLoss(count: number, first: number, last: number, topic: number, source: LossSource = LossSource.KERNEL): void {

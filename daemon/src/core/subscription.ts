@@ -147,6 +147,12 @@ export class Subscription implements SinkFlow, Overflowing {
     return this.#blocked || this.#room() === 0;
   }
 
+  // What is queued next would be written at the reader wake's end: the
+  // hub encodes it at once rather than when taken.
+  get takesNow(): boolean {
+    return !this.#blocked && !this.closed && this.queue.bytes < this.#room();
+  }
+
   // Bytes it may write now: its share of the stream budget less what is in
   // flight; 0 too when a stream with writes in flight has room for less
   // than a whole batch (or half its share), so that it waits for a batch's
