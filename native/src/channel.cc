@@ -16,11 +16,12 @@ namespace kb {
 namespace {
 
 constexpr int kMaxDatagramsPerWake = 256;
-// With reuse: one arena the datagrams of a wake are read into, handed to JS
-// as views that are valid only while the callback runs. Saves an
-// ArrayBuffer per datagram (at a million events a second, a major GC every
-// ~100 ms with pauses up to 20 ms came from them).
-constexpr size_t kArenaBytes = 4u << 20;
+// A wake stops reading once it has read this much: the event loop then
+// writes to the streams (and takes HTTP/2's window updates) before it
+// reads more. Wakes of up to 4 MiB held the loop for ~10 ms each under a
+// flood, and a reading client got 0.2x what a bare stream gets; at 64 KiB,
+// 0.5x, with ingest alone as fast (docs/performance.md).
+constexpr size_t kWakeBytes = 64u << 10;
 
 class Channel : public Napi::ObjectWrap<Channel> {
  public:
@@ -41,8 +42,12 @@ class Channel : public Napi::ObjectWrap<Channel> {
     max_ = info[1].As<Napi::Number>().Uint32Value();
     buf_.resize(max_ + 1);
     if (info.Length() > 3 && info[3].ToBoolean().Value()) {
-      size_t bytes = kArenaBytes > 4 * (max_ + 1) ? kArenaBytes : 4 * (max_ + 1);
-      arena_ = Napi::Persistent(Napi::ArrayBuffer::New(env, bytes));
+      // With reuse: one arena a wake's datagrams are read into, handed to
+      // JS as views valid only while the callback runs. Saves an
+      // ArrayBuffer per datagram (at a million events a second, a major GC
+      // every ~100 ms with pauses up to 20 ms came from them). It holds a
+      // wake: up to kWakeBytes, then one more datagram of the largest size.
+      arena_ = Napi::Persistent(Napi::ArrayBuffer::New(env, kWakeBytes + max_ + 8));
     }
     on_event_ = Napi::Persistent(info[2].As<Napi::Function>());
     async_ = std::make_unique<Napi::AsyncContext>(env, "kextbridge.Channel");
@@ -90,8 +95,8 @@ class Channel : public Napi::ObjectWrap<Channel> {
     Napi::ArrayBuffer arena = arena_.IsEmpty() ? Napi::ArrayBuffer() : arena_.Value();
     size_t used = 0;
     for (int i = 0; i < kMaxDatagramsPerWake && poll_; i++) {
-      // Arena full: the rest waits for the next wake (the poll is level-triggered).
-      if (!arena.IsEmpty() && arena.ByteLength() - used < max_ + 1) break;
+      // The rest waits for the next wake (the poll is level-triggered).
+      if (used >= kWakeBytes) break;
       uint8_t *into = arena.IsEmpty() ? buf_.data() : static_cast<uint8_t *>(arena.Data()) + used;
       ssize_t n = recv(fd_, into, max_ + 1, MSG_DONTWAIT | MSG_TRUNC);
       if (n < 0) {
@@ -118,9 +123,9 @@ class Channel : public Napi::ObjectWrap<Channel> {
         batch.Set(count++, Napi::Buffer<uint8_t>::Copy(env, buf_.data(), static_cast<size_t>(n)));
       } else {
         batch.Set(count++, Napi::Uint8Array::New(env, static_cast<size_t>(n), arena, used));
-        // 8-byte steps keep every datagram aligned.
-        used += (static_cast<size_t>(n) + 7) & ~static_cast<size_t>(7);
       }
+      // 8-byte steps keep every datagram in the arena aligned.
+      used += (static_cast<size_t>(n) + 7) & ~static_cast<size_t>(7);
     }
     if (count) Emit(env, "messages", batch);
   }
