@@ -109,6 +109,51 @@ test('reuseBuffers: 10,000 responses arrive whole through one reused buffer, eac
   ch.close();
 });
 
+test('a wake reads at most 64 KiB and one datagram more, so the event loop runs between reads under a flood', async () => {
+  // The default 2 MiB kext-side buffer: responses pile up while the loop is held.
+  const own = await startKextsim([]);
+  const ch = KernelChannel.open({ target: own.socket, maxDatagram: 65536, reuseBuffers: true });
+  try {
+    ch.send(helloDatagram());
+    await nextMessage(ch);
+    // A wake's datagrams are emitted in one native callback: a microtask
+    // queued by its first one runs after its last.
+    const wakes: number[] = [];
+    let inWake = false;
+    let replies = 0;
+    const n = 100;
+    const all = new Promise<void>((res) => {
+      ch.on('message', (d) => {
+        if (!inWake) {
+          inWake = true;
+          wakes.push(0);
+          queueMicrotask(() => (inWake = false));
+        }
+        wakes[wakes.length - 1]! += d.length;
+        replies += frames(d).filter((f) => f.type === 4).length;
+        if (replies === n) res();
+      });
+    });
+    const data = Buffer.alloc(12_000, 0x5a);
+    // EchoRequest{data}: 0a, varint length, data.
+    const body = Buffer.concat([Buffer.from([0x0a, 0xe0, 0x5d]), data]);
+    for (let id = 1; id <= n; id++) {
+      while (!ch.send(frameBytes(3, id, 1, body))) await once(ch, 'drain');
+    }
+    // The loop held while the kext answers: about 1.2 MB waits to be read.
+    const until = Date.now() + 300;
+    while (Date.now() < until);
+    await all;
+    const most = Math.max(...wakes);
+    assert.ok(most <= 64 * 1024 + 65536, `a wake read ${most} bytes`);
+    assert.ok(most > 24_000, `wakes still read several datagrams each (the most: ${most} bytes)`);
+    assert.equal(replies, n);
+  } finally {
+    ch.close();
+    await own.stop();
+  }
+});
+
 test('a full kext side makes send() return false, then drain', async () => {
   // A peer that does not read: a plain SEQPACKET pair through the addon is
   // not available, so stall kextsim's reader by flooding faster than it reads.

@@ -24,6 +24,9 @@ const ITEM_BYTES = 64;
 
 // What a subscription writes to: a server stream, or a test's fake.
 export interface EventSink {
+  // It writes each event's payload as it is (a typed watch), never the
+  // EventBatch encoding: nothing need be encoded for it.
+  readonly payloadsOnly?: boolean;
   // Once, before anything is written: the epoch the seqs are in, and the
   // flow the sink reports its progress to.
   start(epoch: string, flow: SinkFlow): void;
@@ -93,6 +96,7 @@ export class Subscription implements SinkFlow, Overflowing {
   readonly byteLimit: number;
   readonly #maxBatch: number;
   readonly #sink: EventSink;
+  readonly #payloadsOnly: boolean;
   readonly #host: SubscriptionHost;
   readonly #meters: readonly QueueMeter[];
   readonly queue: SubscriberQueue;
@@ -128,6 +132,7 @@ export class Subscription implements SinkFlow, Overflowing {
     this.byteLimit = o.byteLimit;
     this.#maxBatch = o.maxBatch;
     this.#sink = o.sink;
+    this.#payloadsOnly = o.sink.payloadsOnly === true;
     this.#host = host;
     this.#meters = o.meters;
     this.queue = new SubscriberQueue(o.meters);
@@ -147,10 +152,13 @@ export class Subscription implements SinkFlow, Overflowing {
     return this.#blocked || this.#room() === 0;
   }
 
-  // What is queued next would be written at the reader wake's end: the
-  // hub encodes it at once rather than when taken.
+  // It keeps up: what is queued next will be written, encoded, before
+  // anything can push it out (its stream takes writes and its queue holds
+  // less than one share of the stream budget), so the hub encodes it at
+  // once, in the pass that copies it, rather than when taken. A queue past
+  // that is one a flood outruns: what it gets may be dropped unread.
   get takesNow(): boolean {
-    return !this.#blocked && !this.closed && this.queue.bytes < this.#room();
+    return !this.#payloadsOnly && !this.#blocked && !this.closed && this.queue.bytes < this.#host.streamShare();
   }
 
   // Bytes it may write now: its share of the stream budget less what is in

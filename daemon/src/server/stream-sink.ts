@@ -19,6 +19,8 @@ export interface ServerStream extends EventEmitter {
 
 // How a front end turns a subscription's items into its messages.
 export interface StreamEncoder {
+  // It writes events' payloads as they are, never their EventBatch encoding.
+  readonly payloadsOnly?: boolean;
   // What the client is told first: the epoch its seqs are in.
   start(epoch: string): void;
   // The messages of one batch (none is allowed).
@@ -47,6 +49,10 @@ export class StreamSink implements EventSink {
   constructor(call: ServerStream, encoder: StreamEncoder) {
     this.#call = call;
     this.#encoder = encoder;
+  }
+
+  get payloadsOnly(): boolean {
+    return this.#encoder.payloadsOnly === true;
   }
 
   start(epoch: string, flow: SinkFlow): void {

@@ -217,6 +217,7 @@ export class TypedProxy {
 function watchEncoder(b: MethodBinding, call: grpc.ServerWritableStream<Raw, Raw>): StreamEncoder {
   const lostField = b.lostField;
   return {
+    payloadsOnly: true,
     start: (epoch) => {
       const md = new grpc.Metadata();
       md.set('kextbridge-epoch', epoch);

@@ -397,3 +397,50 @@ test('a disconnect subscriber that is the largest when the budget is exceeded is
   assert.equal(h.size, 0);
   assert.equal(h.queuedBytes, 0, 'a removed queue counts no more');
 });
+
+// Whether each slice's chunk was already encoded when the sink was handed it.
+class EncodingSink extends FakeSink {
+  encodedAtWrite: boolean[] = [];
+  constructor(readonly payloadsOnly = false) {
+    super();
+  }
+  override onWrite(items: readonly OutItem[]): void {
+    super.onWrite(items);
+    for (const i of items) if (i instanceof Slice) this.encodedAtWrite.push(i.chunk.encoded);
+  }
+}
+
+test('a run is encoded at once only for a Subscribe stream that will write it now; a stalled one, a typed watch and the ring keep the kernel\'s copy', () => {
+  const h = hub();
+  const reading = new EncodingSink();
+  subscribe(h, reading, 'drop_oldest');
+  one(h, 1);
+  assert.deepEqual(reading.encodedAtWrite, [true], 'a stream taking writes: encoded in the same pass as the copy');
+
+  const h2 = hub();
+  const watch = new EncodingSink(true);
+  subscribe(h2, watch, 'drop_oldest');
+  one(h2, 1);
+  assert.deepEqual(watch.encodedAtWrite, [false], 'a typed watch sends payloads as they are');
+
+  const h3 = hub();
+  const stalled = new EncodingSink();
+  stalled.open = false;
+  subscribe(h3, stalled, 'drop_oldest');
+  one(h3, 1);
+  one(h3, 2);
+  assert.deepEqual(stalled.encodedAtWrite, [true], 'the first run was written at once; the second waits');
+  stalled.drain();
+  assert.deepEqual(stalled.encodedAtWrite, [true, false], 'what waited for a stalled stream was not encoded ahead of it');
+  assert.deepEqual(stalled.events(), [1, 2]);
+
+  const h4 = hub();
+  const other = new EncodingSink();
+  subscribe(h4, other, 'drop_oldest', { topics: [2] });
+  one(h4, 1, 1);
+  const late = new EncodingSink();
+  late.open = false;
+  subscribe(h4, late, 'drop_oldest', { sinceSeq: 1 });
+  assert.deepEqual(late.encodedAtWrite, [false], 'a run only the ring kept was not encoded for it');
+  assert.deepEqual(late.events(), [1]);
+});
