@@ -25,6 +25,9 @@ export class EventRun {
   #itemEnd = new Float64Array(256);
   // The run as encodeEvents reads it.
   readonly #events: RawEvents = { raw: this.datagram, fields: this.fields, base: 0 };
+  // Every event's encoded head (all but its payload) is no longer than its
+  // frame's: any range of the run can be encoded over a copy of its bytes.
+  #headsFit = true;
 
   seq(i: number): number {
     return this.fields[i * RAW_STRIDE + RawField.SEQ_HI]! * TWO_32 + this.fields[i * RAW_STRIDE + RawField.SEQ_LO]!;
@@ -49,6 +52,7 @@ export class EventRun {
     this.count = 0;
     this.malformed = 0;
     this.soleTopic = -1;
+    this.#headsFit = true;
     if (this.#itemEnd.length < n) this.#grow(n);
     const f = this.fields;
     const itemEnd = this.#itemEnd;
@@ -89,7 +93,9 @@ export class EventRun {
       f[r + RawField.TIME_HI] = tHi;
       f[r + RawField.TOPIC] = topic;
       f[r + RawField.EVENT_LEN] = ev;
-      end += itemSize(ev);
+      const item = itemSize(ev);
+      if (item - dataLen > FRAME_HEADER_SIZE + EVENT_HEAD_SIZE) this.#headsFit = false;
+      end += item;
       itemEnd[k] = end;
       if (k === 0) this.soleTopic = topic;
       else if (this.soleTopic !== topic) this.soleTopic = -1;
@@ -105,15 +111,18 @@ export class EventRun {
     return filter.matches(this.fields[r + RawField.TOPIC]!, this.datagram, at, at + this.fields[r + RawField.DATA_LEN]!);
   }
 
-  // Events [from, to) as a chunk: encoded now, in one pass (encodeNow: a
-  // subscriber takes it at once), or the kernel's bytes copied once (one
-  // copy of the span they are in, from the first frame's header, so that
-  // the encoding fits over it) with their fields, encoded when first taken.
+  // Events [from, to) as a chunk, made of one copy of the kernel's bytes
+  // (the span they are in, from the first frame's header, so that the
+  // encoding fits over it): encoded over it now (encodeNow: a subscriber
+  // takes it at once), or kept with the events' fields and encoded when
+  // first taken.
   capture(from: number, to: number, encodeNow = false): Chunk {
     const count = to - from;
     const size = this.sizeOf(from, to);
     const meta = new Float64Array(count * META_STRIDE);
-    if (encodeNow) {
+    if (encodeNow && !this.#headsFit) {
+      // A head longer than its frame's (a seq or time_ns near 2^64): into
+      // a buffer of its own.
       const out = Buffer.allocUnsafeSlow(size);
       encodeEvents(out, 0, this.#events, from, to, meta, 0);
       return new Chunk(meta, count, size, { bytes: out });
@@ -125,6 +134,12 @@ export class EventRun {
     const span = f[last + RawField.DATA_AT]! + f[last + RawField.DATA_LEN]! - base;
     const raw = Buffer.allocUnsafeSlow(span);
     this.datagram.copy(raw, 0, base, base + span);
+    if (encodeNow) {
+      // One memcpy, then each payload moved down within it: faster than
+      // copying payloads one by one into a buffer of the exact size.
+      encodeEvents(raw, 0, { raw, fields: f, base }, from, to, meta, 0);
+      return new Chunk(meta, count, size, { bytes: span === size ? raw : raw.subarray(0, size) });
+    }
     // What the encoding will hold, known now: queues and budgets count it.
     const before = from > 0 ? this.#itemEnd[from - 1]! : 0;
     for (let i = from, m = 0; i < to; i++, m += META_STRIDE) {
