@@ -109,7 +109,7 @@ test('reuseBuffers: 10,000 responses arrive whole through one reused buffer, eac
   ch.close();
 });
 
-test('a wake reads at most 64 KiB and one datagram more, so the event loop runs between reads under a flood', async () => {
+test('a wake reads 64 KiB, more the longer the loop was away (up to 4 MiB), and one datagram more', async () => {
   // The default 2 MiB kext-side buffer: responses pile up while the loop is held.
   const own = await startKextsim([]);
   const ch = KernelChannel.open({ target: own.socket, maxDatagram: 65536, reuseBuffers: true });
@@ -118,36 +118,49 @@ test('a wake reads at most 64 KiB and one datagram more, so the event loop runs 
     await nextMessage(ch);
     // A wake's datagrams are emitted in one native callback: a microtask
     // queued by its first one runs after its last.
-    const wakes: number[] = [];
+    let wakes: number[] = [];
     let inWake = false;
     let replies = 0;
-    const n = 100;
-    const all = new Promise<void>((res) => {
-      ch.on('message', (d) => {
-        if (!inWake) {
-          inWake = true;
-          wakes.push(0);
-          queueMicrotask(() => (inWake = false));
-        }
-        wakes[wakes.length - 1]! += d.length;
-        replies += frames(d).filter((f) => f.type === 4).length;
-        if (replies === n) res();
-      });
+    let want = 0;
+    let arrived = (): void => {};
+    ch.on('message', (d) => {
+      if (!inWake) {
+        inWake = true;
+        wakes.push(0);
+        queueMicrotask(() => (inWake = false));
+      }
+      wakes[wakes.length - 1]! += d.length;
+      replies += frames(d).filter((f) => f.type === 4).length;
+      if (replies === want) arrived();
     });
     const data = Buffer.alloc(12_000, 0x5a);
     // EchoRequest{data}: 0a, varint length, data.
     const body = Buffer.concat([Buffer.from([0x0a, 0xe0, 0x5d]), data]);
-    for (let id = 1; id <= n; id++) {
-      while (!ch.send(frameBytes(3, id, 1, body))) await once(ch, 'drain');
-    }
-    // The loop held while the kext answers: about 1.2 MB waits to be read.
-    const until = Date.now() + 300;
-    while (Date.now() < until);
-    await all;
-    const most = Math.max(...wakes);
-    assert.ok(most <= 64 * 1024 + 65536, `a wake read ${most} bytes`);
-    assert.ok(most > 24_000, `wakes still read several datagrams each (the most: ${most} bytes)`);
-    assert.equal(replies, n);
+    let id = 1;
+    const ask = async (n: number, hold: boolean): Promise<void> => {
+      want += n;
+      const all = new Promise<void>((res) => (arrived = res));
+      for (const last = id + n; id < last; id++) {
+        while (!ch.send(frameBytes(3, id, 1, body))) await once(ch, 'drain');
+        // Without a hold, one at a time: the loop is never away long.
+        if (!hold) await new Promise((res) => setImmediate(res));
+      }
+      if (hold) {
+        // The loop held while the kext answers: about 1.2 MB waits.
+        const until = Date.now() + 300;
+        while (Date.now() < until);
+      }
+      await all;
+    };
+    await ask(100, true);
+    const afterHold = Math.max(...wakes);
+    assert.ok(afterHold > 128 * 1024, `after a 300 ms pause a wake caught up (the most: ${afterHold} bytes)`);
+    assert.ok(afterHold <= 4 * 1024 * 1024 + 65536, `a wake read ${afterHold} bytes`);
+    wakes = [];
+    await ask(100, false);
+    const steady = Math.max(...wakes);
+    assert.ok(steady <= 64 * 1024 + 65536, `with the loop never away long, a wake read ${steady} bytes`);
+    assert.equal(replies, 200);
   } finally {
     ch.close();
     await own.stop();
