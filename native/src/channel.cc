@@ -22,9 +22,9 @@ constexpr int kMaxDatagramsPerWake = 256;
 // flood, and a reading client got 0.2x what a bare stream gets; at 64 KiB,
 // 0.5x, with ingest alone as fast (docs/performance.md).
 constexpr size_t kWakeBytes = 64u << 10;
-// But the longer the loop was away since the last wake (a full garbage
-// collection, a budget cut over many queues), the more the kernel's buffer
-// holds: the wake may read kWakeBytes more for every kAwayStepNs away, up
+// But the longer nothing read since the last wake (the wake's own
+// handling, a full garbage collection, a budget cut over many queues), the
+// more the kernel's buffer holds: the wake may read kWakeBytes more for every kAwayStepNs away, up
 // to kMaxWakeBytes, so that a pause is caught up on before the kernel's
 // buffer overflows (at 64 KiB whatever the pause, 32 KB events at
 // 6,000/s with 200 stalled streams lost 2-3% in the kernel; 0.3% at 4 MiB).
@@ -102,7 +102,7 @@ class Channel : public Napi::ObjectWrap<Channel> {
     uint32_t count = 0;
     Napi::ArrayBuffer arena = arena_.IsEmpty() ? Napi::ArrayBuffer() : arena_.Value();
     size_t used = 0;
-    const uint64_t away = uv_hrtime() - last_wake_end_ns_;
+    const uint64_t away = uv_hrtime() - last_read_ns_;
     const uint64_t steps = 1 + away / kAwayStepNs;
     const size_t budget = steps >= kMaxWakeBytes / kWakeBytes ? kMaxWakeBytes : kWakeBytes * static_cast<size_t>(steps);
     for (int i = 0; i < kMaxDatagramsPerWake && poll_; i++) {
@@ -138,8 +138,10 @@ class Channel : public Napi::ObjectWrap<Channel> {
       // 8-byte steps keep every datagram in the arena aligned.
       used += (static_cast<size_t>(n) + 7) & ~static_cast<size_t>(7);
     }
+    // From here until the next wake nothing reads the kernel's buffer:
+    // JavaScript handling this wake counts as away too.
+    last_read_ns_ = uv_hrtime();
     if (count) Emit(env, "messages", batch);
-    last_wake_end_ns_ = uv_hrtime();
   }
 
   void Emit(Napi::Env env, const char *kind, Napi::Value value) {
@@ -214,8 +216,8 @@ class Channel : public Napi::ObjectWrap<Channel> {
   bool want_writable_ = false;
   std::vector<uint8_t> buf_;
   Napi::Reference<Napi::ArrayBuffer> arena_;
-  // When the last wake's callback returned (uv_hrtime).
-  uint64_t last_wake_end_ns_ = 0;
+  // When the last wake stopped reading (uv_hrtime).
+  uint64_t last_read_ns_ = 0;
   uv_poll_t *poll_ = nullptr;
   Napi::FunctionReference on_event_;
   std::unique_ptr<Napi::AsyncContext> async_;

@@ -129,10 +129,16 @@ async function clearTarget(path: string, options: ListenOptions): Promise<void> 
   }
 }
 
+// Connections the kernel queues before the daemon accepts them. Past it a
+// unix connect fails with EAGAIN before the daemon sees it; Node's 511
+// was reached by a burst of 600 connects while each accepted one had its
+// identity read. The kernel caps it at net.core.somaxconn.
+const LISTEN_BACKLOG = 4096;
+
 function listen(server: net.Server, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ path }, () => {
+    server.listen({ path, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });
