@@ -6,6 +6,7 @@
 // run of encoded items is itself a valid EventBatch.
 import { BatchKey, EventKey, ItemKey, LinkKey, LostKey } from '@kextbridge/protocol';
 
+import { EVENT_HEAD_SIZE, FRAME_HEADER_SIZE } from '../wire/constants';
 import type { LinkInfo, Lost } from './items';
 
 const TWO_32 = 0x100000000;
@@ -24,23 +25,9 @@ export function varintSize(lo: number, hi: number): number {
   return Math.ceil((64 - Math.clz32(hi)) / 7);
 }
 
-export function putVarint(buf: Uint8Array, at: number, lo: number, hi: number): number {
-  while (hi !== 0) {
-    buf[at++] = (lo & 0x7f) | 0x80;
-    lo = ((lo >>> 7) | (hi << 25)) >>> 0;
-    hi >>>= 7;
-  }
-  while (lo > 0x7f) {
-    buf[at++] = (lo & 0x7f) | 0x80;
-    lo >>>= 7;
-  }
-  buf[at++] = lo;
-  return at;
-}
-
-// The same for a value that fits 32 bits (a length, a topic): smaller, so
-// that V8 inlines every call of it in encodeEvents' loop (it stops
-// inlining putVarint after three calls there).
+// A value that fits 32 bits (a length, a topic, a 64-bit value's last
+// bits): small, so that V8 inlines every call of it in encodeEvents' loop
+// (it stopped inlining a 64-bit writer after three calls there).
 function putU32Varint(buf: Uint8Array, at: number, v: number): number {
   while (v > 0x7f) {
     buf[at++] = (v & 0x7f) | 0x80;
@@ -48,6 +35,15 @@ function putU32Varint(buf: Uint8Array, at: number, v: number): number {
   }
   buf[at++] = v;
   return at;
+}
+
+export function putVarint(buf: Uint8Array, at: number, lo: number, hi: number): number {
+  while (hi !== 0) {
+    buf[at++] = (lo & 0x7f) | 0x80;
+    lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+    hi >>>= 7;
+  }
+  return putU32Varint(buf, at, lo);
 }
 
 // Encoded size of an Event message.
@@ -89,6 +85,24 @@ export const enum RawField {
   EVENT_LEN = 7,
 }
 export const RAW_STRIDE = 8;
+
+// Where the kernel's bytes of event i begin: its frame's header, so that
+// its encoding, shorter, fits over them.
+export function frameStart(fields: Uint32Array, i: number): number {
+  return fields[i * RAW_STRIDE + RawField.DATA_AT]! - FRAME_HEADER_SIZE - EVENT_HEAD_SIZE;
+}
+
+// The kernel's bytes of events [from, to) of src, from the first one's
+// frame header to the last one's payload end, in a buffer of their own
+// (it starts at frameStart(src.fields, from)).
+export function copyFrames(src: RawEvents, from: number, to: number): Buffer {
+  const last = (to - 1) * RAW_STRIDE;
+  const start = frameStart(src.fields, from);
+  const end = src.fields[last + RawField.DATA_AT]! + src.fields[last + RawField.DATA_LEN]!;
+  const out = Buffer.allocUnsafeSlow(end - start);
+  src.raw.copy(out, 0, start - src.base, end - src.base);
+  return out;
+}
 // Per event in Chunk.meta: byte end of its item in the encoding, seq,
 // topic, offset of its payload in the encoding (the payload runs to the
 // item's end: it is the last field).
@@ -120,7 +134,7 @@ export function encodeEvents(out: Buffer, at: number, src: RawEvents, from: numb
     const topic = f[r + RawField.TOPIC]!;
     const ev = f[r + RawField.EVENT_LEN]!;
     out[at++] = ITEMS;
-    at = putU32Varint(out, at, 1 + (ev < 0x80 ? 1 : ev < 0x4000 ? 2 : varintSize(ev, 0)) + ev);
+    at = putU32Varint(out, at, 1 + varintSize(ev, 0) + ev);
     out[at++] = EVENT;
     at = putU32Varint(out, at, ev);
     out[at++] = SEQ;

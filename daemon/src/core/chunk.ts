@@ -10,8 +10,7 @@
 // budgets count it before it is encoded. A chunk's buffers are its own, not
 // views of a shared slab: what a queue keeps alive is the chunks it holds,
 // and nothing else.
-import { EVENT_HEAD_SIZE, FRAME_HEADER_SIZE } from '../wire/constants';
-import { META_STRIDE, RAW_STRIDE, RawField, encodeEvents, type RawEvents } from './batch-encoder';
+import { META_STRIDE, RAW_STRIDE, RawField, copyFrames, encodeEvents, frameStart, type RawEvents } from './batch-encoder';
 import type { LinkInfo, Lost } from './items';
 
 // Which events a subscriber wants: its topics and an optional payload
@@ -196,20 +195,15 @@ export class Chunk {
   // offset moves down by what the events before them take.
   #rawCopy(from: number, to: number): Chunk {
     const src = this.#raw!;
-    const f = src.fields;
-    const first = from * RAW_STRIDE;
-    const last = (to - 1) * RAW_STRIDE;
-    const start = f[first + RawField.DATA_AT]! - FRAME_HEADER_SIZE - EVENT_HEAD_SIZE;
-    const end = f[last + RawField.DATA_AT]! + f[last + RawField.DATA_LEN]!;
-    const raw = Buffer.allocUnsafeSlow(end - start);
-    src.raw.copy(raw, 0, start - src.base, end - src.base);
+    const raw = copyFrames(src, from, to);
     const shift = this.start(from);
     const meta = this.meta.slice(from * META_STRIDE, to * META_STRIDE);
     for (let m = 0; m < meta.length; m += META_STRIDE) {
       meta[m] -= shift;
       meta[m + 3] -= shift;
     }
-    return new Chunk(meta, to - from, this.sizeOf(from, to), { raw: { raw, fields: f.slice(first, to * RAW_STRIDE), base: start } });
+    const fields = src.fields.slice(from * RAW_STRIDE, to * RAW_STRIDE);
+    return new Chunk(meta, to - from, this.sizeOf(from, to), { raw: { raw, fields, base: frameStart(src.fields, from) } });
   }
 }
 

@@ -4,7 +4,7 @@
 // range of the run into a chunk.
 import { getU32 } from '../wire/bytes';
 import { EVENT_HEAD_SIZE, FRAME_HEADER_SIZE } from '../wire/constants';
-import { META_STRIDE, RAW_STRIDE, RawField, encodeEvents, eventSize, itemSize, type RawEvents } from './batch-encoder';
+import { META_STRIDE, RAW_STRIDE, RawField, copyFrames, encodeEvents, eventSize, frameStart, itemSize, type RawEvents } from './batch-encoder';
 import { Chunk, type EventFilter } from './chunk';
 
 const TWO_32 = 0x100000000;
@@ -128,17 +128,13 @@ export class EventRun {
       return new Chunk(meta, count, size, { bytes: out });
     }
     const f = this.fields;
-    const first = from * RAW_STRIDE;
-    const last = (to - 1) * RAW_STRIDE;
-    const base = f[first + RawField.DATA_AT]! - FRAME_HEADER_SIZE - EVENT_HEAD_SIZE;
-    const span = f[last + RawField.DATA_AT]! + f[last + RawField.DATA_LEN]! - base;
-    const raw = Buffer.allocUnsafeSlow(span);
-    this.datagram.copy(raw, 0, base, base + span);
+    const raw = copyFrames(this.#events, from, to);
+    const base = frameStart(f, from);
     if (encodeNow) {
       // One memcpy, then each payload moved down within it: faster than
       // copying payloads one by one into a buffer of the exact size.
       encodeEvents(raw, 0, { raw, fields: f, base }, from, to, meta, 0);
-      return new Chunk(meta, count, size, { bytes: span === size ? raw : raw.subarray(0, size) });
+      return new Chunk(meta, count, size, { bytes: raw.length === size ? raw : raw.subarray(0, size) });
     }
     // What the encoding will hold, known now: queues and budgets count it.
     const before = from > 0 ? this.#itemEnd[from - 1]! : 0;
@@ -150,7 +146,7 @@ export class EventRun {
       meta[m + 2] = f[r + RawField.TOPIC]!;
       meta[m + 3] = end - f[r + RawField.DATA_LEN]!;
     }
-    return new Chunk(meta, count, size, { raw: { raw, fields: f.slice(first, to * RAW_STRIDE), base } });
+    return new Chunk(meta, count, size, { raw: { raw, fields: f.slice(from * RAW_STRIDE, to * RAW_STRIDE), base } });
   }
 
   // The events of [from, to) that pass filter, encoded now into a chunk of
