@@ -23,6 +23,7 @@ import { KextBridgeClient, KextBridgeError } from 'kextbridge';
 import { loadSchema } from '@kextbridge/protocol';
 
 import { EXAMPLE_PROTO, killAll, openFds, rssMB, startDaemon, startKextsim, type Started } from './lib/processes';
+import { SeqCoverage } from './lib/seq-coverage';
 
 // What is compared, and how far it may move between the first and the
 // last window. A leak shows in what stays alive after a full collection,
@@ -159,21 +160,11 @@ async function main(): Promise<number> {
   );
 
   // One subscriber for the whole run: every seq an event or a told loss.
-  const steady = { delivered: 0, lost: 0, lowest: Infinity, highest: 0, epochs: new Set<string>() };
+  const steady = new SeqCoverage();
   const stopAll = new AbortController();
   loops.push(
     (async () => {
-      for await (const item of root.subscribe({ topics: ['exec', 'heartbeat'], signal: stopAll.signal, onEpoch: (e) => steady.epochs.add(e) })) {
-        if (item.event) {
-          steady.delivered++;
-          steady.lowest = Math.min(steady.lowest, Number(item.event.seq));
-          steady.highest = Math.max(steady.highest, Number(item.event.seq));
-        } else if (item.lost && Number(item.lost.count) > 0) {
-          steady.lost += Number(item.lost.count);
-          steady.lowest = Math.min(steady.lowest, Number(item.lost.firstSeq));
-          steady.highest = Math.max(steady.highest, Number(item.lost.lastSeq));
-        }
-      }
+      for await (const item of root.subscribe({ topics: ['exec', 'heartbeat'], signal: stopAll.signal })) steady.addItem(item);
     })().catch(note('steady subscriber')),
   );
 
@@ -319,8 +310,7 @@ async function main(): Promise<number> {
     if (!Number.isFinite(a) || !Number.isFinite(b) || a === 0 || first.length === 0 || last.length === 0) problems.push(`too few samples to compare ${k}`);
     else if (bound !== null && (k === 'liveMB' ? change : Math.abs(change)) > bound) problems.push(`${k} changed by ${(change * 100).toFixed(1)}% between the first and the last window (${figures[k]}; at most ${bound * 100}% for a ${o.seconds} s run)`);
   }
-  const span = steady.highest - steady.lowest + 1;
-  if (steady.delivered + steady.lost !== span) problems.push(`the steady subscriber's ${steady.delivered} events and ${steady.lost} told losses do not cover seq ${steady.lowest}..${steady.highest}`);
+  if (steady.told !== steady.span) problems.push(`the steady subscriber's ${steady.delivered} events and ${steady.lost} told losses do not cover seq ${steady.lowest}..${steady.highest}`);
   if (counts.restarts !== 2) problems.push(`kextsim was restarted ${counts.restarts} times, not 2`);
   if (counts.verdicts === 0) problems.push('no simulate_exec was decided by the handler');
   if (daemon.process.exitCode !== null) problems.push(`the daemon exited (${daemon.process.exitCode})`);

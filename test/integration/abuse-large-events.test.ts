@@ -17,7 +17,7 @@ import { bridgeClient, scriptReadyAs, stubScript, unary, type Client, type Daemo
 import { NOBODY } from '../support/interop';
 import { EXAMPLE_PROTO, ROOT } from '../support/paths';
 import { startStack, type Stack } from '../support/stack';
-import { rssMB } from '../support/measure';
+import { rssMB, SeqCoverage, type SubscribeBatch } from '../support/measure';
 import { cpuSeconds } from '../../scripts/lib/processes';
 import { until } from '../support/wait';
 
@@ -74,25 +74,8 @@ async function emit(count: number): Promise<Emitted> {
 function rootReader(): { done(total: number): Promise<{ delivered: number; lost: number; bySource: Record<string, number> }>; close(): void } {
   const reader = bridgeClient(daemon.socket, true);
   const stream = reader['Subscribe']!({ topics: [{ name: 'heartbeat' }], overflow: 'OVERFLOW_POLICY_DROP_OLDEST' }) as NodeJS.EventEmitter & { cancel(): void };
-  let delivered = 0;
-  let lost = 0;
-  const bySource = new Map<string, number>();
-  let lowest = Infinity;
-  let highest = 0;
-  stream.on('data', (b: { items: Array<{ event?: { seq: string }; lost?: { count: string; firstSeq: string; lastSeq: string; source: string } }> }) => {
-    for (const i of b.items) {
-      if (i.event) {
-        delivered++;
-        lowest = Math.min(lowest, Number(i.event.seq));
-        highest = Math.max(highest, Number(i.event.seq));
-      } else if (i.lost && Number(i.lost.count) > 0) {
-        lost += Number(i.lost.count);
-        bySource.set(String(i.lost.source), (bySource.get(String(i.lost.source)) ?? 0) + Number(i.lost.count));
-        lowest = Math.min(lowest, Number(i.lost.firstSeq));
-        highest = Math.max(highest, Number(i.lost.lastSeq));
-      }
-    }
-  });
+  const seqs = new SeqCoverage();
+  stream.on('data', (b: SubscribeBatch) => seqs.add(b));
   stream.on('error', () => undefined);
   return {
     // Waits until the reader has all the flood's events (the kext's own
@@ -102,12 +85,12 @@ function rootReader(): { done(total: number): Promise<{ delivered: number; lost:
     // 1d52999 too).
     async done(total) {
       const newest = async (): Promise<number> => Number((await unary<{ counters: { lastSeq: string } }>(client, 'GetStatus', {})).counters.lastSeq);
-      await until('the root reader caught up with the daemon', async () => delivered + lost >= total || (highest > 0 && highest === (await newest())), 60_000).catch(async (err: Error) => {
+      await until('the root reader caught up with the daemon', async () => seqs.told >= total || (seqs.highest > 0 && seqs.highest === (await newest())), 60_000).catch(async (err: Error) => {
         const subs = await unary<{ subscribers: Array<{ uid: number }> }>(client, 'ListSubscribers', {});
-        throw new Error(`${err.message}: ${delivered} delivered and ${lost} told lost (${JSON.stringify(Object.fromEntries(bySource))}) of ${total}; root's subscriptions: ${JSON.stringify(subs.subscribers.filter((x) => x.uid === 0))}`);
+        throw new Error(`${err.message}: ${seqs.delivered} delivered and ${seqs.lost} told lost (${JSON.stringify(Object.fromEntries(seqs.bySource))}) of ${total}; root's subscriptions: ${JSON.stringify(subs.subscribers.filter((x) => x.uid === 0))}`);
       });
-      assert.equal(delivered + lost, highest - lowest + 1, `root's ${delivered} events and ${lost} told losses cover seq ${lowest}..${highest} with no silent gap`);
-      return { delivered, lost, bySource: Object.fromEntries(bySource) };
+      assert.equal(seqs.told, seqs.span, `root's ${seqs.delivered} events and ${seqs.lost} told losses cover seq ${seqs.lowest}..${seqs.highest} with no silent gap`);
+      return { delivered: seqs.delivered, lost: seqs.lost, bySource: Object.fromEntries(seqs.bySource) };
     },
     close() {
       stream.cancel();

@@ -16,7 +16,7 @@ import { bridgeClient, scriptReadyAs, stubScript, unary, type Client, type Daemo
 import { NOBODY } from '../support/interop';
 import { EXAMPLE_PROTO } from '../support/paths';
 import { startStack, type Stack } from '../support/stack';
-import { echoTimes, fds, median, rssMB } from '../support/measure';
+import { echoTimes, fds, median, rssMB, SeqCoverage, type SubscribeBatch } from '../support/measure';
 import { until } from '../support/wait';
 
 const STALLED = 100;
@@ -96,23 +96,8 @@ test('100 never-reading subscribers under a kernel flood: bounded queues and mem
   // that its seqs have no gap it was not told of.
   const reader = bridgeClient(daemon.socket, true);
   const control = reader['Subscribe']!({ topics: [{ name: 'exec' }, { name: 'heartbeat' }], overflow: 'OVERFLOW_POLICY_DROP_OLDEST' }) as NodeJS.EventEmitter & { cancel(): void };
-  let delivered = 0;
-  let lost = 0;
-  let lowest = Infinity;
-  let highest = 0;
-  control.on('data', (b: { items: Array<{ event?: { seq: string }; lost?: { count: string; firstSeq: string; lastSeq: string } }> }) => {
-    for (const i of b.items) {
-      if (i.event) {
-        delivered++;
-        lowest = Math.min(lowest, Number(i.event.seq));
-        highest = Math.max(highest, Number(i.event.seq));
-      } else if (i.lost && Number(i.lost.count) > 0) {
-        lost += Number(i.lost.count);
-        lowest = Math.min(lowest, Number(i.lost.firstSeq));
-        highest = Math.max(highest, Number(i.lost.lastSeq));
-      }
-    }
-  });
+  const seqs = new SeqCoverage();
+  control.on('data', (b: SubscribeBatch) => seqs.add(b));
   control.on('error', () => undefined);
 
   // The stalled subscribers need an event each to be seen open.
@@ -147,8 +132,8 @@ test('100 never-reading subscribers under a kernel flood: bounded queues and mem
 
   const status = await unary<Status>(client, 'GetStatus', {});
   // The control reader catches up: every seq it spans is an event it got or a loss it was told.
-  await until('the reader caught up', () => delivered + lost >= Number(emitted.emitted) + Number(emitted.lost), 30_000);
-  assert.equal(delivered + lost, highest - lowest + 1, `the reader's ${delivered} events and ${lost} told losses cover seq ${lowest}..${highest} with no silent gap`);
+  await until('the reader caught up', () => seqs.told >= Number(emitted.emitted) + Number(emitted.lost), 30_000);
+  assert.equal(seqs.told, seqs.span, `the reader's ${seqs.delivered} events and ${seqs.lost} told losses cover seq ${seqs.lowest}..${seqs.highest} with no silent gap`);
   assert.ok(queuedPeak <= SHARE + 4 * 1024 * 1024, `queued bytes peaked at ${queuedPeak} under nobody's share of ${SHARE} (plus what the reader held)`);
   assert.ok(Number(status.counters.queueBudgetCuts) > 0, 'the share was enforced');
   assert.ok(rssPeak <= 320, `daemon RSS peaked at ${rssPeak.toFixed(0)} MB (${rssBefore.toFixed(0)} MB before)`);
@@ -165,6 +150,6 @@ test('100 never-reading subscribers under a kernel flood: bounded queues and mem
   assert.equal(Number(after.counters.queuedBytes), 0, 'nothing stays queued');
   await until('descriptors back to the quiet figure', () => fds(pid) <= fdsBefore + 2, 15_000);
   console.log(
-    `# ${STALLED} stalled subscribers, ${emitted.emitted} events of ${EVENT_BYTES} B: root p50 ${quiet.toFixed(2)} → ${during.toFixed(2)} ms; queued peak ${(queuedPeak / 1048576).toFixed(1)} MiB; RSS ${rssBefore.toFixed(0)} → peak ${rssPeak.toFixed(0)} MB; reader ${delivered} delivered, ${lost} told lost`,
+    `# ${STALLED} stalled subscribers, ${emitted.emitted} events of ${EVENT_BYTES} B: root p50 ${quiet.toFixed(2)} → ${during.toFixed(2)} ms; queued peak ${(queuedPeak / 1048576).toFixed(1)} MiB; RSS ${rssBefore.toFixed(0)} → peak ${rssPeak.toFixed(0)} MB; reader ${seqs.delivered} delivered, ${seqs.lost} told lost`,
   );
 });

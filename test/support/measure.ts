@@ -1,9 +1,10 @@
 // What the abuse tests measure of the daemon: its descriptors and memory
 // (the stack starter's, as the soak and the bench read them), and root's
-// call latency.
+// call latency, and what a Subscribe stream told of its seqs.
 import { unary, type Client } from './daemon';
 
 export { openFds as fds, rssMB } from '../../scripts/lib/processes';
+export { SeqCoverage, type SubscribeBatch } from '../../scripts/lib/seq-coverage';
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -17,3 +18,4 @@ export async function echoTimes(client: Client, n: number): Promise<number[]> {
   }
   return times;
 }
+
