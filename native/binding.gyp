@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "kextbridge",
-      "sources": ["src/addon.cc", "src/channel.cc", "src/limits.cc", "src/memory.cc"],
+      "sources": ["src/addon.cc", "src/channel.cc", "src/socket_reader.cc", "src/limits.cc", "src/memory.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
       "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Werror"],

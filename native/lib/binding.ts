@@ -59,7 +59,7 @@ export interface NativeBinding {
   describeCode?: (token: Buffer) => { status: number; path: string };
   // macOS only: a kernel-event socket filtered to kernel-control events.
   openKernelEvents?: () => number;
-  Channel: new (fd: number, maxDatagram: number, onEvent: (kind: string, value: unknown) => void, reuse?: boolean) => NativeChannel;
+  Channel: new (fd: number, maxDatagram: number, onEvent: (kind: string, value: unknown) => void, reuse?: boolean, readAhead?: number) => NativeChannel;
 }
 
 // node-gyp builds into the package root's build/; this file runs from dist/.

@@ -1,6 +1,7 @@
-// A connected datagram socket driven by libuv: no thread, no busy loop.
-// Each wake reads what is waiting (bounded) and hands the datagrams to JS
-// in one call, which matters at a million events a second.
+// The kext connection on the event loop: a reader thread (socket_reader.cc)
+// empties the kernel's buffer into a ring as datagrams come; the loop takes
+// them from the ring in small bites and hands each bite to JS in one call,
+// which matters at a million events a second. Sends are made on the loop.
 #include <sys/socket.h>
 #include <unistd.h>
 #include <uv.h>
@@ -8,29 +9,23 @@
 #include <cerrno>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "addon.h"
+#include "datagram_ring.h"
+#include "socket_reader.h"
 
 namespace kb {
 namespace {
 
-constexpr int kMaxDatagramsPerWake = 256;
-// A wake stops reading once it has read this much: the event loop then
-// writes to the streams (and takes HTTP/2's window updates) before it
-// reads more. Wakes of up to 4 MiB held the loop for ~10 ms each under a
-// flood, and a reading client got 0.2x what a bare stream gets; at 64 KiB
-// always, 0.5x (docs/performance.md).
-constexpr size_t kWakeBytes = 64u << 10;
-// But the longer nothing read since the last wake (the wake's own
-// handling, a full garbage collection, a budget cut over many queues), the
-// more the kernel's buffer holds: a wake reads kWakeBytes more for every
-// kAwayStepNs of that, up to kMaxWakeBytes, so that a pause is caught up
-// on before the kernel's buffer overflows (at 64 KiB always, 32 KB events
-// at 6,000/s with 200 stalled streams lost 2-3% in the kernel; 0.9-1.4%
-// now, 0.3% at 4 MiB; a reading client gets about 0.4x under a flood).
-constexpr uint64_t kAwayStepNs = 500000;
-constexpr size_t kMaxWakeBytes = 4u << 20;
+constexpr int kMaxDatagramsPerBite = 256;
+// A bite ends once it holds this much: the loop then writes to the
+// streams (and takes HTTP/2's window updates) before it takes more. Bites
+// of up to 4 MiB held the loop for ~10 ms each under a flood, and a reading
+// client got 0.2x what a bare stream gets; at 64 KiB, 0.5x
+// (docs/performance.md). Pauses of the loop no longer cost the kernel
+// anything while the ring has room, so nothing needs to read more at once.
+constexpr size_t kBiteBytes = 64u << 10;
+constexpr int64_t kMaxReadAhead = int64_t{1} << 30;
 
 class Channel : public Napi::ObjectWrap<Channel> {
  public:
@@ -40,26 +35,36 @@ class Channel : public Napi::ObjectWrap<Channel> {
                         InstanceMethod("fd", &Channel::Fd)});
   }
 
-  // new Channel(fd, maxDatagram, onEvent(kind, value), reuse?)
+  // new Channel(fd, maxDatagram, onEvent(kind, value), reuse?, readAhead?)
   explicit Channel(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Channel>(info) {
     Napi::Env env = info.Env();
-    if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsFunction()) {
-      Napi::TypeError::New(env, "new Channel(fd, maxDatagram, onEvent, reuse?)").ThrowAsJavaScriptException();
+    if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsFunction() ||
+        (info.Length() > 4 && !info[4].IsUndefined() && !info[4].IsNumber())) {
+      Napi::TypeError::New(env, "new Channel(fd, maxDatagram, onEvent, reuse?, readAhead?)").ThrowAsJavaScriptException();
       return;
     }
     fd_ = info[0].As<Napi::Number>().Int32Value();
-    max_ = info[1].As<Napi::Number>().Uint32Value();
-    buf_.resize(max_ + 1);
-    if (info.Length() > 3 && info[3].ToBoolean().Value()) {
-      // With reuse: one arena a wake's datagrams are read into, handed to
-      // JS as views valid only while the callback runs. Saves an
-      // ArrayBuffer per datagram (at a million events a second, a major GC
-      // every ~100 ms with pauses up to 20 ms came from them). It holds a
-      // wake: up to kMaxWakeBytes, then one more datagram of the largest size.
-      arena_ = Napi::Persistent(Napi::ArrayBuffer::New(env, kMaxWakeBytes + max_ + 8));
+    const size_t max = info[1].As<Napi::Number>().Uint32Value();
+    // With reuse, datagrams come as views of the ring, valid only while the
+    // callback runs; this saves an ArrayBuffer per datagram (at a million
+    // events a second, a major GC every ~100 ms with pauses up to 20 ms
+    // came from them). Without, each is copied out.
+    reuse_ = info.Length() > 3 && info[3].ToBoolean().Value();
+    // readAhead: how much the reader thread may hold that the loop has not
+    // taken; never less than two of the largest datagrams.
+    const int64_t asked = info.Length() > 4 && info[4].IsNumber() ? info[4].As<Napi::Number>().Int64Value() : 0;
+    if (asked < 0 || asked > kMaxReadAhead) {
+      Napi::RangeError::New(env, "readAhead must be 0.." + std::to_string(kMaxReadAhead) + " bytes").ThrowAsJavaScriptException();
+      return;
     }
+    const size_t least = DatagramRing::MinCapacity(max + 1);
+    const size_t capacity = DatagramRing::Align(static_cast<size_t>(asked) > least ? static_cast<size_t>(asked) : least);
+    Napi::ArrayBuffer memory = Napi::ArrayBuffer::New(env, capacity);
+    if (env.IsExceptionPending()) return;
+    ring_memory_ = Napi::Persistent(memory);
+    ring_ = std::make_unique<DatagramRing>(static_cast<uint8_t *>(ring_memory_.Value().Data()), capacity, max + 1);
     on_event_ = Napi::Persistent(info[2].As<Napi::Function>());
-    async_ = std::make_unique<Napi::AsyncContext>(env, "kextbridge.Channel");
+    async_context_ = std::make_unique<Napi::AsyncContext>(env, "kextbridge.Channel");
     uv_loop_t *loop = nullptr;
     napi_get_uv_event_loop(env, &loop);
     poll_ = new uv_poll_t;
@@ -70,17 +75,27 @@ class Channel : public Napi::ObjectWrap<Channel> {
       ErrnoError(env, EBADF, "cannot watch the kext socket").ThrowAsJavaScriptException();
       return;
     }
+    ready_ = new uv_async_t;
+    ready_->data = this;
+    uv_async_init(loop, ready_, OnReady);
+    reader_ = std::make_unique<SocketReader>(fd_, ring_.get(), [](void *self) { uv_async_send(static_cast<Channel *>(self)->ready_); }, this);
+    if (int err = reader_->Start()) {
+      Shutdown();
+      ErrnoError(env, err, "cannot start the kext reader thread").ThrowAsJavaScriptException();
+      return;
+    }
     Ref();  // alive while open, whatever JS holds
-    Watch(false);
   }
 
   ~Channel() override { Shutdown(); }
 
  private:
-  void Watch(bool writable) {
-    if (!poll_) return;
-    want_writable_ = writable;
-    uv_poll_start(poll_, UV_READABLE | (writable ? UV_WRITABLE : 0), OnPoll);
+  bool open() const { return ready_ != nullptr; }
+
+  void WatchWritable() {
+    if (!poll_ || want_writable_) return;
+    want_writable_ = true;
+    uv_poll_start(poll_, UV_WRITABLE, OnPoll);
   }
 
   static void OnPoll(uv_poll_t *handle, int status, int events) {
@@ -91,67 +106,63 @@ class Channel : public Napi::ObjectWrap<Channel> {
       self->Finish(env, "EIO", "the kext socket failed");
       return;
     }
-    if (events & UV_READABLE) self->ReadAll(env);
-    if (self->poll_ && (events & UV_WRITABLE)) {
-      self->Watch(false);
+    if (events & UV_WRITABLE) {
+      uv_poll_stop(handle);
+      self->want_writable_ = false;
       self->Emit(env, "drain", env.Undefined());
     }
   }
 
-  void ReadAll(Napi::Env env) {
+  static void OnReady(uv_async_t *handle) {
+    auto *self = static_cast<Channel *>(handle->data);
+    Napi::Env env = self->Env();
+    Napi::HandleScope scope(env);
+    self->TakeBite(env);
+  }
+
+  // One bite of what the reader published; another wake follows while
+  // more waits, so the loop's other work runs in between.
+  void TakeBite(Napi::Env env) {
+    // Read before the ring: everything published before the end is seen.
+    SocketReader::End end;
+    const bool ended = reader_->Ended(&end);
     Napi::Array batch = Napi::Array::New(env);
+    Napi::ArrayBuffer memory = ring_memory_.Value();
+    const uint8_t *base = static_cast<const uint8_t *>(memory.Data());
     uint32_t count = 0;
-    Napi::ArrayBuffer arena = arena_.IsEmpty() ? Napi::ArrayBuffer() : arena_.Value();
-    size_t used = 0;
-    const uint64_t away = uv_hrtime() - last_read_ns_;
-    const uint64_t steps = 1 + away / kAwayStepNs;
-    const size_t budget = steps >= kMaxWakeBytes / kWakeBytes ? kMaxWakeBytes : kWakeBytes * static_cast<size_t>(steps);
-    for (int i = 0; i < kMaxDatagramsPerWake && poll_; i++) {
-      // The rest waits for the next wake (the poll is level-triggered).
-      if (used >= budget) break;
-      uint8_t *into = arena.IsEmpty() ? buf_.data() : static_cast<uint8_t *>(arena.Data()) + used;
-      ssize_t n = recv(fd_, into, max_ + 1, MSG_DONTWAIT | MSG_TRUNC);
-      if (n < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) break;
-        int err = errno;
-        if (count) Emit(env, "messages", batch);
-        Finish(env, ErrnoName(err), "the kext connection failed");
-        return;
-      }
-      if (n == 0) {
-        if (count) Emit(env, "messages", batch);
-        Finish(env, "EOF", "the kext closed the connection");
-        return;
-      }
-      if (static_cast<size_t>(n) > max_) {
-        // Never truncate silently: the protocol would be corrupt.
-        if (count) Emit(env, "messages", batch);
-        Finish(env, "EMSGSIZE",
-               "the kext sent a datagram of " + std::to_string(n) + " bytes, larger than the negotiated " +
-                   std::to_string(max_));
-        return;
-      }
-      if (arena.IsEmpty()) {
-        batch.Set(count++, Napi::Buffer<uint8_t>::Copy(env, buf_.data(), static_cast<size_t>(n)));
-      } else {
-        batch.Set(count++, Napi::Uint8Array::New(env, static_cast<size_t>(n), arena, used));
-      }
-      // 8-byte steps keep every datagram in the arena aligned.
-      used += (static_cast<size_t>(n) + 7) & ~static_cast<size_t>(7);
+    size_t bytes = 0;
+    uint64_t cursor = ring_->Begin();
+    size_t offset = 0, length = 0;
+    while (count < kMaxDatagramsPerBite && bytes < kBiteBytes && ring_->Next(&cursor, &offset, &length)) {
+      if (reuse_) batch.Set(count++, Napi::Uint8Array::New(env, length, memory, offset));
+      else batch.Set(count++, Napi::Buffer<uint8_t>::Copy(env, base + offset, length));
+      bytes += length;
     }
-    // From here until the next wake nothing reads the kernel's buffer:
-    // JavaScript handling this wake counts as away too.
-    last_read_ns_ = uv_hrtime();
     if (count) Emit(env, "messages", batch);
+    // The callback may have closed the channel.
+    if (!open()) return;
+    if (ring_->Release(cursor)) reader_->RoomFreed();
+    uint64_t more = cursor;
+    if (ring_->Next(&more, &offset, &length)) {
+      uv_async_send(ready_);
+    } else if (ended) {
+      if (end.error == 0) Finish(env, "EOF", "the kext closed the connection");
+      else if (end.error == EMSGSIZE)
+        // Never truncate silently: the protocol would be corrupt.
+        Finish(env, "EMSGSIZE",
+               "the kext sent a datagram of " + std::to_string(end.oversize) + " bytes, larger than the negotiated " +
+                   std::to_string(ring_->room() - 1));
+      else Finish(env, ErrnoName(end.error), "the kext connection failed");
+    }
   }
 
   void Emit(Napi::Env env, const char *kind, Napi::Value value) {
     if (on_event_.IsEmpty()) return;
-    on_event_.MakeCallback(Value(), {Napi::String::New(env, kind), value}, *async_);
+    on_event_.MakeCallback(Value(), {Napi::String::New(env, kind), value}, *async_context_);
   }
 
   void Finish(Napi::Env env, const std::string &code, const std::string &message) {
-    if (!poll_) return;
+    if (!open()) return;
     Shutdown();
     Napi::Object reason = Napi::Object::New(env);
     reason.Set("code", code);
@@ -160,8 +171,13 @@ class Channel : public Napi::ObjectWrap<Channel> {
     Unref();
   }
 
-  // Stops watching and closes the fd; the uv handle is freed by libuv.
+  // Stops the reader, then the loop's handles (freed by libuv), then the fd.
   void Shutdown() {
+    if (reader_) reader_->Stop();
+    if (ready_) {
+      uv_close(reinterpret_cast<uv_handle_t *>(ready_), [](uv_handle_t *h) { delete reinterpret_cast<uv_async_t *>(h); });
+      ready_ = nullptr;
+    }
     if (poll_) {
       uv_poll_stop(poll_);
       uv_close(reinterpret_cast<uv_handle_t *>(poll_), [](uv_handle_t *h) { delete reinterpret_cast<uv_poll_t *>(h); });
@@ -189,7 +205,7 @@ class Channel : public Napi::ObjectWrap<Channel> {
     ssize_t n = send(fd_, data.Data(), data.ByteLength(), MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n == static_cast<ssize_t>(data.ByteLength())) return Napi::Boolean::New(env, true);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) {
-      if (!want_writable_) Watch(true);
+      WatchWritable();
       return Napi::Boolean::New(env, false);
     }
     int err = n < 0 ? errno : EMSGSIZE;
@@ -202,7 +218,7 @@ class Channel : public Napi::ObjectWrap<Channel> {
 
   // close(): idempotent; no event follows an explicit close.
   Napi::Value Close(const Napi::CallbackInfo &info) {
-    if (poll_) {
+    if (open()) {
       Shutdown();
       on_event_.Reset();
       Unref();
@@ -213,15 +229,19 @@ class Channel : public Napi::ObjectWrap<Channel> {
   Napi::Value Fd(const Napi::CallbackInfo &info) { return Napi::Number::New(info.Env(), fd_); }
 
   int fd_ = -1;
-  size_t max_ = 0;
+  bool reuse_ = false;
   bool want_writable_ = false;
-  std::vector<uint8_t> buf_;
-  Napi::Reference<Napi::ArrayBuffer> arena_;
-  // When the last wake stopped reading (uv_hrtime).
-  uint64_t last_read_ns_ = 0;
+  // The ring's memory is a JS ArrayBuffer, so views of it handed to JS
+  // can never outlive it.
+  Napi::Reference<Napi::ArrayBuffer> ring_memory_;
+  std::unique_ptr<DatagramRing> ring_;
+  std::unique_ptr<SocketReader> reader_;
+  // Set while open: the reader's wake-ups.
+  uv_async_t *ready_ = nullptr;
+  // Watches for room to send, only after send() found none.
   uv_poll_t *poll_ = nullptr;
   Napi::FunctionReference on_event_;
-  std::unique_ptr<Napi::AsyncContext> async_;
+  std::unique_ptr<Napi::AsyncContext> async_context_;
 };
 
 }  // namespace
