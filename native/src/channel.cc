@@ -1,7 +1,8 @@
-// The kext connection on the event loop: a reader thread (socket_reader.cc)
-// empties the kernel's buffer into a ring as datagrams come; the loop takes
-// them from the ring in small bites and hands each bite to JS in one call,
-// which matters at a million events a second. Sends are made on the loop.
+// The kext connection on the event loop. The loop reads the socket into a
+// ring when it is readable, and a reader thread reads into the same ring
+// when the loop falls behind (socket_reader.cc); the loop takes the ring's
+// datagrams in small bites and hands each bite to JS in one call, which
+// matters at a million events a second. Sends are made on the loop.
 #include <sys/socket.h>
 #include <unistd.h>
 #include <uv.h>
@@ -22,8 +23,8 @@ constexpr int kMaxDatagramsPerBite = 256;
 // streams (and takes HTTP/2's window updates) before it takes more. Bites
 // of up to 4 MiB held the loop for ~10 ms each under a flood, and a reading
 // client got 0.2x what a bare stream gets; at 64 KiB, 0.5x
-// (docs/performance.md). Pauses of the loop no longer cost the kernel
-// anything while the ring has room, so nothing needs to read more at once.
+// (docs/performance.md). While the loop is away the reader thread empties
+// the kernel's buffer into the ring, so nothing needs to read more at once.
 constexpr size_t kBiteBytes = 64u << 10;
 constexpr int64_t kMaxReadAhead = int64_t{1} << 30;
 
@@ -84,6 +85,7 @@ class Channel : public Napi::ObjectWrap<Channel> {
       ErrnoError(env, err, "cannot start the kext reader thread").ThrowAsJavaScriptException();
       return;
     }
+    Watch();
     Ref();  // alive while open, whatever JS holds
   }
 
@@ -92,10 +94,15 @@ class Channel : public Napi::ObjectWrap<Channel> {
  private:
   bool open() const { return ready_ != nullptr; }
 
+  // Readable always; writable only after send() found no room.
+  void Watch() {
+    if (poll_) uv_poll_start(poll_, UV_READABLE | (want_writable_ ? UV_WRITABLE : 0), OnPoll);
+  }
+
   void WatchWritable() {
-    if (!poll_ || want_writable_) return;
+    if (want_writable_) return;
     want_writable_ = true;
-    uv_poll_start(poll_, UV_WRITABLE, OnPoll);
+    Watch();
   }
 
   static void OnPoll(uv_poll_t *handle, int status, int events) {
@@ -106,9 +113,11 @@ class Channel : public Napi::ObjectWrap<Channel> {
       self->Finish(env, "EIO", "the kext socket failed");
       return;
     }
-    if (events & UV_WRITABLE) {
-      uv_poll_stop(handle);
+    if (events & UV_READABLE) self->TakeBite(env);
+    // The callback may have closed the channel.
+    if ((events & UV_WRITABLE) && self->open() && self->want_writable_) {
       self->want_writable_ = false;
+      self->Watch();
       self->Emit(env, "drain", env.Undefined());
     }
   }
@@ -120,9 +129,11 @@ class Channel : public Napi::ObjectWrap<Channel> {
     self->TakeBite(env);
   }
 
-  // One bite of what the reader published; another wake follows while
-  // more waits, so the loop's other work runs in between.
+  // One bite: what the ring holds, read from the socket first when it
+  // holds less than a bite. Another turn follows while more waits, so the
+  // loop's other work runs in between.
   void TakeBite(Napi::Env env) {
+    if (ring_->Backlog() < kBiteBytes) reader_->ReadOnLoop(kBiteBytes, kMaxDatagramsPerBite);
     // Read before the ring: everything published before the end is seen.
     SocketReader::End end;
     const bool ended = reader_->Ended(&end);
@@ -141,7 +152,7 @@ class Channel : public Napi::ObjectWrap<Channel> {
     if (count) Emit(env, "messages", batch);
     // The callback may have closed the channel.
     if (!open()) return;
-    if (ring_->Release(cursor)) reader_->RoomFreed();
+    ring_->Release(cursor);
     uint64_t more = cursor;
     if (ring_->Next(&more, &offset, &length)) {
       uv_async_send(ready_);
@@ -236,9 +247,10 @@ class Channel : public Napi::ObjectWrap<Channel> {
   Napi::Reference<Napi::ArrayBuffer> ring_memory_;
   std::unique_ptr<DatagramRing> ring_;
   std::unique_ptr<SocketReader> reader_;
-  // Set while open: the reader's wake-ups.
+  // Set while open: the reader thread's wake-ups, and the loop's own when
+  // the ring holds more than a bite.
   uv_async_t *ready_ = nullptr;
-  // Watches for room to send, only after send() found none.
+  // The socket: readable, and writable after send() found no room.
   uv_poll_t *poll_ = nullptr;
   Napi::FunctionReference on_event_;
   std::unique_ptr<Napi::AsyncContext> async_context_;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 
 namespace kb {
 
@@ -63,9 +64,9 @@ void SocketReader::Wake() {
   }
 }
 
-bool SocketReader::Sleep(bool want_socket) {
+bool SocketReader::Sleep(bool socket, int timeout_ms) {
   struct pollfd fds[2] = {{wake_[0], POLLIN, 0}, {fd_, POLLIN, 0}};
-  if (poll(fds, want_socket ? 2 : 1, -1) < 0) return errno == EINTR;
+  if (poll(fds, socket ? 2 : 1, timeout_ms) < 0) return errno == EINTR;
   if (fds[0].revents) {
     char drain[64];
     while (read(wake_[0], drain, sizeof drain) > 0) {
@@ -78,54 +79,114 @@ void SocketReader::Finish(int error, size_t oversize) {
   end_.error = error;
   end_.oversize = oversize;
   ended_.store(true, std::memory_order_release);
-  notify_(arg_);
 }
 
-void SocketReader::Run() {
-  // Named for top -H, ps -T and crash reports (15 characters at most on Linux).
-#ifdef __APPLE__
-  pthread_setname_np("kextbridge-read");
-#else
-  pthread_setname_np(pthread_self(), "kextbridge-read");
-#endif
+SocketReader::Read SocketReader::ReadLocked(size_t max_bytes, size_t max_datagrams) {
+  Read r;
+  if (ended_.load(std::memory_order_relaxed)) return r;
   const size_t room = ring_->room();
-  // Committed and not yet announced. The loop is woken once per burst, not
-  // once per datagram: a wake per datagram cost the daemon 20% more CPU
-  // per event at a million 64-byte events a second (a bite of one or two
-  // datagrams each), so wakes wait for the socket to run dry, for the
-  // ring to fill, or for a bite's worth.
-  size_t unannounced_bytes = 0;
-  size_t unannounced = 0;
-  auto announce = [&] {
-    if (!unannounced) return;
-    notify_(arg_);
-    unannounced = unannounced_bytes = 0;
-  };
-  while (!stop_.load(std::memory_order_acquire)) {
+  size_t bytes = 0;
+  while (r.datagrams < max_datagrams && bytes < max_bytes) {
     uint8_t *into = ring_->Reserve();
+    // Full: the kernel's buffer holds the rest until the loop gives room.
     if (!into) {
-      announce();
-      // Full: the kernel's buffer holds what comes until the loop gives room.
-      if (ring_->WaitForRoom()) continue;
-      if (!Sleep(false)) return Finish(errno, 0);
-      continue;
+      r.full = true;
+      break;
     }
     // MSG_TRUNC (Linux) reports a longer datagram's whole length; a
     // datagram that fills the room is too large either way.
     ssize_t n = recv(fd_, into, room, MSG_DONTWAIT | MSG_TRUNC);
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK) return Finish(errno, 0);
-      announce();
-      if (!Sleep(true)) return Finish(errno, 0);
+      if (errno == EAGAIN || errno == EWOULDBLOCK) r.dry = true;
+      else Finish(errno, 0);
+      break;
+    }
+    if (n == 0) {
+      Finish(0, 0);
+      break;
+    }
+    if (static_cast<size_t>(n) >= room) {
+      Finish(EMSGSIZE, static_cast<size_t>(n));
+      break;
+    }
+    ring_->Commit(static_cast<size_t>(n));
+    bytes += static_cast<size_t>(n);
+    r.datagrams++;
+  }
+  return r;
+}
+
+size_t SocketReader::ReadOnLoop(size_t max_bytes, size_t max_datagrams) {
+  if (streaming_.load(std::memory_order_relaxed)) return 0;
+  std::lock_guard<std::mutex> lock(produce_);
+  const Read r = ReadLocked(max_bytes, max_datagrams);
+  if (r.dry) loop_dry_.fetch_add(1, std::memory_order_relaxed);
+  return r.datagrams;
+}
+
+void SocketReader::Run() {
+  // Named for top -H and ps -T (15 characters at most). Linux only: the
+  // macOS form, pthread_setname_np(name), is not compile-checked here.
+#ifdef __linux__
+  pthread_setname_np(pthread_self(), "kextbridge-read");
+#endif
+  // Asleep on the socket (idle), looking every tick, or streaming.
+  bool ticking = false;
+  bool streaming = false;
+  int idle = 0;
+  uint64_t seen = 0;
+  auto stream = [&](bool on) {
+    streaming = on;
+    streaming_.store(on, std::memory_order_relaxed);
+    // The loop's reads count from here.
+    if (!on) seen = loop_dry_.load(std::memory_order_relaxed);
+  };
+  while (!stop_.load(std::memory_order_acquire) && !ended_.load(std::memory_order_acquire)) {
+    if (!ticking) {
+      // Traffic again: the loop was woken too and reads first.
+      if (!Sleep(true, -1)) break;
+      ticking = true;
+      idle = 0;
+      seen = loop_dry_.load(std::memory_order_relaxed);
       continue;
     }
-    if (n == 0) return Finish(0, 0);
-    if (static_cast<size_t>(n) >= room) return Finish(EMSGSIZE, static_cast<size_t>(n));
-    ring_->Commit(static_cast<size_t>(n));
-    unannounced_bytes += static_cast<size_t>(n);
-    if (++unannounced >= kAnnounceDatagrams || unannounced_bytes >= kAnnounceBytes) announce();
+    if (!streaming) {
+      if (!Sleep(false, kTickMs)) break;
+      const uint64_t dry = loop_dry_.load(std::memory_order_relaxed);
+      if (dry != seen) {
+        // The loop emptied the socket since the last look: it keeps up.
+        seen = dry;
+        idle = 0;
+        continue;
+      }
+    }
+    Read r;
+    {
+      std::unique_lock<std::mutex> lock(produce_, std::try_to_lock);
+      // Held: the loop is reading right now (it may not have seen
+      // streaming_ yet; then it is done soon).
+      if (!lock.owns_lock()) {
+        if (!streaming) continue;
+        lock.lock();
+      }
+      r = ReadLocked(kAnnounceBytes, kAnnounceDatagrams);
+    }
+    if (r.datagrams || ended_.load(std::memory_order_acquire)) notify_(arg_);
+    if (r.datagrams) idle = 0;
+    else if (!streaming && ++idle >= kIdleTicks) ticking = false;
+    // Dry: the loop reads again. Full: wait a tick for the loop to give
+    // room, still streaming. Else more waits: read on.
+    if (r.dry) {
+      stream(false);
+    } else if (r.full) {
+      stream(true);
+      if (!Sleep(false, kTickMs)) break;
+    } else if (r.datagrams) {
+      stream(true);
+    }
   }
+  stream(false);
 }
 
 }  // namespace kb
