@@ -94,9 +94,14 @@ class Channel : public Napi::ObjectWrap<Channel> {
  private:
   bool open() const { return ready_ != nullptr; }
 
-  // Readable always; writable only after send() found no room.
+  // Readable unless the reader thread streams (the socket then stays
+  // readable and would wake the loop on every turn for nothing: two bites
+  // in three were empty); writable only after send() found no room.
   void Watch() {
-    if (poll_) uv_poll_start(poll_, UV_READABLE | (want_writable_ ? UV_WRITABLE : 0), OnPoll);
+    if (!poll_) return;
+    const int events = (want_readable_ ? UV_READABLE : 0) | (want_writable_ ? UV_WRITABLE : 0);
+    if (events) uv_poll_start(poll_, events, OnPoll);
+    else uv_poll_stop(poll_);
   }
 
   void WatchWritable() {
@@ -133,17 +138,29 @@ class Channel : public Napi::ObjectWrap<Channel> {
   // holds less than a bite. Another turn follows while more waits, so the
   // loop's other work runs in between.
   void TakeBite(Napi::Env env) {
+    const bool streaming = reader_->Streaming();
+    if (streaming == want_readable_) {
+      want_readable_ = !streaming;
+      Watch();
+    }
     if (ring_->Backlog() < kBiteBytes) reader_->ReadOnLoop(kBiteBytes, kMaxDatagramsPerBite);
     // Read before the ring: everything published before the end is seen.
     SocketReader::End end;
     const bool ended = reader_->Ended(&end);
+    uint64_t cursor = ring_->Begin();
+    size_t offset = 0, length = 0;
+    uint64_t peek = cursor;
+    if (!ring_->Next(&peek, &offset, &length)) {
+      // Nothing to take: no array made. A wrap record may have been skipped.
+      ring_->Release(peek);
+      if (ended) FinishEnded(env, end);
+      return;
+    }
     Napi::Array batch = Napi::Array::New(env);
     Napi::ArrayBuffer memory = ring_memory_.Value();
     const uint8_t *base = static_cast<const uint8_t *>(memory.Data());
     uint32_t count = 0;
     size_t bytes = 0;
-    uint64_t cursor = ring_->Begin();
-    size_t offset = 0, length = 0;
     while (count < kMaxDatagramsPerBite && bytes < kBiteBytes && ring_->Next(&cursor, &offset, &length)) {
       if (reuse_) batch.Set(count++, Napi::Uint8Array::New(env, length, memory, offset));
       else batch.Set(count++, Napi::Buffer<uint8_t>::Copy(env, base + offset, length));
@@ -154,17 +171,18 @@ class Channel : public Napi::ObjectWrap<Channel> {
     if (!open()) return;
     ring_->Release(cursor);
     uint64_t more = cursor;
-    if (ring_->Next(&more, &offset, &length)) {
-      uv_async_send(ready_);
-    } else if (ended) {
-      if (end.error == 0) Finish(env, "EOF", "the kext closed the connection");
-      else if (end.error == EMSGSIZE)
-        // Never truncate silently: the protocol would be corrupt.
-        Finish(env, "EMSGSIZE",
-               "the kext sent a datagram of " + std::to_string(end.oversize) + " bytes, larger than the negotiated " +
-                   std::to_string(ring_->room() - 1));
-      else Finish(env, ErrnoName(end.error), "the kext connection failed");
-    }
+    if (ring_->Next(&more, &offset, &length)) uv_async_send(ready_);
+    else if (ended) FinishEnded(env, end);
+  }
+
+  void FinishEnded(Napi::Env env, const SocketReader::End &end) {
+    if (end.error == 0) Finish(env, "EOF", "the kext closed the connection");
+    else if (end.error == EMSGSIZE)
+      // Never truncate silently: the protocol would be corrupt.
+      Finish(env, "EMSGSIZE",
+             "the kext sent a datagram of " + std::to_string(end.oversize) + " bytes, larger than the negotiated " +
+                 std::to_string(ring_->room() - 1));
+    else Finish(env, ErrnoName(end.error), "the kext connection failed");
   }
 
   void Emit(Napi::Env env, const char *kind, Napi::Value value) {
@@ -241,6 +259,7 @@ class Channel : public Napi::ObjectWrap<Channel> {
 
   int fd_ = -1;
   bool reuse_ = false;
+  bool want_readable_ = true;
   bool want_writable_ = false;
   // The ring's memory is a JS ArrayBuffer, so views of it handed to JS
   // can never outlive it.

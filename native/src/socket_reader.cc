@@ -136,11 +136,15 @@ void SocketReader::Run() {
   bool streaming = false;
   int idle = 0;
   uint64_t seen = 0;
+  // True when streaming stopped: the loop must be told, to watch the
+  // socket again.
   auto stream = [&](bool on) {
+    const bool stopped = streaming && !on;
     streaming = on;
-    streaming_.store(on, std::memory_order_relaxed);
+    streaming_.store(on, std::memory_order_release);
     // The loop's reads count from here.
     if (!on) seen = loop_dry_.load(std::memory_order_relaxed);
+    return stopped;
   };
   while (!stop_.load(std::memory_order_acquire) && !ended_.load(std::memory_order_acquire)) {
     if (!ticking) {
@@ -172,21 +176,17 @@ void SocketReader::Run() {
       }
       r = ReadLocked(kAnnounceBytes, kAnnounceDatagrams);
     }
-    if (r.datagrams || ended_.load(std::memory_order_acquire)) notify_(arg_);
     if (r.datagrams) idle = 0;
     else if (!streaming && ++idle >= kIdleTicks) ticking = false;
     // Dry: the loop reads again. Full: wait a tick for the loop to give
     // room, still streaming. Else more waits: read on.
-    if (r.dry) {
-      stream(false);
-    } else if (r.full) {
-      stream(true);
-      if (!Sleep(false, kTickMs)) break;
-    } else if (r.datagrams) {
-      stream(true);
-    }
+    bool stopped = false;
+    if (r.dry) stopped = stream(false);
+    else if (r.full || r.datagrams) stream(true);
+    if (r.datagrams || stopped || ended_.load(std::memory_order_acquire)) notify_(arg_);
+    if (r.full && !Sleep(false, kTickMs)) break;
   }
-  stream(false);
+  if (stream(false)) notify_(arg_);
 }
 
 }  // namespace kb

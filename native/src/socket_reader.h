@@ -47,7 +47,7 @@ class SocketReader {
   // fd: connected, non-blocking; still the caller's to close, after Stop().
   // The ring's room() is the largest datagram plus one byte: a datagram
   // that fills it is too large. notify(arg) runs on the thread after it
-  // published datagrams and when reading ends there.
+  // published datagrams, when it stops streaming and when reading ends there.
   SocketReader(int fd, DatagramRing *ring, Notify notify, void *arg) : fd_(fd), ring_(ring), notify_(notify), arg_(arg) {}
   ~SocketReader() { Stop(); }
   SocketReader(const SocketReader &) = delete;
@@ -62,6 +62,10 @@ class SocketReader {
   // dry, max_bytes or max_datagrams were read, the ring is full or reading
   // ends. Returns the datagrams published. Nothing while the thread streams.
   size_t ReadOnLoop(size_t max_bytes, size_t max_datagrams);
+
+  // While the thread streams the loop need not watch the socket: it is
+  // told when the streaming ends (notify), and reads nothing until then.
+  bool Streaming() const { return streaming_.load(std::memory_order_acquire); }
 
   // True once reading has ended (everything before the end is published).
   bool Ended(End *why) const {

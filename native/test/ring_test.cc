@@ -282,6 +282,24 @@ static void ThreadReadsWhatTheLoopLeaves() {
         static_cast<unsigned long long>(rig.counter.notified.load()));
 }
 
+// A burst of exactly 64 KiB: the thread's second read finds the socket dry
+// and nothing in it, and still tells the loop that streaming stopped (the
+// loop watches the socket again only then).
+static void StreamingStopIsAnnounced() {
+  const size_t max = 2048;
+  Rig rig(max, 64);
+  std::vector<uint8_t> d(max, 4);
+  for (int i = 0; i < 32; i++) CHECK(rig.Send(d), "send: %s", std::strerror(errno));
+  CHECK(rig.reader->Start() == 0, "start");
+  CHECK(WaitForBacklog(*rig.ring, 32 * (8 + max)), "all 32 published (%zu bytes)", rig.ring->Backlog());
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (rig.reader->Streaming() && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+  CHECK(!rig.reader->Streaming(), "streaming stopped once the socket was dry");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(rig.counter.notified.load() == 2, "told %llu times, not 2 (the 64 KiB, then the stop)",
+        static_cast<unsigned long long>(rig.counter.notified.load()));
+}
+
 // Voluntary context switches of the thread named kextbridge-read (Linux),
 // or -1 when there is none.
 static long ReaderSwitches() {
@@ -370,6 +388,7 @@ int main() {
   ViewsSurviveTheProducer();
   BothReadersKeepTheOrder();
   ThreadReadsWhatTheLoopLeaves();
+  StreamingStopIsAnnounced();
   ThreadSleepsWhenIdle();
   ReaderRefusesOversize();
   StopWakesTheReader();
