@@ -13,7 +13,8 @@ import { KernelChannel } from '@kextbridge/native/internal/channel';
 import { peerCredentials } from '@kextbridge/native/internal/peer';
 import { systemdListenFds } from '@kextbridge/native/internal/activation';
 import { startKextsim, type Kextsim, helloDatagram, frames, frameBytes } from '../support/kextsim';
-import { ROOT as root } from '../support/paths';
+import { EXAMPLE_PROTO, ROOT as root } from '../support/paths';
+import { loadSchema } from '@kextbridge/protocol';
 
 let sim: Kextsim;
 
@@ -109,35 +110,9 @@ test('reuseBuffers: 10,000 responses arrive whole through one reused buffer, eac
   ch.close();
 });
 
-// A protobuf varint field (wire type 0), for the few hand-encoded messages below.
-function varintField(field: number, value: number): Buffer {
-  const out = [field << 3];
-  for (let v = value; ; v = Math.floor(v / 128)) {
-    if (v < 128) {
-      out.push(v);
-      break;
-    }
-    out.push((v % 128) | 0x80);
-  }
-  return Buffer.from(out);
-}
-
-// The varint fields of a message, by number (the replies here have no others).
-function varintFields(p: Buffer): Map<number, number> {
-  const fields = new Map<number, number>();
-  for (let at = 0; at < p.length; ) {
-    const key = p[at++]!;
-    assert.equal(key & 7, 0, `field ${key >> 3} is a varint`);
-    let value = 0;
-    for (let scale = 1; ; scale *= 128) {
-      const b = p[at++]!;
-      value += (b & 0x7f) * scale;
-      if (b < 0x80) break;
-    }
-    fields.set(key >> 3, value);
-  }
-  return fields;
-}
+const example = loadSchema([EXAMPLE_PROTO]);
+const EmitRequest = example.lookupType('kextbridge.example.v1.EmitRequest');
+const EmitReply = example.lookupType('kextbridge.example.v1.EmitReply');
 
 test('a loop held 300 ms loses nothing in the kernel: 200 events of 32 KiB wait in the read-ahead, then come in bites of at most 64 KiB and one datagram', async () => {
   // The default 2 MiB kext-side buffer takes ~60 of these events: without
@@ -153,7 +128,7 @@ test('a loop held 300 ms loses nothing in the kernel: 200 events of 32 KiB wait 
     let inBite = false;
     let events = 0;
     let losses = 0;
-    let reply: Map<number, number> | undefined;
+    let reply: { emitted: number; lost: number } | undefined;
     let replied = (): void => {};
     ch.on('message', (d) => {
       if (!inBite) {
@@ -166,7 +141,7 @@ test('a loop held 300 ms loses nothing in the kernel: 200 events of 32 KiB wait 
         if (f.type === 9 && f.code === 2 && f.payload.length > 32_000) events++;
         else if (f.type === 10) losses++;
         else if (f.type === 4 && f.id === 7) {
-          reply = varintFields(f.payload);
+          reply = EmitReply.toObject(EmitReply.decode(f.payload), { longs: Number, defaults: true }) as { emitted: number; lost: number };
           replied();
         }
       }
@@ -175,15 +150,15 @@ test('a loop held 300 ms loses nothing in the kernel: 200 events of 32 KiB wait 
     // 32 KiB, 2,000 a second}: all published within the 300 ms the loop is
     // held. (An unpaced burst outruns any reader: memcpy is faster.)
     ch.send(frameBytes(8, 0, 0, Buffer.from([2, 0, 0, 0])));
-    const emit = Buffer.concat([varintField(1, 2), varintField(2, 200), varintField(3, 32_768), varintField(4, 2000)]);
+    const emit = Buffer.from(EmitRequest.encode({ topic: 2, count: 200, size: 32_768, ratePerSec: 2000 }).finish());
     const done = new Promise<void>((res) => (replied = res));
     ch.send(frameBytes(3, 7, 3, emit));
     const until = Date.now() + 300;
     while (Date.now() < until);
     await done;
     assert.ok(reply, 'EmitReply arrived');
-    assert.equal(reply.get(1), 200, 'the kext queued all 200 events');
-    assert.equal(reply.get(2) ?? 0, 0, 'the kext lost none for want of room in its socket buffer');
+    assert.equal(reply.emitted, 200, 'the kext queued all 200 events');
+    assert.equal(reply.lost, 0, 'the kext lost none for want of room in its socket buffer');
     assert.equal(losses, 0, 'no LOSS frame');
     assert.equal(events, 200, 'all 200 events arrived');
     assert.ok(bites.length >= 100, `read in many bites (${bites.length}), not all at once`);
