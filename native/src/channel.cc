@@ -149,10 +149,9 @@ class Channel : public Napi::ObjectWrap<Channel> {
     const bool ended = reader_->Ended(&end);
     uint64_t cursor = ring_->Begin();
     size_t offset = 0, length = 0;
-    uint64_t peek = cursor;
-    if (!ring_->Next(&peek, &offset, &length)) {
+    if (!ring_->Next(&cursor, &offset, &length)) {
       // Nothing to take: no array made. A wrap record may have been skipped.
-      ring_->Release(peek);
+      ring_->Release(cursor);
       if (ended) FinishEnded(env, end);
       return;
     }
@@ -161,12 +160,12 @@ class Channel : public Napi::ObjectWrap<Channel> {
     const uint8_t *base = static_cast<const uint8_t *>(memory.Data());
     uint32_t count = 0;
     size_t bytes = 0;
-    while (count < kMaxDatagramsPerBite && bytes < kBiteBytes && ring_->Next(&cursor, &offset, &length)) {
+    do {
       if (reuse_) batch.Set(count++, Napi::Uint8Array::New(env, length, memory, offset));
       else batch.Set(count++, Napi::Buffer<uint8_t>::Copy(env, base + offset, length));
       bytes += length;
-    }
-    if (count) Emit(env, "messages", batch);
+    } while (count < kMaxDatagramsPerBite && bytes < kBiteBytes && ring_->Next(&cursor, &offset, &length));
+    Emit(env, "messages", batch);
     // The callback may have closed the channel.
     if (!open()) return;
     ring_->Release(cursor);
